@@ -1,0 +1,123 @@
+//! The access-token entity as the emulator keeps it, and its life-cycle states.
+
+use crate::reference::LogRefs;
+use crate::secret::PassCodeHash;
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+/// CRM.COM's access-token life-cycle states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum LifeCycleState {
+    Effective,
+    NotEffective,
+    PendingVerification,
+}
+
+impl LifeCycleState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LifeCycleState::Effective => "EFFECTIVE",
+            LifeCycleState::NotEffective => "NOT_EFFECTIVE",
+            LifeCycleState::PendingVerification => "PENDING_VERIFICATION",
+        }
+    }
+
+    /// Parses the value a client sends (exact, as CRM.COM's enums are).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "EFFECTIVE" => Some(LifeCycleState::Effective),
+            "NOT_EFFECTIVE" => Some(LifeCycleState::NotEffective),
+            "PENDING_VERIFICATION" => Some(LifeCycleState::PendingVerification),
+            _ => None,
+        }
+    }
+}
+
+/// The sixteen user-defined fields (R10.1): 8 strings, 4 floats, 4 dates.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Udfs {
+    pub udf_string_1: Option<String>,
+    pub udf_string_2: Option<String>,
+    pub udf_string_3: Option<String>,
+    pub udf_string_4: Option<String>,
+    pub udf_string_5: Option<String>,
+    pub udf_string_6: Option<String>,
+    pub udf_string_7: Option<String>,
+    pub udf_string_8: Option<String>,
+    pub udf_float_1: Option<f64>,
+    pub udf_float_2: Option<f64>,
+    pub udf_float_3: Option<f64>,
+    pub udf_float_4: Option<f64>,
+    pub udf_date_1: Option<NaiveDateTime>,
+    pub udf_date_2: Option<NaiveDateTime>,
+    pub udf_date_3: Option<NaiveDateTime>,
+    pub udf_date_4: Option<NaiveDateTime>,
+}
+
+/// An access token. References to other entities are ids into the tenant's
+/// reference data; the pass code is only a salted hash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessToken {
+    pub id: String,
+    pub number: String,
+    pub life_cycle_state: LifeCycleState,
+    pub authentication_code: String,
+    pub identifier: Option<String>,
+    pub pass_code_hash: Option<PassCodeHash>,
+    pub verification_code: Option<String>,
+    pub verified_date: Option<NaiveDateTime>,
+    pub verified_by_user_id: Option<String>,
+    pub accounts_receivable_id: Option<String>,
+    pub rewards_participant_id: Option<String>,
+    pub classification_id: Option<String>,
+    #[serde(default)]
+    pub udf: Udfs,
+    pub log_information: LogRefs,
+}
+
+/// An access token as written in `fixtures/access_tokens.json`: the same,
+/// but with the pass code in clear so fixture authors can document it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessTokenFixture {
+    pub id: String,
+    pub number: String,
+    pub life_cycle_state: LifeCycleState,
+    pub authentication_code: String,
+    pub identifier: Option<String>,
+    pub pass_code: Option<String>,
+    pub verification_code: Option<String>,
+    pub verified_date: Option<NaiveDateTime>,
+    pub verified_by_user_id: Option<String>,
+    pub accounts_receivable_id: Option<String>,
+    pub rewards_participant_id: Option<String>,
+    pub classification_id: Option<String>,
+    #[serde(default)]
+    pub udf: Udfs,
+    pub log_information: LogRefs,
+}
+
+impl AccessTokenFixture {
+    /// The stored form, hashing the pass code with `salt`.
+    pub fn into_token(self, salt: [u8; 16]) -> AccessToken {
+        AccessToken {
+            pass_code_hash: self.pass_code.map(|p| PassCodeHash::new(&p, salt)),
+            id: self.id,
+            number: self.number,
+            life_cycle_state: self.life_cycle_state,
+            authentication_code: self.authentication_code,
+            identifier: self.identifier,
+            verification_code: self.verification_code,
+            verified_date: self.verified_date,
+            verified_by_user_id: self.verified_by_user_id,
+            accounts_receivable_id: self.accounts_receivable_id,
+            rewards_participant_id: self.rewards_participant_id,
+            classification_id: self.classification_id,
+            udf: self.udf,
+            log_information: self.log_information,
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! How an access token looks in a CRM.COM reply.
+
+use super::entity::AccessToken;
+use crate::reference::Reference;
+use chrono::NaiveDateTime;
+use serde_json::{Map, Value};
+
+/// `verified_date` as the documented verify example shows it: Java's
+/// `Date.toString()` (`Fri Nov 27 16:08:55 EET 2015`), in UTC here.
+pub fn java_date(date: &NaiveDateTime) -> String {
+    date.format("%a %b %d %H:%M:%S UTC %Y").to_string()
+}
+
+fn opt_str(value: &Option<String>) -> Value {
+    value
+        .as_ref()
+        .map_or(Value::Null, |s| Value::String(s.clone()))
+}
+
+/// The full reply object of one access token. Never includes the pass code.
+pub fn render(reference: &Reference, token: &AccessToken) -> Value {
+    let mut out = Map::with_capacity(32);
+    out.insert("id".into(), token.id.clone().into());
+    out.insert("number".into(), token.number.clone().into());
+    out.insert(
+        "life_cycle_state".into(),
+        token.life_cycle_state.as_str().into(),
+    );
+    out.insert(
+        "authentication_code".into(),
+        token.authentication_code.clone().into(),
+    );
+    out.insert("identifier".into(), opt_str(&token.identifier));
+    out.insert(
+        "verification_code".into(),
+        opt_str(&token.verification_code),
+    );
+    out.insert(
+        "verified_date".into(),
+        token
+            .verified_date
+            .as_ref()
+            .map_or(Value::Null, |d| java_date(d).into()),
+    );
+    out.insert(
+        "verified_by_user".into(),
+        token
+            .verified_by_user_id
+            .as_deref()
+            .map_or(Value::Null, |u| reference.render_user(u)),
+    );
+    if let Ok(Value::Object(udf)) = serde_json::to_value(&token.udf) {
+        out.extend(udf);
+    }
+    out.insert(
+        "accounts_receivable".into(),
+        token
+            .accounts_receivable_id
+            .as_deref()
+            .map_or(Value::Null, |a| reference.render_accounts_receivable(a)),
+    );
+    out.insert(
+        "reward_participant".into(),
+        token
+            .rewards_participant_id
+            .as_deref()
+            .map_or(Value::Null, |p| reference.render_rewards_participant(p)),
+    );
+    out.insert(
+        "classification".into(),
+        token
+            .classification_id
+            .as_deref()
+            .map_or(Value::Null, |c| reference.render_classification_short(c)),
+    );
+    out.insert(
+        "log_information".into(),
+        reference.render_log(&token.log_information),
+    );
+    Value::Object(out)
+}

@@ -1,0 +1,60 @@
+//! Start-up configuration: every flag is also an environment variable
+//! `CRMCOM_EMULATOR_<FLAG>`.
+
+use clap::Parser;
+use std::path::PathBuf;
+
+/// crmcom-emulator: a faithful, stateful emulator of the CRM.COM Web API.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "crmcom-emulator", version, about)]
+pub struct Config {
+    /// Address to listen on. Anything but loopback exposes the emulator.
+    #[arg(long, env = "CRMCOM_EMULATOR_BIND", default_value = "127.0.0.1")]
+    pub bind: String,
+
+    /// Port to listen on; 0 picks a free one (the first output line says which).
+    #[arg(long, env = "CRMCOM_EMULATOR_PORT", default_value_t = 8080)]
+    pub port: u16,
+
+    /// Directory whose fixture files replace the embedded ones, file by file.
+    #[arg(long, env = "CRMCOM_EMULATOR_FIXTURES")]
+    pub fixtures: Option<PathBuf>,
+
+    /// Seed for every generated id, code and token, making them reproducible.
+    #[arg(long, env = "CRMCOM_EMULATOR_SEED")]
+    pub seed: Option<u64>,
+
+    /// Login token lifetime in seconds, on the emulator's clock.
+    #[arg(long, env = "CRMCOM_EMULATOR_TOKEN_LIFETIME", default_value_t = 7200)]
+    pub token_lifetime: u64,
+
+    /// A reply that breaks its JSON Schema becomes the schema-violation error
+    /// (otherwise it is sent and the violation logged).
+    #[arg(long, env = "CRMCOM_EMULATOR_STRICT_SCHEMAS")]
+    pub strict_schemas: bool,
+
+    /// Largest accepted request body, in bytes.
+    #[arg(long, env = "CRMCOM_EMULATOR_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "CRMCOM_EMULATOR_WORKERS")]
+    pub workers: Option<usize>,
+}
+
+impl Default for Config {
+    /// The configuration an embedded emulator starts with: a free loopback
+    /// port and strict schemas, as tests want.
+    fn default() -> Self {
+        Config {
+            bind: "127.0.0.1".into(),
+            port: 0,
+            fixtures: None,
+            seed: None,
+            token_lifetime: 7200,
+            strict_schemas: true,
+            max_body_bytes: 1024 * 1024,
+            workers: Some(2),
+        }
+    }
+}

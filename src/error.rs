@@ -1,0 +1,323 @@
+//! The one error type of the emulator and its catalogue of CRM.COM codes.
+//! Every failure, from a bad token to an unknown path, becomes an `ApiError`;
+//! `envelope::error_reply` is the only place that turns it into HTTP.
+
+use std::fmt;
+
+/// Result of every handler and parser.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Every way a request can fail, one variant per CRM.COM error code.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// Token missing, malformed, unknown, signed by someone else, or released.
+    InvalidToken,
+    /// Token well formed and known, but past its expiry on the emulator's clock.
+    TokenExpired,
+    /// Login with a wrong username, password, key or organisation.
+    InvalidCredentials,
+    /// Body is not JSON, not an object, not UTF-8, or the query is undecodable.
+    InvalidRequest(String),
+    /// A mandatory parameter is absent (or null).
+    MandatoryParameter(String),
+    /// None of a group of semi-optional parameters was given.
+    AtLeastOneSemiOptional(Vec<&'static str>),
+    /// More than one of a group of semi-optional parameters was given.
+    OnlyOneSemiOptional(Vec<&'static str>),
+    /// A parameter has the wrong type or an impossible value.
+    InvalidParameterValue { parameter: String, reason: String },
+    /// The path names no CRM.COM method (HTTP 404), or the method does not
+    /// exist in the emulated release (HTTP 200).
+    MethodNotSupported { path: String, unknown_path: bool },
+    /// The path exists but not for this HTTP verb (HTTP 405).
+    WrongHttpMethod { path: String, allowed: &'static str },
+    /// The body is larger than the configured limit (HTTP 413).
+    PayloadTooLarge { limit: usize },
+    /// A referenced entity does not exist in the tenant.
+    NotFound(Entity),
+    /// The access token's life-cycle state does not allow the action.
+    InvalidLifeCycleState {
+        action: &'static str,
+        state: &'static str,
+    },
+    /// The verification code does not match.
+    InvalidVerificationCode,
+    /// Authentication code or identifier already used in the tenant.
+    DuplicateAccessToken { field: &'static str },
+    /// The rewards participant does not belong to the given accounts receivable.
+    RewardsParticipantNotOwned,
+    /// Too many consecutive wrong secrets on one access token.
+    TooManyAttempts,
+    /// Strict mode: a reply failed its JSON Schema.
+    SchemaViolation(String),
+    /// A bug or an injected failure (HTTP 500).
+    Internal(String),
+}
+
+/// Entities that can be "not found", each with its CRM.COM module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    AccessToken,
+    AccountsReceivable,
+    RewardsParticipant,
+    AccessTokenClassification,
+    Unit,
+}
+
+impl Entity {
+    fn code(self) -> &'static str {
+        match self {
+            Entity::AccessToken => codes::ACCESS_TOKEN_NOT_FOUND,
+            Entity::AccountsReceivable => codes::ACCOUNTS_RECEIVABLE_NOT_FOUND,
+            Entity::RewardsParticipant => codes::REWARDS_PARTICIPANT_NOT_FOUND,
+            Entity::AccessTokenClassification => codes::CLASSIFICATION_NOT_FOUND,
+            Entity::Unit => codes::UNIT_NOT_FOUND,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Entity::AccessToken => "access token",
+            Entity::AccountsReceivable => "accounts receivable",
+            Entity::RewardsParticipant => "rewards participant",
+            Entity::AccessTokenClassification => "access token classification",
+            Entity::Unit => "unit",
+        }
+    }
+}
+
+/// The CRM.COM error codes, one constant each.
+pub mod codes {
+    pub const INVALID_TOKEN: &str = "COM.CRM.EXCEPTION.AUTHENTICATION.INVALIDTOKENEXCEPTION";
+    pub const TOKEN_EXPIRED: &str = "COM.CRM.EXCEPTION.AUTHENTICATION.TOKENEXPIREDEXCEPTION";
+    pub const INVALID_CREDENTIALS: &str =
+        "COM.CRM.EXCEPTION.AUTHENTICATION.INVALIDCREDENTIALSEXCEPTION";
+    pub const INVALID_REQUEST: &str = "COM.CRM.EXCEPTION.WEBAPI.INVALIDREQUESTEXCEPTION";
+    pub const MANDATORY_PARAMETER: &str = "COM.CRM.EXCEPTION.WEBAPI.MANDATORYPARAMETEREXCEPTION";
+    pub const AT_LEAST_ONE_SEMI_OPTIONAL: &str =
+        "COM.CRM.EXCEPTION.WEBAPI.ATLEASTONESEMIOPTIONALPARAMETEREXCEPTION";
+    pub const ONLY_ONE_SEMI_OPTIONAL: &str =
+        "COM.CRM.EXCEPTION.WEBAPI.ONLYONESEMIOPTIONALPARAMETEREXCEPTION";
+    pub const INVALID_PARAMETER_VALUE: &str =
+        "COM.CRM.EXCEPTION.WEBAPI.INVALIDPARAMETERVALUEEXCEPTION";
+    pub const METHOD_NOT_SUPPORTED: &str = "COM.CRM.EXCEPTION.WEBAPI.METHODNOTSUPPORTEDEXCEPTION";
+    pub const PAYLOAD_TOO_LARGE: &str = "COM.CRM.EXCEPTION.WEBAPI.PAYLOADTOOLARGEEXCEPTION";
+    pub const ACCESS_TOKEN_NOT_FOUND: &str =
+        "COM.CRM.EXCEPTION.ACCESSTOKENS.ACCESSTOKENNOTFOUNDEXCEPTION";
+    pub const ACCOUNTS_RECEIVABLE_NOT_FOUND: &str =
+        "COM.CRM.EXCEPTION.ACCOUNTSRECEIVABLE.ACCOUNTSRECEIVABLENOTFOUNDEXCEPTION";
+    pub const REWARDS_PARTICIPANT_NOT_FOUND: &str =
+        "COM.CRM.EXCEPTION.REWARDS.REWARDSPARTICIPANTNOTFOUNDEXCEPTION";
+    pub const CLASSIFICATION_NOT_FOUND: &str =
+        "COM.CRM.EXCEPTION.ACCESSTOKENS.ACCESSTOKENCLASSIFICATIONNOTFOUNDEXCEPTION";
+    pub const UNIT_NOT_FOUND: &str = "COM.CRM.EXCEPTION.SECURITY.UNITNOTFOUNDEXCEPTION";
+    pub const INVALID_LIFE_CYCLE_STATE: &str =
+        "COM.CRM.EXCEPTION.ACCESSTOKENS.INVALIDLIFECYCLESTATEEXCEPTION";
+    pub const INVALID_VERIFICATION_CODE: &str =
+        "COM.CRM.EXCEPTION.ACCESSTOKENS.INVALIDVERIFICATIONCODEEXCEPTION";
+    pub const DUPLICATE_ACCESS_TOKEN: &str =
+        "COM.CRM.EXCEPTION.ACCESSTOKENS.DUPLICATEACCESSTOKENEXCEPTION";
+    pub const REWARDS_PARTICIPANT_NOT_OWNED: &str =
+        "COM.CRM.EXCEPTION.ACCESSTOKENS.REWARDSPARTICIPANTNOTOWNEDEXCEPTION";
+    pub const TOO_MANY_ATTEMPTS: &str = "COM.CRM.EXCEPTION.ACCESSTOKENS.TOOMANYATTEMPTSEXCEPTION";
+    pub const SCHEMA_VIOLATION: &str = "COM.CRM.EXCEPTION.EMULATOR.SCHEMAVIOLATIONEXCEPTION";
+    pub const INTERNAL_ERROR: &str = "COM.CRM.EXCEPTION.EMULATOR.INTERNALERROREXCEPTION";
+}
+
+/// The catalogue: (code, situation) for every code the emulator can answer,
+/// in the order the README shows them. A test keeps the README in step.
+pub const CATALOGUE: &[(&str, &str)] = &[
+    (
+        codes::INVALID_TOKEN,
+        "token missing, malformed, unknown or released",
+    ),
+    (
+        codes::TOKEN_EXPIRED,
+        "token expired on the emulator's clock",
+    ),
+    (
+        codes::INVALID_CREDENTIALS,
+        "login with wrong username, password, key or organisation",
+    ),
+    (
+        codes::INVALID_REQUEST,
+        "body not JSON, not an object, not UTF-8, wrong content type, undecodable query",
+    ),
+    (codes::MANDATORY_PARAMETER, "mandatory parameter missing"),
+    (
+        codes::AT_LEAST_ONE_SEMI_OPTIONAL,
+        "none of the semi-optional parameters given",
+    ),
+    (
+        codes::ONLY_ONE_SEMI_OPTIONAL,
+        "more than one semi-optional parameter given",
+    ),
+    (
+        codes::INVALID_PARAMETER_VALUE,
+        "wrong type or value (not a number, bad enum, bad date)",
+    ),
+    (
+        codes::METHOD_NOT_SUPPORTED,
+        "unknown path (HTTP 404), wrong verb (HTTP 405), or method not in the emulated release",
+    ),
+    (
+        codes::PAYLOAD_TOO_LARGE,
+        "body over the size limit (HTTP 413)",
+    ),
+    (
+        codes::ACCESS_TOKEN_NOT_FOUND,
+        "access token not found, or identifier and pass code do not match",
+    ),
+    (
+        codes::ACCOUNTS_RECEIVABLE_NOT_FOUND,
+        "accounts receivable not found",
+    ),
+    (
+        codes::REWARDS_PARTICIPANT_NOT_FOUND,
+        "rewards participant not found",
+    ),
+    (
+        codes::CLASSIFICATION_NOT_FOUND,
+        "access token classification not found",
+    ),
+    (
+        codes::UNIT_NOT_FOUND,
+        "login names a unit that does not exist",
+    ),
+    (
+        codes::INVALID_LIFE_CYCLE_STATE,
+        "action not allowed in the token's life-cycle state",
+    ),
+    (codes::INVALID_VERIFICATION_CODE, "wrong verification code"),
+    (
+        codes::DUPLICATE_ACCESS_TOKEN,
+        "authentication code or identifier already used",
+    ),
+    (
+        codes::REWARDS_PARTICIPANT_NOT_OWNED,
+        "rewards participant not owned by the given accounts receivable",
+    ),
+    (
+        codes::TOO_MANY_ATTEMPTS,
+        "too many failed secret attempts on one token",
+    ),
+    (
+        codes::SCHEMA_VIOLATION,
+        "emulator only: a reply failed its JSON Schema (strict mode)",
+    ),
+    (
+        codes::INTERNAL_ERROR,
+        "emulator only: internal failure (HTTP 500)",
+    ),
+];
+
+impl ApiError {
+    /// The CRM.COM `status.code`.
+    pub fn code(&self) -> &'static str {
+        use ApiError::*;
+        match self {
+            InvalidToken => codes::INVALID_TOKEN,
+            TokenExpired => codes::TOKEN_EXPIRED,
+            InvalidCredentials => codes::INVALID_CREDENTIALS,
+            InvalidRequest(_) => codes::INVALID_REQUEST,
+            MandatoryParameter(_) => codes::MANDATORY_PARAMETER,
+            AtLeastOneSemiOptional(_) => codes::AT_LEAST_ONE_SEMI_OPTIONAL,
+            OnlyOneSemiOptional(_) => codes::ONLY_ONE_SEMI_OPTIONAL,
+            InvalidParameterValue { .. } => codes::INVALID_PARAMETER_VALUE,
+            MethodNotSupported { .. } | WrongHttpMethod { .. } => codes::METHOD_NOT_SUPPORTED,
+            PayloadTooLarge { .. } => codes::PAYLOAD_TOO_LARGE,
+            NotFound(entity) => entity.code(),
+            InvalidLifeCycleState { .. } => codes::INVALID_LIFE_CYCLE_STATE,
+            InvalidVerificationCode => codes::INVALID_VERIFICATION_CODE,
+            DuplicateAccessToken { .. } => codes::DUPLICATE_ACCESS_TOKEN,
+            RewardsParticipantNotOwned => codes::REWARDS_PARTICIPANT_NOT_OWNED,
+            TooManyAttempts => codes::TOO_MANY_ATTEMPTS,
+            SchemaViolation(_) => codes::SCHEMA_VIOLATION,
+            Internal(_) => codes::INTERNAL_ERROR,
+        }
+    }
+
+    /// HTTP status: 200 for every business error, as CRM.COM clients expect.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            ApiError::MethodNotSupported {
+                unknown_path: true, ..
+            } => 404,
+            ApiError::WrongHttpMethod { .. } => 405,
+            ApiError::PayloadTooLarge { .. } => 413,
+            ApiError::Internal(_) => 500,
+            _ => 200,
+        }
+    }
+
+    /// `status.message`: one readable sentence for the end user.
+    pub fn message(&self) -> String {
+        use ApiError::*;
+        match self {
+            InvalidToken => "The token is not valid".into(),
+            TokenExpired => "The token has expired".into(),
+            InvalidCredentials => "The credentials are not valid".into(),
+            InvalidRequest(_) => "The request is not valid".into(),
+            MandatoryParameter(p) => format!("The parameter {p} is mandatory"),
+            AtLeastOneSemiOptional(_) => {
+                "One of the semi-optional parameters must be specified".into()
+            }
+            OnlyOneSemiOptional(_) => "Only one of the semi-optional parameters is allowed".into(),
+            InvalidParameterValue { parameter, .. } => {
+                format!("The value of the parameter {parameter} is not valid")
+            }
+            MethodNotSupported { .. } => "The method is not supported".into(),
+            WrongHttpMethod { .. } => "The HTTP method is not supported for this method".into(),
+            PayloadTooLarge { .. } => "The request body is too large".into(),
+            NotFound(entity) => format!("The {} was not found", entity.label()),
+            InvalidLifeCycleState { action, .. } => {
+                format!("The access token cannot be {action} in its current life cycle state")
+            }
+            InvalidVerificationCode => "The verification code is not valid".into(),
+            DuplicateAccessToken { field } => {
+                format!("An access token with the same {field} already exists")
+            }
+            RewardsParticipantNotOwned => {
+                "The rewards participant is not owned by the accounts receivable".into()
+            }
+            TooManyAttempts => "Too many failed attempts on this access token".into(),
+            SchemaViolation(_) => "The emulator produced a reply that breaks its schema".into(),
+            Internal(_) => "Internal error".into(),
+        }
+    }
+
+    /// `status.description`: the parameter or value at fault. Never carries a
+    /// secret: callers put only names and public values in it.
+    pub fn description(&self) -> String {
+        use ApiError::*;
+        match self {
+            InvalidRequest(d) | SchemaViolation(d) | Internal(d) => d.clone(),
+            MandatoryParameter(p) => p.clone(),
+            AtLeastOneSemiOptional(g) | OnlyOneSemiOptional(g) => g.join(", "),
+            InvalidParameterValue { parameter, reason } => format!("{parameter}: {reason}"),
+            MethodNotSupported { path, .. } => path.clone(),
+            WrongHttpMethod { path, allowed } => format!("{path} accepts {allowed} only"),
+            PayloadTooLarge { limit } => format!("the limit is {limit} bytes"),
+            InvalidLifeCycleState { state, .. } => format!("life_cycle_state: {state}"),
+            DuplicateAccessToken { field } => (*field).to_string(),
+            NotFound(entity) => entity.label().to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// Shorthand for a wrong-type or wrong-value parameter.
+    pub fn invalid(parameter: impl Into<String>, reason: impl Into<String>) -> Self {
+        ApiError::InvalidParameterValue {
+            parameter: parameter.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code(), self.description())
+    }
+}
+
+impl std::error::Error for ApiError {}

@@ -1,0 +1,30 @@
+//! crmcom-emulator: a faithful, stateful emulator of the CRM.COM Web API
+//! (access tokens and the login methods), for front-end development,
+//! contract tests and demos.
+
+pub mod access_tokens;
+pub mod authentication;
+pub mod clock;
+pub mod config;
+pub mod emulator;
+pub mod envelope;
+pub mod error;
+pub mod fields_set;
+pub mod fixtures;
+pub mod generator;
+pub mod identifiers;
+pub mod jwt;
+pub mod params;
+pub mod reference;
+pub mod routes;
+pub mod schemas;
+pub mod secret;
+pub mod server;
+pub mod session;
+pub mod state;
+pub mod tenant;
+
+pub use config::Config;
+pub use emulator::Emulator;
+pub use error::{ApiError, ApiResult};
+pub use state::AppState;

@@ -1,0 +1,67 @@
+//! The `crmcom-emulator` binary: parse the configuration, load the fixtures,
+//! listen, and say where.
+
+use clap::Parser;
+use crmcom_emulator::{server, AppState, Config};
+use std::net::TcpListener;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[actix_web::main]
+async fn main() -> ExitCode {
+    let config = Config::parse();
+    let state = match AppState::new(config.clone()) {
+        Ok(state) => Arc::new(state),
+        Err(problem) => {
+            eprintln!("crmcom-emulator: {problem}");
+            return ExitCode::from(2);
+        }
+    };
+    let listener = match TcpListener::bind((config.bind.as_str(), config.port)) {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!(
+                "crmcom-emulator: cannot listen on {}:{}: {e}",
+                config.bind, config.port
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let port = listener
+        .local_addr()
+        .map(|a| a.port())
+        .unwrap_or(config.port);
+    println!("listening on http://{}:{port}", config.bind);
+    print_credentials(&state);
+    match server::serve(state, listener) {
+        Ok(server) => match server.await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("crmcom-emulator: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Err(e) => {
+            eprintln!("crmcom-emulator: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The shipped login credentials, so a new user can call the API at once.
+fn print_credentials(state: &AppState) {
+    let reference = &state.fixtures.reference;
+    for user in reference.users.iter().filter(|u| u.password.is_some()) {
+        println!(
+            "login: POST /crmapi/rest/v2/authentication/token {{\"username\":\"{}\",\"password\":\"{}\",\"organisation\":\"<any name; each is its own tenant>\"}}",
+            user.username,
+            user.password.as_deref().unwrap_or_default()
+        );
+    }
+    for key in &reference.web_api_keys {
+        println!(
+            "web API key: {} (HTTP Basic user name; organisation \"{}\") for POST /crmapi/rest/v2/authentication/web_api_key/token",
+            key.key, key.organisation
+        );
+    }
+}

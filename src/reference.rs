@@ -1,0 +1,460 @@
+//! Reference entities the access tokens point at (units, users, countries,
+//! industries, contacts, accounts receivable, rewards participants,
+//! classifications, the access-token definition), as loaded from the fixtures,
+//! and how each renders inside an access-token reply.
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unit {
+    pub id: String,
+    pub name: String,
+    pub group_name: Option<String>,
+    pub community_name: Option<String>,
+    pub alternative_code: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    pub person_name: Option<String>,
+    pub email: Option<String>,
+    /// Login password; `null` for users who cannot log in.
+    pub password: Option<String>,
+    pub default_unit_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebApiKey {
+    pub key: String,
+    /// The organisation a login with this key opens, unless the body names one.
+    pub organisation: String,
+    pub user_id: String,
+    pub unit_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Country {
+    pub id: String,
+    pub name: String,
+    pub two_character_code: String,
+    pub three_character_code: String,
+    pub alternative_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Industry {
+    pub id: String,
+    pub name: String,
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NameDay {
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DateOfBirth {
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+    pub year: Option<u16>,
+}
+
+/// Person details; country and industry fields hold ids.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Demographics {
+    pub gender: Option<String>,
+    pub passport_issued_by_country: Option<String>,
+    pub social_security_number: Option<String>,
+    pub passport_number: Option<String>,
+    pub industry_sector: Option<String>,
+    pub country_of_residence: Option<String>,
+    pub name_day: NameDay,
+    pub date_of_birth: DateOfBirth,
+    pub id_number: Option<String>,
+    pub industry: Option<String>,
+    pub id_issued_by_country: Option<String>,
+}
+
+/// Company details; country and industry fields hold ids.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompanyProfile {
+    pub annual_turnover: Option<f64>,
+    pub tax_reference_number: Option<String>,
+    pub profile_year: Option<i32>,
+    pub number_of_employees: Option<i64>,
+    pub established_date: Option<NaiveDateTime>,
+    pub industry_sector: Option<String>,
+    pub vat_registration_number: Option<String>,
+    pub registered_in_country: Option<String>,
+    pub vat_registered_by: Option<String>,
+    pub vat_registration_date: Option<NaiveDateTime>,
+    pub industry: Option<String>,
+    pub registration_number: Option<String>,
+}
+
+/// A contact information record, the owner of an accounts receivable.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub life_cycle_state: String,
+    pub name: Option<String>,
+    pub title: Option<String>,
+    pub first_name: Option<String>,
+    pub middle_name: Option<String>,
+    pub last_name: Option<String>,
+    pub company_name: Option<String>,
+    pub demographics: Option<Demographics>,
+    pub company_profile: Option<CompanyProfile>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountsReceivable {
+    pub id: String,
+    pub number: String,
+    pub name: String,
+    pub life_cycle_state: String,
+    pub account_owner_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RewardsParticipant {
+    pub id: String,
+    pub number: String,
+    pub accounts_receivable_id: String,
+}
+
+/// Who created and last changed an entity, and when (ids, not objects).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogRefs {
+    pub created_date: NaiveDateTime,
+    pub updated_date: NaiveDateTime,
+    pub created_by_unit_id: String,
+    pub updated_by_unit_id: String,
+    pub created_by_user_id: String,
+    pub updated_by_user_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Classification {
+    pub id: String,
+    pub name: String,
+    pub alternative_code: Option<String>,
+    pub description: Option<String>,
+    /// Overrides the definition's `requires_verification` when not null.
+    pub requires_verification: Option<bool>,
+    pub log_information: LogRefs,
+}
+
+/// The tenant's access-token definition settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Definition {
+    pub allow_without_identifier_and_pass_code: bool,
+    pub requires_verification: bool,
+}
+
+/// All reference data of a tenant, indexed for lookups by every identifier
+/// field CRM.COM accepts. Immutable and shared by every tenant made from the
+/// same fixtures.
+#[derive(Debug, Default)]
+pub struct Reference {
+    pub units: Vec<Unit>,
+    pub users: Vec<User>,
+    pub web_api_keys: Vec<WebApiKey>,
+    pub countries: Vec<Country>,
+    pub industries: Vec<Industry>,
+    pub contacts: Vec<Contact>,
+    pub accounts_receivable: Vec<AccountsReceivable>,
+    pub rewards_participants: Vec<RewardsParticipant>,
+    pub classifications: Vec<Classification>,
+    pub definition: Option<Definition>,
+    pub(crate) index: HashMap<(Kind, &'static str, String), usize>,
+}
+
+/// The reference entity kinds, for the lookup index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Unit,
+    User,
+    Country,
+    Industry,
+    Contact,
+    AccountsReceivable,
+    RewardsParticipant,
+    Classification,
+}
+
+impl Reference {
+    /// Builds the lookup index; returns the first duplicate key found.
+    /// Names need not be unique in CRM.COM: for them the first entity wins.
+    pub fn index(&mut self) -> Result<(), String> {
+        type Index = HashMap<(Kind, &'static str, String), usize>;
+        fn add(
+            index: &mut Index,
+            key: (Kind, &'static str, &str),
+            pos: usize,
+            unique: bool,
+        ) -> Result<(), String> {
+            let (kind, field, value) = key;
+            let entry = index.entry((kind, field, value.to_string()));
+            match entry {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(pos);
+                    Ok(())
+                }
+                std::collections::hash_map::Entry::Occupied(_) if unique => {
+                    Err(format!("{kind:?} {field} '{value}' appears twice"))
+                }
+                std::collections::hash_map::Entry::Occupied(_) => Ok(()),
+            }
+        }
+        let mut index = Index::new();
+        let i = &mut index;
+        for (n, e) in self.units.iter().enumerate() {
+            add(i, (Kind::Unit, "id", &e.id), n, true)?;
+        }
+        for (n, e) in self.users.iter().enumerate() {
+            add(i, (Kind::User, "id", &e.id), n, true)?;
+            add(
+                i,
+                (Kind::User, "username", &e.username.to_lowercase()),
+                n,
+                true,
+            )?;
+        }
+        for (n, e) in self.countries.iter().enumerate() {
+            add(i, (Kind::Country, "id", &e.id), n, true)?;
+        }
+        for (n, e) in self.industries.iter().enumerate() {
+            add(i, (Kind::Industry, "id", &e.id), n, true)?;
+        }
+        for (n, e) in self.contacts.iter().enumerate() {
+            add(i, (Kind::Contact, "id", &e.id), n, true)?;
+        }
+        for (n, e) in self.accounts_receivable.iter().enumerate() {
+            add(i, (Kind::AccountsReceivable, "id", &e.id), n, true)?;
+            add(i, (Kind::AccountsReceivable, "number", &e.number), n, true)?;
+            add(i, (Kind::AccountsReceivable, "name", &e.name), n, false)?;
+        }
+        for (n, e) in self.rewards_participants.iter().enumerate() {
+            add(i, (Kind::RewardsParticipant, "id", &e.id), n, true)?;
+            add(i, (Kind::RewardsParticipant, "number", &e.number), n, true)?;
+        }
+        for (n, e) in self.classifications.iter().enumerate() {
+            add(i, (Kind::Classification, "id", &e.id), n, true)?;
+            add(i, (Kind::Classification, "name", &e.name), n, false)?;
+            if let Some(code) = &e.alternative_code {
+                add(
+                    i,
+                    (Kind::Classification, "alternative_code", code),
+                    n,
+                    false,
+                )?;
+            }
+        }
+        self.index = index;
+        Ok(())
+    }
+
+    /// Position of the entity of `kind` whose `field` equals `value`.
+    pub fn find(&self, kind: Kind, field: &'static str, value: &str) -> Option<usize> {
+        self.index.get(&(kind, field, value.to_string())).copied()
+    }
+
+    pub fn unit(&self, id: &str) -> Option<&Unit> {
+        self.find(Kind::Unit, "id", id).map(|i| &self.units[i])
+    }
+
+    pub fn user(&self, id: &str) -> Option<&User> {
+        self.find(Kind::User, "id", id).map(|i| &self.users[i])
+    }
+
+    /// Users log in case-insensitively.
+    pub fn user_by_name(&self, username: &str) -> Option<&User> {
+        self.find(Kind::User, "username", &username.to_lowercase())
+            .map(|i| &self.users[i])
+    }
+
+    pub fn country(&self, id: &str) -> Option<&Country> {
+        self.find(Kind::Country, "id", id)
+            .map(|i| &self.countries[i])
+    }
+
+    pub fn industry(&self, id: &str) -> Option<&Industry> {
+        self.find(Kind::Industry, "id", id)
+            .map(|i| &self.industries[i])
+    }
+
+    pub fn contact(&self, id: &str) -> Option<&Contact> {
+        self.find(Kind::Contact, "id", id)
+            .map(|i| &self.contacts[i])
+    }
+
+    pub fn accounts_receivable(&self, id: &str) -> Option<&AccountsReceivable> {
+        self.find(Kind::AccountsReceivable, "id", id)
+            .map(|i| &self.accounts_receivable[i])
+    }
+
+    pub fn rewards_participant(&self, id: &str) -> Option<&RewardsParticipant> {
+        self.find(Kind::RewardsParticipant, "id", id)
+            .map(|i| &self.rewards_participants[i])
+    }
+
+    pub fn classification(&self, id: &str) -> Option<&Classification> {
+        self.find(Kind::Classification, "id", id)
+            .map(|i| &self.classifications[i])
+    }
+
+    /// Rewards participants owned by an accounts receivable.
+    pub fn participants_of(&self, ar_id: &str) -> impl Iterator<Item = &RewardsParticipant> {
+        let ar_id = ar_id.to_string();
+        self.rewards_participants
+            .iter()
+            .filter(move |p| p.accounts_receivable_id == ar_id)
+    }
+
+    // ---- rendering, as the nested objects appear in CRM.COM replies ----
+
+    pub fn render_unit(&self, id: &str) -> Value {
+        self.unit(id).map_or(Value::Null, |u| {
+            json!({
+                "id": u.id, "name": u.name, "group_name": u.group_name,
+                "community_name": u.community_name,
+                "alternative_code": u.alternative_code, "description": u.description,
+            })
+        })
+    }
+
+    pub fn render_user(&self, id: &str) -> Value {
+        self.user(id).map_or(Value::Null, |u| {
+            json!({
+                "id": u.id, "username": u.username,
+                "person_name": u.person_name, "email": u.email,
+            })
+        })
+    }
+
+    fn render_country(&self, id: Option<&String>) -> Value {
+        id.and_then(|id| self.country(id))
+            .map_or(Value::Null, |c| json!(c))
+    }
+
+    fn render_industry(&self, id: Option<&String>) -> Value {
+        id.and_then(|id| self.industry(id))
+            .map_or(Value::Null, |i| json!(i))
+    }
+
+    fn render_contact(&self, id: &str) -> Value {
+        let Some(c) = self.contact(id) else {
+            return Value::Null;
+        };
+        let demographics = c.demographics.as_ref().map_or(Value::Null, |d| {
+            json!({
+                "gender": d.gender,
+                "passport_issued_by_country": self.render_country(d.passport_issued_by_country.as_ref()),
+                "social_security_number": d.social_security_number,
+                "passport_number": d.passport_number,
+                "industry_sector": d.industry_sector,
+                "country_of_residence": self.render_country(d.country_of_residence.as_ref()),
+                "name_day": d.name_day,
+                "date_of_birth": d.date_of_birth,
+                "id_number": d.id_number,
+                "industry": self.render_industry(d.industry.as_ref()),
+                "id_issued_by_country": self.render_country(d.id_issued_by_country.as_ref()),
+            })
+        });
+        let company_profile = c.company_profile.as_ref().map_or(Value::Null, |p| {
+            json!({
+                "annual_turnover": p.annual_turnover,
+                "tax_reference_number": p.tax_reference_number,
+                "profile_year": p.profile_year,
+                "number_of_employees": p.number_of_employees,
+                "established_date": p.established_date,
+                "industry_sector": p.industry_sector,
+                "vat_registration_number": p.vat_registration_number,
+                "registered_in_country": self.render_country(p.registered_in_country.as_ref()),
+                "vat_registered_by": p.vat_registered_by,
+                "vat_registration_date": p.vat_registration_date,
+                "industry": self.render_industry(p.industry.as_ref()),
+                "registration_number": p.registration_number,
+            })
+        });
+        json!({
+            "id": c.id, "type": c.kind, "life_cycle_state": c.life_cycle_state,
+            "name": c.name, "title": c.title, "first_name": c.first_name,
+            "middle_name": c.middle_name, "last_name": c.last_name,
+            "company_name": c.company_name,
+            "demographics": demographics, "company_profile": company_profile,
+        })
+    }
+
+    pub fn render_accounts_receivable(&self, id: &str) -> Value {
+        self.accounts_receivable(id).map_or(Value::Null, |a| {
+            json!({
+                "id": a.id, "number": a.number, "name": a.name,
+                "life_cycle_state": a.life_cycle_state,
+                "account_owner": self.render_contact(&a.account_owner_id),
+            })
+        })
+    }
+
+    pub fn render_rewards_participant(&self, id: &str) -> Value {
+        self.rewards_participant(id).map_or(Value::Null, |p| {
+            json!({
+                "id": p.id, "number": p.number,
+                "accounts_receivable": self.render_accounts_receivable(&p.accounts_receivable_id),
+            })
+        })
+    }
+
+    pub fn render_classification_short(&self, id: &str) -> Value {
+        self.classification(id).map_or(
+            Value::Null,
+            |c| json!({ "id": c.id, "name": c.name, "alternative_code": c.alternative_code }),
+        )
+    }
+
+    pub fn render_log(&self, log: &LogRefs) -> Value {
+        json!({
+            "created_date": log.created_date,
+            "updated_date": log.updated_date,
+            "created_by_unit": self.render_unit(&log.created_by_unit_id),
+            "updated_by_unit": self.render_unit(&log.updated_by_unit_id),
+            "created_by_user": self.render_user(&log.created_by_user_id),
+            "updated_by_user": self.render_user(&log.updated_by_user_id),
+        })
+    }
+
+    /// A classification as `configuration/classifications/list` returns it.
+    pub fn render_classification(&self, c: &Classification) -> Value {
+        json!({
+            "id": c.id, "name": c.name, "alternative_code": c.alternative_code,
+            "description": c.description,
+            "log_information": self.render_log(&c.log_information),
+        })
+    }
+}

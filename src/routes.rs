@@ -1,0 +1,134 @@
+//! The route table: every emulated CRM.COM method, named as in the CRM.COM
+//! docs, with its HTTP verb, handler and reply schema. Adding a method is
+//! adding a line here.
+
+use crate::access_tokens::read;
+use crate::authentication;
+use crate::error::ApiResult;
+use crate::params::Params;
+use crate::schemas::ReplySchema;
+use crate::state::AppState;
+use serde_json::Value;
+
+/// Where every CRM.COM method lives.
+pub const API_PREFIX: &str = "/crmapi/rest/v2/";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    Get,
+    Post,
+    /// Either; only the web API key login, which some clients call with GET.
+    Any,
+}
+
+impl Verb {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::Get => "GET",
+            Verb::Post => "POST",
+            Verb::Any => "GET or POST",
+        }
+    }
+}
+
+/// What a handler receives.
+#[derive(Debug)]
+pub struct Request<'a> {
+    pub params: Params,
+    /// The `Authorization` header, for the key-based logins.
+    pub authorization: Option<&'a str>,
+}
+
+/// What a handler answers on success.
+#[derive(Debug)]
+pub enum Reply {
+    /// `data` holds this value.
+    Data(Value),
+    /// Only `status`, no `data` key (forgot/change pass code).
+    StatusOnly,
+}
+
+pub type Handler = fn(&AppState, &Request) -> ApiResult<Reply>;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    /// Path after `/crmapi/rest/v2/`.
+    pub path: &'static str,
+    pub verb: Verb,
+    pub handler: Handler,
+    pub schema: ReplySchema,
+    /// Whether the method takes `fields_set`.
+    pub fields_set: bool,
+    /// Whether an empty POST body is a valid request.
+    pub empty_body_ok: bool,
+}
+
+const fn route(path: &'static str, verb: Verb, handler: Handler, schema: ReplySchema) -> Route {
+    Route {
+        path,
+        verb,
+        handler,
+        schema,
+        fields_set: matches!(
+            schema,
+            ReplySchema::AccessToken
+                | ReplySchema::AccessTokenList
+                | ReplySchema::ClassificationList
+        ),
+        empty_body_ok: false,
+    }
+}
+
+pub const ROUTES: &[Route] = &[
+    route(
+        "authentication/token",
+        Verb::Post,
+        authentication::token,
+        ReplySchema::Login,
+    ),
+    Route {
+        empty_body_ok: true,
+        ..route(
+            "authentication/web_api_key/token",
+            Verb::Any,
+            authentication::web_api_key_token,
+            ReplySchema::Login,
+        )
+    },
+    route(
+        "authentication/token/release",
+        Verb::Post,
+        authentication::release,
+        ReplySchema::Empty,
+    ),
+    route(
+        "access_tokens/show",
+        Verb::Post,
+        read::show,
+        ReplySchema::AccessToken,
+    ),
+    route(
+        "access_tokens/list",
+        Verb::Get,
+        read::list,
+        ReplySchema::AccessTokenList,
+    ),
+    route(
+        "access_tokens/get_not_associated",
+        Verb::Get,
+        read::get_not_associated,
+        ReplySchema::AccessTokenList,
+    ),
+    route(
+        "access_tokens/configuration/classifications/list",
+        Verb::Get,
+        read::classifications_list,
+        ReplySchema::ClassificationList,
+    ),
+];
+
+/// The route for a path after the API prefix (a trailing `/` is tolerated).
+pub fn find(path: &str) -> Option<&'static Route> {
+    let path = path.strip_suffix('/').unwrap_or(path);
+    ROUTES.iter().find(|r| r.path == path)
+}

@@ -1,0 +1,112 @@
+//! Login sessions: opening one (the login methods), checking the token every
+//! access-token method receives, and releasing it.
+
+use crate::error::{ApiError, ApiResult};
+use crate::jwt::{self, Claims};
+use crate::params::Params;
+use crate::state::AppState;
+use crate::tenant::{tenant_key, Tenant};
+use std::sync::Arc;
+
+/// What the emulator remembers of a login token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Lower-cased organisation (the tenant key).
+    pub tenant: String,
+    pub user_id: String,
+    pub unit_id: String,
+    /// Epoch seconds on the emulator's clock.
+    pub expires_at: i64,
+    /// Set on consumer-application logins: the session acts for this
+    /// accounts receivable only.
+    pub accounts_receivable_id: Option<String>,
+}
+
+/// The caller of an access-token method, once its token checked out.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub tenant: Arc<Tenant>,
+    pub user_id: String,
+    pub unit_id: String,
+    pub accounts_receivable_id: Option<String>,
+}
+
+/// Who is logging in, once credentials checked out.
+#[derive(Debug, Clone)]
+pub struct Login<'a> {
+    pub organisation: &'a str,
+    pub username: &'a str,
+    pub user_id: &'a str,
+    pub unit_id: &'a str,
+    pub accounts_receivable_id: Option<&'a str>,
+}
+
+impl AppState {
+    /// Opens a session and returns its signed token.
+    pub fn open_session(&self, login: Login<'_>) -> String {
+        let tenant = self.tenant(login.organisation);
+        let iat = self.clock.now_secs();
+        let exp = iat.saturating_add(i64::try_from(self.config.token_lifetime).unwrap_or(i64::MAX));
+        let claims = Claims {
+            usr: login.username.to_string(),
+            org: tenant.organisation.clone(),
+            oun: login.unit_id.to_string(),
+            ari: login.accounts_receivable_id.map(str::to_string),
+            exp: exp.to_string(),
+            iat: iat.to_string(),
+            jti: tenant.generator.hex32(),
+        };
+        self.sessions.insert(
+            claims.jti.clone(),
+            Session {
+                tenant: tenant_key(login.organisation),
+                user_id: login.user_id.to_string(),
+                unit_id: login.unit_id.to_string(),
+                expires_at: exp,
+                accounts_receivable_id: claims.ari.clone(),
+            },
+        );
+        jwt::encode(&claims, &self.signing_key)
+    }
+
+    /// Checks the `token` parameter: signed here, not released, not expired,
+    /// and its tenant still there.
+    pub fn authenticate(&self, params: &Params) -> ApiResult<Caller> {
+        let token = params
+            .opt_str("token")
+            .map_err(|_| ApiError::InvalidToken)?;
+        let claims = token
+            .and_then(|t| jwt::decode(t, &self.signing_key))
+            .ok_or(ApiError::InvalidToken)?;
+        let session = self
+            .sessions
+            .get(&claims.jti)
+            .map(|s| s.clone())
+            .ok_or(ApiError::InvalidToken)?;
+        if self.clock.now_secs() >= session.expires_at {
+            return Err(ApiError::TokenExpired);
+        }
+        let tenant = self
+            .tenants
+            .get(&session.tenant)
+            .map(|t| t.clone())
+            .ok_or(ApiError::InvalidToken)?;
+        Ok(Caller {
+            tenant,
+            user_id: session.user_id,
+            unit_id: session.unit_id,
+            accounts_receivable_id: session.accounts_receivable_id,
+        })
+    }
+
+    /// Ends the session of the `token` parameter at once.
+    pub fn release(&self, params: &Params) -> ApiResult<()> {
+        self.authenticate(params)?;
+        let token = params.opt_str("token").ok().flatten().unwrap_or_default();
+        let claims = jwt::decode(token, &self.signing_key).ok_or(ApiError::InvalidToken)?;
+        self.sessions
+            .remove(&claims.jti)
+            .map(|_| ())
+            .ok_or(ApiError::InvalidToken)
+    }
+}

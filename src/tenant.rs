@@ -1,0 +1,37 @@
+//! A tenant: one organisation's isolated copy of the fixture data, with its
+//! own generator. Reference data is shared (it never changes); access tokens
+//! are the tenant's own, behind one lock so every change to a token and its
+//! indexes is a single atomic step.
+
+use crate::access_tokens::store::AccessTokenStore;
+use crate::fixtures::Fixtures;
+use crate::generator::Generator;
+use crate::reference::Reference;
+use parking_lot::RwLock;
+use std::sync::Arc;
+
+#[derive(Debug)]
+pub struct Tenant {
+    /// The organisation name as first used at login.
+    pub organisation: String,
+    pub generator: Generator,
+    pub reference: Arc<Reference>,
+    pub access_tokens: RwLock<AccessTokenStore>,
+}
+
+impl Tenant {
+    /// A fresh tenant from the fixtures.
+    pub fn new(organisation: &str, fixtures: &Fixtures, seed: Option<u64>) -> Tenant {
+        Tenant {
+            organisation: organisation.to_string(),
+            generator: Generator::new(seed, &tenant_key(organisation)),
+            reference: fixtures.reference.clone(),
+            access_tokens: RwLock::new(fixtures.access_tokens.clone()),
+        }
+    }
+}
+
+/// Organisation names match case-insensitively, as CRM.COM user names do.
+pub fn tenant_key(organisation: &str) -> String {
+    organisation.trim().to_lowercase()
+}
