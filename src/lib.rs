@@ -28,3 +28,8 @@ pub use config::Config;
 pub use emulator::Emulator;
 pub use error::{ApiError, ApiResult};
 pub use state::AppState;
+
+/// The README's Rust examples compile and run as doc tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -1,0 +1,62 @@
+//! The `crmcom-emulator` binary: what it prints, and how it refuses broken
+//! fixtures.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_crmcom-emulator");
+
+#[test]
+fn the_binary_prints_where_it_listens_then_the_credentials_and_serves() {
+    let mut child = Command::new(BIN)
+        .args(["--port", "0", "--seed", "3"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let port: u16 = first
+        .strip_prefix("listening on http://127.0.0.1:")
+        .unwrap_or_else(|| panic!("first line: {first}"))
+        .parse()
+        .unwrap();
+    assert_ne!(port, 0);
+    let rest: Vec<String> = lines.by_ref().take(2).map(Result::unwrap).collect();
+    assert!(
+        rest[0].contains("MPAdministrator") && rest[0].contains("1234"),
+        "{rest:?}"
+    );
+    assert!(
+        rest[1].contains("EE73C0AE64524371B5DDEFF5F7BB2192"),
+        "{rest:?}"
+    );
+
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .write_all(b"GET /crmapi/rest/v2/access_tokens/list HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    assert!(reply.contains("INVALIDTOKENEXCEPTION"), "{reply}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn a_broken_fixture_stops_the_binary_with_a_message_naming_the_file() {
+    let dir = std::env::temp_dir().join(format!("crmcom-broken-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("access_tokens.json"), r#"[{"id": 1}]"#).unwrap();
+    let out = Command::new(BIN)
+        .args(["--port", "0", "--fixtures"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("access_tokens.json"), "{stderr}");
+    assert!(out.stdout.is_empty(), "nothing is served");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,0 +1,184 @@
+//! Test helpers: an emulator on a free port and a tiny blocking HTTP client
+//! over a raw socket, so tests can also send bytes no HTTP library would.
+
+use crmcom_emulator::{Config, Emulator};
+use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::OnceLock;
+
+pub struct TestApp {
+    pub emulator: Emulator,
+}
+
+/// A raw reply: HTTP status, headers (lower-cased names) and body.
+#[derive(Debug)]
+pub struct RawReply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RawReply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "reply is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+}
+
+/// A fresh emulator with the default test configuration.
+pub fn spawn_app() -> TestApp {
+    spawn_with(Config::default())
+}
+
+pub fn spawn_with(config: Config) -> TestApp {
+    TestApp {
+        emulator: Emulator::start(config).expect("emulator starts"),
+    }
+}
+
+/// One emulator shared by the tests that isolate themselves by organisation.
+pub fn shared_app() -> &'static TestApp {
+    static APP: OnceLock<TestApp> = OnceLock::new();
+    APP.get_or_init(spawn_app)
+}
+
+/// An organisation name no other test uses.
+pub fn unique_org(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!("{prefix}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+impl TestApp {
+    /// Sends raw bytes as one HTTP/1.1 request and reads the whole reply.
+    pub fn send(&self, request: &[u8]) -> RawReply {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.emulator.port())).expect("connect");
+        stream.write_all(request).expect("write");
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).expect("read");
+        parse_reply(&raw)
+    }
+
+    /// A request with the given method, path, extra headers and body.
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> RawReply {
+        let mut req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        for (name, value) in headers {
+            req.push_str(&format!("{name}: {value}\r\n"));
+        }
+        req.push_str("\r\n");
+        let mut bytes = req.into_bytes();
+        bytes.extend_from_slice(body);
+        self.send(&bytes)
+    }
+
+    /// POST a JSON body to a CRM.COM method; returns (HTTP status, reply).
+    pub fn post(&self, method: &str, body: &Value) -> (u16, Value) {
+        let reply = self.request(
+            "POST",
+            &format!("/crmapi/rest/v2/{method}"),
+            &[("Content-Type", "application/json")],
+            body.to_string().as_bytes(),
+        );
+        (reply.status, reply.json())
+    }
+
+    /// GET a CRM.COM method with a raw query string.
+    pub fn get(&self, method: &str, query: &str) -> (u16, Value) {
+        let reply = self.request(
+            "GET",
+            &format!("/crmapi/rest/v2/{method}?{query}"),
+            &[],
+            b"",
+        );
+        (reply.status, reply.json())
+    }
+
+    /// Logs in to `organisation` with the shipped user and returns the token.
+    pub fn login(&self, organisation: &str) -> String {
+        let (status, reply) = self.post(
+            "authentication/token",
+            &json!({"username": "MPAdministrator", "password": "1234", "organisation": organisation}),
+        );
+        assert_eq!(status, 200, "{reply}");
+        assert_eq!(reply["status"]["code"], "OK", "{reply}");
+        reply["data"]["token"].as_str().expect("token").to_string()
+    }
+}
+
+fn parse_reply(raw: &[u8]) -> RawReply {
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no header end in {:?}", String::from_utf8_lossy(raw)));
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("status line");
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"));
+    if chunked {
+        body = dechunk(&body);
+    }
+    RawReply {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let Some(end) = data.windows(2).position(|w| w == b"\r\n") else {
+            return out;
+        };
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&data[..end]).trim(), 16).unwrap_or(0);
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&data[end + 2..end + 2 + size]);
+        data = &data[end + 4 + size..];
+    }
+}
+
+/// Asserts a reply is the error envelope with `code`, and schema-valid.
+pub fn assert_error(app: &TestApp, reply: &Value, code: &str) {
+    assert_eq!(reply["status"]["code"], code, "{reply}");
+    assert!(reply.get("data").is_none(), "an error has no data: {reply}");
+    app.emulator
+        .state()
+        .schemas
+        .check_error(reply)
+        .unwrap_or_else(|e| panic!("error envelope breaks its schema: {e}: {reply}"));
+}

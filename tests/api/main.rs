@@ -1,0 +1,14 @@
+//! The integration tests: one binary, one emulator per test that needs a
+//! fresh process, organisations to isolate the rest.
+#![allow(clippy::unwrap_used)]
+
+mod documented;
+mod helpers;
+
+mod binary;
+mod contract;
+mod examples;
+mod login;
+mod read_negative;
+mod routing;
+mod tenants;
