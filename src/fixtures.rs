@@ -64,6 +64,12 @@ pub struct Fixtures {
 impl Fixtures {
     /// Loads the embedded fixtures, or each file found in `dir` instead.
     pub fn load(dir: Option<&Path>, generator: &Generator) -> Result<Fixtures, FixtureError> {
+        // Problems name the file a user can open: the override, or the
+        // embedded file's place in the repository.
+        let label = |name: &str| match dir.map(|d| d.join(name)) {
+            Some(path) if path.exists() => path.display().to_string(),
+            _ => format!("fixtures/{name}"),
+        };
         let read = |name: &str| -> Result<(String, String), FixtureError> {
             let embedded = FILES
                 .iter()
@@ -72,9 +78,9 @@ impl Fixtures {
                 .unwrap_or_default();
             match dir.map(|d| d.join(name)) {
                 Some(path) if path.exists() => std::fs::read_to_string(&path)
-                    .map(|text| (path.display().to_string(), text))
-                    .map_err(|e| fail(&path.display().to_string(), e.to_string())),
-                _ => Ok((format!("fixtures/{name}"), embedded)),
+                    .map(|text| (label(name), text))
+                    .map_err(|e| fail(&label(name), e.to_string())),
+                _ => Ok((label(name), embedded)),
             }
         };
         fn parse<T: DeserializeOwned>(
@@ -100,8 +106,8 @@ impl Fixtures {
         };
         reference
             .index()
-            .map_err(|problem| fail("fixtures", problem))?;
-        check_references(&reference)?;
+            .map_err(|(kind, problem)| fail(&label(kind.fixture_file()), problem))?;
+        check_references(&reference).map_err(|e| fail(&label(&e.file), e.problem))?;
 
         let (tokens_file, tokens): (String, Vec<AccessTokenFixture>) =
             parse(read("access_tokens.json")?)?;
@@ -292,7 +298,11 @@ mod tests {
         )
         .expect("write");
         let err = Fixtures::load(Some(&dir), &Generator::new(None, "")).expect_err("must fail");
-        assert_eq!(err.file, "rewards_participants.json");
+        assert!(err.file.ends_with("rewards_participants.json"), "{err}");
+        assert!(
+            err.file.starts_with(dir.to_str().unwrap_or_default()),
+            "{err}"
+        );
         assert!(err.problem.contains("NOPE"), "{err}");
         std::fs::write(dir.join("rewards_participants.json"), "[{").expect("write");
         let err = Fixtures::load(Some(&dir), &Generator::new(None, "")).expect_err("must fail");

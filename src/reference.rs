@@ -208,17 +208,33 @@ pub enum Kind {
     Classification,
 }
 
+impl Kind {
+    /// The fixture file holding entities of this kind.
+    pub fn fixture_file(self) -> &'static str {
+        match self {
+            Kind::Unit => "units.json",
+            Kind::User => "users.json",
+            Kind::Country => "countries.json",
+            Kind::Industry => "industries.json",
+            Kind::Contact => "contact_information.json",
+            Kind::AccountsReceivable => "accounts_receivable.json",
+            Kind::RewardsParticipant => "rewards_participants.json",
+            Kind::Classification => "access_token_classifications.json",
+        }
+    }
+}
+
 impl Reference {
-    /// Builds the lookup index; returns the first duplicate key found.
-    /// Names need not be unique in CRM.COM: for them the first entity wins.
-    pub fn index(&mut self) -> Result<(), String> {
+    /// Builds the lookup index; returns the first duplicate key found, with
+    /// its kind. Names need not be unique in CRM.COM: the first one wins.
+    pub fn index(&mut self) -> Result<(), (Kind, String)> {
         type Index = HashMap<(Kind, &'static str, String), usize>;
         fn add(
             index: &mut Index,
             key: (Kind, &'static str, &str),
             pos: usize,
             unique: bool,
-        ) -> Result<(), String> {
+        ) -> Result<(), (Kind, String)> {
             let (kind, field, value) = key;
             let entry = index.entry((kind, field, value.to_string()));
             match entry {
@@ -227,7 +243,7 @@ impl Reference {
                     Ok(())
                 }
                 std::collections::hash_map::Entry::Occupied(_) if unique => {
-                    Err(format!("{kind:?} {field} '{value}' appears twice"))
+                    Err((kind, format!("{field} '{value}' appears twice")))
                 }
                 std::collections::hash_map::Entry::Occupied(_) => Ok(()),
             }

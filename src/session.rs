@@ -25,6 +25,8 @@ pub struct Session {
 /// The caller of an access-token method, once its token checked out.
 #[derive(Debug, Clone)]
 pub struct Caller {
+    /// The token's `jti`, which keys its session.
+    pub session_id: String,
     pub tenant: Arc<Tenant>,
     pub user_id: String,
     pub unit_id: String,
@@ -92,6 +94,7 @@ impl AppState {
             .map(|t| t.clone())
             .ok_or(ApiError::InvalidToken)?;
         Ok(Caller {
+            session_id: claims.jti,
             tenant,
             user_id: session.user_id,
             unit_id: session.unit_id,
@@ -101,11 +104,9 @@ impl AppState {
 
     /// Ends the session of the `token` parameter at once.
     pub fn release(&self, params: &Params) -> ApiResult<()> {
-        self.authenticate(params)?;
-        let token = params.opt_str("token").ok().flatten().unwrap_or_default();
-        let claims = jwt::decode(token, &self.signing_key).ok_or(ApiError::InvalidToken)?;
+        let caller = self.authenticate(params)?;
         self.sessions
-            .remove(&claims.jti)
+            .remove(&caller.session_id)
             .map(|_| ())
             .ok_or(ApiError::InvalidToken)
     }
