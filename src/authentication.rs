@@ -3,6 +3,7 @@
 //! `authentication/token/release`.
 
 use crate::error::{ApiError, ApiResult, Entity};
+use crate::reference::User;
 use crate::routes::{Reply, Request};
 use crate::secret::secrets_equal;
 use crate::session::Login;
@@ -10,53 +11,65 @@ use crate::state::AppState;
 use base64::{engine::general_purpose::STANDARD, Engine};
 use serde_json::json;
 
-fn token_reply(token: String) -> Reply {
-    Reply::Data(json!({ "token": token }))
-}
-
-/// The optional `unit` parameter (a unit id), or the default unit.
-fn unit_of<'a>(state: &'a AppState, req: &'a Request, default: &'a str) -> ApiResult<&'a str> {
-    match req.params.opt_str("unit")? {
-        None => Ok(default),
+/// Opens a session for `user` in `organisation`, in the unit the request
+/// names (a unit id) or else `default_unit`, and answers its token.
+fn user_session(
+    state: &AppState,
+    req: &Request,
+    organisation: &str,
+    user: &User,
+    default_unit: &str,
+) -> ApiResult<Reply> {
+    let unit_id = match req.params.opt_str("unit")? {
+        None => default_unit,
         Some(unit) => state
             .fixtures
             .reference
             .unit(unit)
             .map(|u| u.id.as_str())
-            .ok_or(ApiError::NotFound(Entity::Unit)),
-    }
-}
-
-/// `POST authentication/token`: username (any case), password,
-/// `organisation` (or the older `organization`), optional `unit`.
-pub fn token(state: &AppState, req: &Request) -> ApiResult<Reply> {
-    let p = &req.params;
-    let username = p.req_str("username")?;
-    let password = p.req_str("password")?;
-    let organisation = match p.opt_str("organisation")? {
-        Some(org) if !org.trim().is_empty() => org,
-        _ => match p.opt_str("organization")? {
-            Some(org) if !org.trim().is_empty() => org,
-            _ => return Err(ApiError::MandatoryParameter("organisation".into())),
-        },
+            .ok_or(ApiError::NotFound(Entity::Unit))?,
     };
-    let user = state
-        .fixtures
-        .reference
-        .user_by_name(username)
-        .ok_or(ApiError::InvalidCredentials)?;
-    let known = user.password.as_deref().unwrap_or_default();
-    if user.password.is_none() || !secrets_equal(known, password) {
-        return Err(ApiError::InvalidCredentials);
-    }
-    let unit_id = unit_of(state, req, &user.default_unit_id)?;
-    Ok(token_reply(state.open_session(Login {
+    let token = state.open_session(Login {
         organisation,
         username: &user.username,
         user_id: &user.id,
         unit_id,
         accounts_receivable_id: None,
-    })))
+    });
+    Ok(Reply::Data(json!({ "token": token })))
+}
+
+/// The organisation named in the body: `organisation`, or the spelling
+/// `organization` of earlier CRM.COM releases.
+fn organisation_param<'a>(req: &'a Request) -> ApiResult<Option<&'a str>> {
+    for name in ["organisation", "organization"] {
+        if let Some(org) = req.params.opt_str(name)? {
+            if !org.trim().is_empty() {
+                return Ok(Some(org));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// `POST authentication/token`: username (any case), password,
+/// `organisation` (or the older `organization`), optional `unit`.
+pub fn token(state: &AppState, req: &Request) -> ApiResult<Reply> {
+    let username = req.params.req_str("username")?;
+    let password = req.params.req_str("password")?;
+    let organisation = organisation_param(req)?
+        .ok_or_else(|| ApiError::MandatoryParameter("organisation".into()))?;
+    let user = state
+        .fixtures
+        .reference
+        .user_by_name(username)
+        .ok_or(ApiError::InvalidCredentials)?;
+    match &user.password {
+        Some(known) if secrets_equal(known, password) => {
+            user_session(state, req, organisation, user, &user.default_unit_id)
+        }
+        _ => Err(ApiError::InvalidCredentials),
+    }
 }
 
 /// The key from `Authorization: Basic base64(KEY[:])`, any case of `Basic`.
@@ -85,18 +98,8 @@ pub fn web_api_key_token(state: &AppState, req: &Request) -> ApiResult<Reply> {
     let user = reference
         .user(&entry.user_id)
         .ok_or(ApiError::InvalidCredentials)?;
-    let organisation = match req.params.opt_str("organisation")? {
-        Some(org) if !org.trim().is_empty() => org,
-        _ => entry.organisation.as_str(),
-    };
-    let unit_id = unit_of(state, req, &entry.unit_id)?;
-    Ok(token_reply(state.open_session(Login {
-        organisation,
-        username: &user.username,
-        user_id: &user.id,
-        unit_id,
-        accounts_receivable_id: None,
-    })))
+    let organisation = organisation_param(req)?.unwrap_or(&entry.organisation);
+    user_session(state, req, organisation, user, &entry.unit_id)
 }
 
 /// `POST authentication/token/release`: the token dies at once.

@@ -5,6 +5,7 @@ use crate::helpers::shared_app;
 use crmcom_emulator::access_tokens::render::render;
 use crmcom_emulator::error::CATALOGUE;
 use crmcom_emulator::routes::ROUTES;
+use serde_json::json;
 
 fn readme() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap()
@@ -70,4 +71,48 @@ fn the_access_token_schema_refuses_unknown_fields_such_as_a_pass_code() {
     let mut rendered = render(&state.fixtures.reference, token);
     rendered["life_cycle_state"] = "ACTIVE".into();
     assert!(state.schemas.check_access_token(&rendered).is_err());
+}
+
+/// Puts a token that breaks the schema (its id is not 32 hex) into a tenant.
+fn plant_broken_token(app: &crate::helpers::TestApp, org: &str) {
+    let tenant = app.emulator.state().existing_tenant(org).unwrap();
+    let mut tokens = tenant.access_tokens.write();
+    let mut broken = tokens.by_authentication_code("7").unwrap().clone();
+    broken.id = "not-an-id".into();
+    broken.number = "ACT9999999999".into();
+    broken.authentication_code = "broken".into();
+    broken.identifier = None;
+    tokens.insert(broken).unwrap();
+}
+
+#[test]
+fn a_reply_that_breaks_its_schema_is_an_error_in_strict_mode_and_sent_otherwise() {
+    use crate::helpers::{assert_error, spawn_with};
+    use crmcom_emulator::{error::codes, Config};
+    let show =
+        |t: &str| json!({"token": t, "access_token_identifier": {"authentication_code": "broken"}});
+
+    let strict = spawn_with(Config::default());
+    let token = strict.login("strict");
+    plant_broken_token(&strict, "strict");
+    let (status, reply) = strict.post("access_tokens/show", &show(&token));
+    assert_eq!(status, 200);
+    assert_error(&strict, &reply, codes::SCHEMA_VIOLATION);
+    assert!(
+        reply["status"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("/id"),
+        "{reply}"
+    );
+
+    let lenient = spawn_with(Config {
+        strict_schemas: false,
+        ..Config::default()
+    });
+    let token = lenient.login("lenient");
+    plant_broken_token(&lenient, "lenient");
+    let (_, reply) = lenient.post("access_tokens/show", &show(&token));
+    assert_eq!(reply["status"]["code"], "OK");
+    assert_eq!(reply["data"]["id"], "not-an-id");
 }
