@@ -67,22 +67,16 @@ impl Params {
             let (raw_key, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
             let key = decode(raw_key)?;
             let value = decode(raw_value)?;
-            let value =
-                if key.ends_with("_identifier") {
-                    match value.split_once('=') {
-                        Some((field, v)) => {
-                            let mut object = Map::new();
-                            object.insert(field.to_string(), Value::String(v.to_string()));
-                            Value::Object(object)
-                        }
-                        None => return Err(ApiError::invalid(
-                            key,
-                            "an identifier is written field=value, for example number=ACR000418",
-                        )),
-                    }
-                } else {
-                    Value::String(value)
-                };
+            // An identifier without `=` stays a string: the method reports it
+            // when it reads the parameter, after checking the token.
+            let value = match value.split_once('=') {
+                Some((field, v)) if key.ends_with("_identifier") => {
+                    let mut object = Map::new();
+                    object.insert(field.to_string(), Value::String(v.to_string()));
+                    Value::Object(object)
+                }
+                _ => Value::String(value),
+            };
             if map.insert(key.clone(), value).is_some() {
                 return Err(ApiError::invalid(
                     key,
@@ -142,7 +136,10 @@ impl Params {
         match self.get(name) {
             None => Ok(None),
             Some(Value::Object(m)) => Ok(Some(m)),
-            Some(_) => Err(ApiError::invalid(name, "an object is expected")),
+            Some(_) => Err(ApiError::invalid(
+                name,
+                "an identifier object is expected (in a GET query: field=value)",
+            )),
         }
     }
 
@@ -219,8 +216,9 @@ mod tests {
             Params::from_query("a=1&a=2"),
             Err(ApiError::InvalidParameterValue { .. })
         ));
+        let p = Params::from_query("accounts_receivable_identifier=ACR1").expect("parse");
         assert!(matches!(
-            Params::from_query("accounts_receivable_identifier=ACR1"),
+            p.opt_object("accounts_receivable_identifier"),
             Err(ApiError::InvalidParameterValue { .. })
         ));
     }

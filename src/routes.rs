@@ -7,6 +7,7 @@ use crate::authentication;
 use crate::error::ApiResult;
 use crate::params::Params;
 use crate::schemas::ReplySchema;
+use crate::session::Caller;
 use crate::state::AppState;
 use serde_json::Value;
 
@@ -48,7 +49,24 @@ pub enum Reply {
     StatusOnly,
 }
 
-pub type Handler = fn(&AppState, &Request) -> ApiResult<Reply>;
+/// A method's handler. Access-token methods take the checked caller: the
+/// dispatcher checks the token before anything else, so none can forget to.
+#[derive(Clone, Copy)]
+pub enum Handler {
+    /// The login methods, which issue or release tokens themselves.
+    Public(fn(&AppState, &Request) -> ApiResult<Reply>),
+    /// Every method that needs a valid login token.
+    Session(fn(&AppState, &Caller, &Request) -> ApiResult<Reply>),
+}
+
+impl std::fmt::Debug for Handler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Handler::Public(_) => "Public",
+            Handler::Session(_) => "Session",
+        })
+    }
+}
 
 #[derive(Debug, Clone, Copy)]
 pub struct Route {
@@ -83,7 +101,7 @@ pub const ROUTES: &[Route] = &[
     route(
         "authentication/token",
         Verb::Post,
-        authentication::token,
+        Handler::Public(authentication::token),
         ReplySchema::Login,
     ),
     Route {
@@ -91,38 +109,38 @@ pub const ROUTES: &[Route] = &[
         ..route(
             "authentication/web_api_key/token",
             Verb::Any,
-            authentication::web_api_key_token,
+            Handler::Public(authentication::web_api_key_token),
             ReplySchema::Login,
         )
     },
     route(
         "authentication/token/release",
         Verb::Post,
-        authentication::release,
+        Handler::Public(authentication::release),
         ReplySchema::Empty,
     ),
     route(
         "access_tokens/show",
         Verb::Post,
-        read::show,
+        Handler::Session(read::show),
         ReplySchema::AccessToken,
     ),
     route(
         "access_tokens/list",
         Verb::Get,
-        read::list,
+        Handler::Session(read::list),
         ReplySchema::AccessTokenList,
     ),
     route(
         "access_tokens/get_not_associated",
         Verb::Get,
-        read::get_not_associated,
+        Handler::Session(read::get_not_associated),
         ReplySchema::AccessTokenList,
     ),
     route(
         "access_tokens/configuration/classifications/list",
         Verb::Get,
-        read::classifications_list,
+        Handler::Session(read::classifications_list),
         ReplySchema::ClassificationList,
     ),
 ];

@@ -6,7 +6,7 @@ use crate::envelope;
 use crate::error::{ApiError, ApiResult};
 use crate::fields_set;
 use crate::params::Params;
-use crate::routes::{self, Reply, Request, Route, Verb, API_PREFIX};
+use crate::routes::{self, Handler, Reply, Request, Route, Verb, API_PREFIX};
 use crate::state::AppState;
 use actix_web::dev::Server;
 use actix_web::http::{header, Method};
@@ -87,12 +87,22 @@ async fn params_of(
 
 /// Runs one CRM.COM method: handler, schema check, `fields_set`, envelope.
 fn run(state: &AppState, route: &Route, request: &Request) -> ApiResult<Option<serde_json::Value>> {
+    let caller = match route.handler {
+        Handler::Session(_) => Some(state.authenticate(&request.params)?),
+        Handler::Public(_) => None,
+    };
+    // Read before the handler runs, so a bad fields_set never follows a write.
     let fields = if route.fields_set {
         request.params.fields_set()?
     } else {
         None
     };
-    match (route.handler)(state, request)? {
+    let reply = match (route.handler, &caller) {
+        (Handler::Session(handler), Some(caller)) => handler(state, caller, request)?,
+        (Handler::Public(handler), _) => handler(state, request)?,
+        (Handler::Session(_), None) => return Err(ApiError::InvalidToken),
+    };
+    match reply {
         Reply::StatusOnly => Ok(None),
         Reply::Data(mut data) => {
             if let Err(violation) = state.schemas.check_data(route.schema, &data) {

@@ -7,12 +7,12 @@ use crate::error::{ApiError, ApiResult};
 use crate::identifiers::{required_access_token, resolve};
 use crate::reference::{Kind, Reference};
 use crate::routes::{Reply, Request};
+use crate::session::Caller;
 use crate::state::AppState;
 use serde_json::Value;
 
 /// `POST access_tokens/show`: one token by `access_token_identifier`.
-pub fn show(state: &AppState, req: &Request) -> ApiResult<Reply> {
-    let caller = state.authenticate(&req.params)?;
+pub fn show(_state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let key = required_access_token(&req.params)?;
     let tokens = caller.tenant.access_tokens.read();
     let token = super::find(&tokens, &key)?;
@@ -36,8 +36,7 @@ fn exactly_one(req: &Request, group: &'static [&'static str; 2]) -> ApiResult<&'
 /// `GET access_tokens/list`: the tokens of an accounts receivable (directly
 /// or through its rewards participants) or of a rewards participant, in
 /// number order, optionally by classification and paged.
-pub fn list(state: &AppState, req: &Request) -> ApiResult<Reply> {
-    let caller = state.authenticate(&req.params)?;
+pub fn list(_state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let reference = &caller.tenant.reference;
     let by = exactly_one(
         req,
@@ -102,8 +101,7 @@ fn is_associated(reference: &Reference, token: &AccessToken) -> bool {
 
 /// `GET access_tokens/get_not_associated`: up to `number` tokens that are not
 /// associated, optionally in one life-cycle state, in number order.
-pub fn get_not_associated(state: &AppState, req: &Request) -> ApiResult<Reply> {
-    let caller = state.authenticate(&req.params)?;
+pub fn get_not_associated(_state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let reference = &caller.tenant.reference;
     let number = req
         .params
@@ -130,8 +128,11 @@ pub fn get_not_associated(state: &AppState, req: &Request) -> ApiResult<Reply> {
 }
 
 /// `GET access_tokens/configuration/classifications/list`.
-pub fn classifications_list(state: &AppState, req: &Request) -> ApiResult<Reply> {
-    let caller = state.authenticate(&req.params)?;
+pub fn classifications_list(
+    _state: &AppState,
+    caller: &Caller,
+    _req: &Request,
+) -> ApiResult<Reply> {
     let reference = &caller.tenant.reference;
     let data = reference
         .classifications

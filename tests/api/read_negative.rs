@@ -144,6 +144,11 @@ fn show_answers_each_bad_parameter_with_its_code() {
             json!({"token": 5, "access_token_identifier": {"authentication_code": "7"}}),
             codes::INVALID_TOKEN,
         ),
+        // The token is checked before any other parameter.
+        (
+            json!({"token": "garbage", "access_token_identifier": 5, "fields_set": 5}),
+            codes::INVALID_TOKEN,
+        ),
     ];
     for (body, code) in cases {
         let (status, reply) = app.post("access_tokens/show", &body);
@@ -195,6 +200,12 @@ fn list_answers_each_bad_parameter_with_its_code() {
         assert_eq!(status, 200, "{query}");
         assert_error(app, &reply, code);
     }
+    // The token is checked before any other parameter.
+    let (_, reply) = app.get(
+        "access_tokens/list",
+        "token=garbage&accounts_receivable_identifier=ACR000852&offset=x",
+    );
+    assert_error(app, &reply, codes::INVALID_TOKEN);
 }
 
 #[test]
