@@ -60,3 +60,44 @@ fn a_broken_fixture_stops_the_binary_with_a_message_naming_the_file() {
     assert!(out.stdout.is_empty(), "nothing is served");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn every_flag_is_also_an_environment_variable() {
+    let mut child = Command::new(BIN)
+        .env("CRMCOM_EMULATOR_PORT", "0")
+        .env("CRMCOM_EMULATOR_BIND", "127.0.0.1")
+        .env("CRMCOM_EMULATOR_TOKEN_LIFETIME", "5")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let first = BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .next()
+        .unwrap()
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let port = first
+        .strip_prefix("listening on http://127.0.0.1:")
+        .unwrap();
+    assert_ne!(port, "8080", "CRMCOM_EMULATOR_PORT=0 picks a free port");
+
+    let help = Command::new(BIN).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    for flag in [
+        "bind",
+        "port",
+        "fixtures",
+        "seed",
+        "token-lifetime",
+        "strict-schemas",
+    ] {
+        let env = format!("CRMCOM_EMULATOR_{}", flag.to_uppercase().replace('-', "_"));
+        assert!(
+            help.contains(&format!("--{flag}")),
+            "--{flag} missing from --help"
+        );
+        assert!(help.contains(&env), "{env} missing from --help");
+    }
+}
