@@ -87,20 +87,25 @@ async fn params_of(
 
 /// Runs one CRM.COM method: handler, schema check, `fields_set`, envelope.
 fn run(state: &AppState, route: &Route, request: &Request) -> ApiResult<Option<serde_json::Value>> {
-    let caller = match route.handler {
-        Handler::Session(_) => Some(state.authenticate(&request.params)?),
-        Handler::Public(_) => None,
+    // fields_set is read before the handler runs, so a bad one never follows
+    // a write; for session routes the token is checked before both.
+    let fields = || {
+        if route.fields_set {
+            request.params.fields_set()
+        } else {
+            Ok(None)
+        }
     };
-    // Read before the handler runs, so a bad fields_set never follows a write.
-    let fields = if route.fields_set {
-        request.params.fields_set()?
-    } else {
-        None
-    };
-    let reply = match (route.handler, &caller) {
-        (Handler::Session(handler), Some(caller)) => handler(state, caller, request)?,
-        (Handler::Public(handler), _) => handler(state, request)?,
-        (Handler::Session(_), None) => return Err(ApiError::InvalidToken),
+    let (reply, fields) = match route.handler {
+        Handler::Public(handler) => {
+            let fields = fields()?;
+            (handler(state, request)?, fields)
+        }
+        Handler::Session(handler) => {
+            let caller = state.authenticate(&request.params)?;
+            let fields = fields()?;
+            (handler(state, &caller, request)?, fields)
+        }
     };
     match reply {
         Reply::StatusOnly => Ok(None),
