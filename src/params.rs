@@ -7,9 +7,16 @@ use percent_encoding::percent_decode;
 use serde_json::{Map, Value};
 
 /// The parameters of one request.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Params {
     map: Map<String, Value>,
+}
+
+/// Names only: values can be login tokens, pass codes or verification codes.
+impl std::fmt::Debug for Params {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.map.keys()).finish()
+    }
 }
 
 /// Content types accepted for a POST body. CRM.COM clients are sloppy here
@@ -239,6 +246,18 @@ mod tests {
         ));
         assert!(Params::from_body(b"", None, true).is_ok());
         assert!(Params::from_body(b"", None, false).is_err());
+    }
+
+    #[test]
+    fn debug_output_names_parameters_without_their_values() {
+        let body = br#"{"token":"eyJ.secret","access_token_identifier":{"identifier":"x","pass_code":"p4ss"}}"#;
+        let p = Params::from_body(body, None, false).expect("parse");
+        let shown = format!("{p:?}");
+        assert!(shown.contains("token") && shown.contains("access_token_identifier"));
+        assert!(
+            !shown.contains("eyJ.secret") && !shown.contains("p4ss"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -32,12 +32,20 @@ impl Verb {
     }
 }
 
-/// What a handler receives.
-#[derive(Debug)]
+/// What a handler receives. Its `Debug` shows no secret (see `Params`).
 pub struct Request<'a> {
     pub params: Params,
     /// The `Authorization` header, for the key-based logins.
     pub authorization: Option<&'a str>,
+}
+
+impl std::fmt::Debug for Request<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("params", &self.params)
+            .field("authorization", &self.authorization.map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 /// What a handler answers on success.

@@ -79,8 +79,9 @@ pub struct AccessToken {
 }
 
 /// An access token as written in `fixtures/access_tokens.json`: the same,
-/// but with the pass code in clear so fixture authors can document it.
-#[derive(Debug, Clone, Deserialize)]
+/// but with the pass code in clear so fixture authors can document it. No
+/// `Debug`, so the clear pass code cannot reach a log line.
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccessTokenFixture {
     pub id: String,
