@@ -82,6 +82,15 @@ fn assert_token_checked(call: Call) {
     assert_eq!(call(&app, Some(&fresh)).1["status"]["code"], "OK");
 }
 
+/// Each query, after a valid token, answers HTTP 200 with its error code.
+fn assert_get_errors(app: &TestApp, method: &str, token: &str, cases: &[(&str, &str)]) {
+    for (query, code) in cases {
+        let (status, reply) = app.get(method, &format!("token={token}&{query}"));
+        assert_eq!(status, 200, "{method}?{query}");
+        assert_error(app, &reply, code);
+    }
+}
+
 #[test]
 fn every_read_method_checks_its_token_first() {
     for call in [
@@ -195,11 +204,7 @@ fn list_answers_each_bad_parameter_with_its_code() {
         ("accounts_receivable_identifier=number=ACR%G0", codes::INVALID_REQUEST),
         ("accounts_receivable_identifier=number=ACR%FF", codes::INVALID_REQUEST),
     ];
-    for (query, code) in cases {
-        let (status, reply) = app.get("access_tokens/list", &format!("token={t}&{query}"));
-        assert_eq!(status, 200, "{query}");
-        assert_error(app, &reply, code);
-    }
+    assert_get_errors(app, "access_tokens/list", &t, &cases);
     // The token is checked before any other parameter.
     let (_, reply) = app.get(
         "access_tokens/list",
@@ -273,14 +278,7 @@ fn get_not_associated_answers_each_bad_parameter_with_its_code() {
         ("number=5&number=6", codes::INVALID_PARAMETER_VALUE),
         ("number=%", codes::INVALID_REQUEST),
     ];
-    for (query, code) in cases {
-        let (status, reply) = app.get(
-            "access_tokens/get_not_associated",
-            &format!("token={t}&{query}"),
-        );
-        assert_eq!(status, 200, "{query}");
-        assert_error(app, &reply, code);
-    }
+    assert_get_errors(app, "access_tokens/get_not_associated", &t, &cases);
     let (_, reply) = app.get(
         "access_tokens/get_not_associated",
         &format!("token={t}&number=10&life_cycle_state=EFFECTIVE"),
