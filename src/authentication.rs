@@ -1,12 +1,15 @@
 //! The CRM.COM login methods: `authentication/token` (user name and
-//! password), `authentication/web_api_key/token` (HTTP Basic key) and
-//! `authentication/token/release`.
+//! password), `authentication/web_api_key/token` (HTTP Basic key),
+//! `authentication/consumer_application_key/token` (key plus an access
+//! token: a consumer's session) and `authentication/token/release`.
 
+use crate::access_tokens::{self, entity::LifeCycleState};
 use crate::error::{ApiError, ApiResult, Entity};
-use crate::reference::User;
+use crate::identifiers::required_access_token;
+use crate::reference::{ApplicationKey, Reference, User};
 use crate::routes::{Reply, Request};
 use crate::secret::secrets_equal;
-use crate::session::Login;
+use crate::session::{Consumer, Login};
 use crate::state::AppState;
 use base64::{engine::general_purpose::STANDARD, Engine};
 use serde_json::json;
@@ -19,6 +22,7 @@ fn user_session(
     organisation: &str,
     user: &User,
     default_unit: &str,
+    consumer: Option<Consumer<'_>>,
 ) -> ApiResult<Reply> {
     let unit_id = match req.params.opt_str("unit")? {
         None => default_unit,
@@ -34,7 +38,7 @@ fn user_session(
         username: &user.username,
         user_id: &user.id,
         unit_id,
-        accounts_receivable_id: None,
+        consumer,
     });
     Ok(Reply::Data(json!({ "token": token })))
 }
@@ -66,7 +70,7 @@ pub fn token(state: &AppState, req: &Request) -> ApiResult<Reply> {
         .ok_or(ApiError::InvalidCredentials)?;
     match &user.password {
         Some(known) if secrets_equal(known, password) => {
-            user_session(state, req, organisation, user, &user.default_unit_id)
+            user_session(state, req, organisation, user, &user.default_unit_id, None)
         }
         _ => Err(ApiError::InvalidCredentials),
     }
@@ -84,22 +88,69 @@ fn basic_key(authorization: Option<&str>) -> Option<String> {
     (!key.is_empty()).then(|| key.to_string())
 }
 
-/// `POST authentication/web_api_key/token`: the key as the Basic user name,
-/// optional `unit`; `organisation` in the body (an emulator extension) picks
-/// another tenant than the key's own.
-pub fn web_api_key_token(state: &AppState, req: &Request) -> ApiResult<Reply> {
+/// The application key of the `Authorization` header among `keys`, with its
+/// user.
+fn application_key<'r>(
+    reference: &'r Reference,
+    keys: &'r [ApplicationKey],
+    req: &Request,
+) -> ApiResult<(&'r ApplicationKey, &'r User)> {
     let key = basic_key(req.authorization).ok_or(ApiError::InvalidCredentials)?;
-    let reference = &state.fixtures.reference;
-    let entry = reference
-        .web_api_keys
+    let entry = keys
         .iter()
         .find(|k| secrets_equal(&k.key.to_ascii_uppercase(), &key.to_ascii_uppercase()))
         .ok_or(ApiError::InvalidCredentials)?;
     let user = reference
         .user(&entry.user_id)
         .ok_or(ApiError::InvalidCredentials)?;
+    Ok((entry, user))
+}
+
+/// `POST authentication/web_api_key/token`: the key as the Basic user name,
+/// optional `unit`; `organisation` in the body (an emulator extension) picks
+/// another tenant than the key's own.
+pub fn web_api_key_token(state: &AppState, req: &Request) -> ApiResult<Reply> {
+    let reference = &state.fixtures.reference;
+    let (entry, user) = application_key(reference, &reference.web_api_keys, req)?;
     let organisation = organisation_param(req)?.unwrap_or(&entry.organisation);
-    user_session(state, req, organisation, user, &entry.unit_id)
+    user_session(state, req, organisation, user, &entry.unit_id, None)
+}
+
+/// `POST authentication/consumer_application_key/token` (R15): the key as
+/// the Basic user name plus an `access_token_identifier` of an effective
+/// token. The session acts for that token's accounts receivable only.
+pub fn consumer_application_key_token(state: &AppState, req: &Request) -> ApiResult<Reply> {
+    let reference = &state.fixtures.reference;
+    let (entry, user) = application_key(reference, &reference.consumer_application_keys, req)?;
+    let key = required_access_token(&req.params)?;
+    let organisation = organisation_param(req)?.unwrap_or(&entry.organisation);
+    let tenant = state.tenant(organisation);
+    let (token_id, accounts_receivable_id) = {
+        let store = tenant.access_tokens.read();
+        let token = access_tokens::lookup(state, &tenant, &store, &key, |_| true)?;
+        token.require(LifeCycleState::Effective, "used to log in")?;
+        let ar = access_tokens::owner_accounts_receivable(&tenant.reference, token)
+            .ok_or(ApiError::NotFound(Entity::AccountsReceivable))?;
+        (token.id.clone(), ar.to_string())
+    };
+    let contact_id = tenant
+        .reference
+        .accounts_receivable(&accounts_receivable_id)
+        .map(|a| a.account_owner_id.as_str())
+        .ok_or(ApiError::NotFound(Entity::AccountsReceivable))?;
+    let consumer = Consumer {
+        accounts_receivable_id: &accounts_receivable_id,
+        contact_id,
+        access_token_id: &token_id,
+    };
+    user_session(
+        state,
+        req,
+        organisation,
+        user,
+        &entry.unit_id,
+        Some(consumer),
+    )
 }
 
 /// `POST authentication/token/release`: the token dies at once.

@@ -37,6 +37,19 @@ pub struct Config {
     #[arg(long, env = "CRMCOM_EMULATOR_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
 
+    /// How long a one-time password from generate_otp stays valid, in seconds.
+    #[arg(long, env = "CRMCOM_EMULATOR_OTP_VALIDITY", default_value_t = 600)]
+    pub otp_validity: u64,
+
+    /// Consecutive wrong secrets (pass codes, verification codes) after which
+    /// one access token refuses further attempts until its codes are reset.
+    #[arg(
+        long,
+        env = "CRMCOM_EMULATOR_MAX_SECRET_ATTEMPTS",
+        default_value_t = 10
+    )]
+    pub max_secret_attempts: u32,
+
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "CRMCOM_EMULATOR_WORKERS")]
     pub workers: Option<usize>,
@@ -54,6 +67,8 @@ impl Default for Config {
             token_lifetime: 7200,
             strict_schemas: true,
             max_body_bytes: 1024 * 1024,
+            otp_validity: 600,
+            max_secret_attempts: 10,
             workers: Some(2),
         }
     }

@@ -12,6 +12,9 @@ pub type ApiResult<T> = Result<T, ApiError>;
 pub enum ApiError {
     /// Token missing, malformed, unknown, signed by someone else, or released.
     InvalidToken,
+    /// A valid token, but not a consumer-application login, on a method that
+    /// acts for the consumer (change_pass_code).
+    ConsumerSessionRequired,
     /// Token well formed and known, but past its expiry on the emulator's clock.
     TokenExpired,
     /// Login with a wrong username, password, key or organisation.
@@ -129,7 +132,7 @@ pub mod codes {
 pub const CATALOGUE: &[(&str, &str)] = &[
     (
         codes::INVALID_TOKEN,
-        "token missing, malformed, unknown or released",
+        "token missing, malformed, unknown or released; or not a consumer login where one is needed",
     ),
     (
         codes::TOKEN_EXPIRED,
@@ -216,7 +219,7 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         use ApiError::*;
         match self {
-            InvalidToken => codes::INVALID_TOKEN,
+            InvalidToken | ConsumerSessionRequired => codes::INVALID_TOKEN,
             TokenExpired => codes::TOKEN_EXPIRED,
             InvalidCredentials => codes::INVALID_CREDENTIALS,
             InvalidRequest(_) => codes::INVALID_REQUEST,
@@ -255,6 +258,7 @@ impl ApiError {
         use ApiError::*;
         match self {
             InvalidToken => "The token is not valid".into(),
+            ConsumerSessionRequired => "The token does not identify a consumer".into(),
             TokenExpired => "The token has expired".into(),
             InvalidCredentials => "The credentials are not valid".into(),
             InvalidRequest(_) => "The request is not valid".into(),
@@ -301,6 +305,9 @@ impl ApiError {
             InvalidLifeCycleState { state, .. } => format!("life_cycle_state: {state}"),
             DuplicateAccessToken { field } => (*field).to_string(),
             NotFound(entity) => entity.label().to_string(),
+            ConsumerSessionRequired => {
+                "log in with authentication/consumer_application_key/token".into()
+            }
             _ => String::new(),
         }
     }

@@ -21,6 +21,7 @@ pub const FILES: &[(&str, &str)] = embedded!(
     "units.json",
     "users.json",
     "web_api_keys.json",
+    "consumer_application_keys.json",
     "countries.json",
     "industries.json",
     "contact_information.json",
@@ -95,6 +96,7 @@ impl Fixtures {
             units: parse(read("units.json")?)?.1,
             users: parse(read("users.json")?)?.1,
             web_api_keys: parse(read("web_api_keys.json")?)?.1,
+            consumer_application_keys: parse(read("consumer_application_keys.json")?)?.1,
             countries: parse(read("countries.json")?)?.1,
             industries: parse(read("industries.json")?)?.1,
             contacts: parse(read("contact_information.json")?)?.1,
@@ -145,22 +147,23 @@ fn check_references(r: &Reference) -> Result<(), FixtureError> {
             return Err(missing("users.json", "unit", &u.id, &u.default_unit_id));
         }
     }
-    for k in &r.web_api_keys {
-        if r.user(&k.user_id).is_none() {
-            return Err(missing(
-                "web_api_keys.json",
-                "user",
-                &k.key[..4.min(k.key.len())],
-                &k.user_id,
-            ));
-        }
-        if r.unit(&k.unit_id).is_none() {
-            return Err(missing(
-                "web_api_keys.json",
-                "unit",
-                &k.key[..4.min(k.key.len())],
-                &k.unit_id,
-            ));
+    let keys = [
+        ("web_api_keys.json", &r.web_api_keys),
+        (
+            "consumer_application_keys.json",
+            &r.consumer_application_keys,
+        ),
+    ];
+    for (file, keys) in keys {
+        for k in keys {
+            // Only the key's first characters: the key is a credential.
+            let owner = &k.key[..4.min(k.key.len())];
+            if r.user(&k.user_id).is_none() {
+                return Err(missing(file, "user", owner, &k.user_id));
+            }
+            if r.unit(&k.unit_id).is_none() {
+                return Err(missing(file, "unit", owner, &k.unit_id));
+            }
         }
     }
     for c in &r.contacts {

@@ -15,6 +15,9 @@ pub struct Claims {
     /// Accounts receivable id, only on consumer-application logins.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub ari: Option<String>,
+    /// Contact information id of the consumer, on consumer-application logins.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub cii: Option<String>,
     pub exp: String,
     pub iat: String,
     pub jti: String,
@@ -68,6 +71,7 @@ mod tests {
             org: "demo".into(),
             oun: "1".into(),
             ari: None,
+            cii: None,
             exp: "1495720582".into(),
             iat: "1495713382".into(),
             jti: "C972949E8FF14E229F58291ABE3C2663".into(),

@@ -64,4 +64,10 @@ fn print_credentials(state: &AppState) {
             key.key, key.organisation
         );
     }
+    for key in &reference.consumer_application_keys {
+        println!(
+            "consumer application key: {} (HTTP Basic user name, with an access_token_identifier) for POST /crmapi/rest/v2/authentication/consumer_application_key/token",
+            key.key
+        );
+    }
 }

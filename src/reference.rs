@@ -31,9 +31,11 @@ pub struct User {
     pub default_unit_id: String,
 }
 
+/// A web API key or a consumer application key: sent as the HTTP Basic user
+/// name, it logs in as `user_id` in `unit_id`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct WebApiKey {
+pub struct ApplicationKey {
     pub key: String,
     /// The organisation a login with this key opens, unless the body names one.
     pub organisation: String,
@@ -157,6 +159,27 @@ pub struct LogRefs {
     pub updated_by_user_id: String,
 }
 
+impl LogRefs {
+    /// The log of an entity created now by `user_id` in `unit_id`.
+    pub fn created(now: NaiveDateTime, user_id: &str, unit_id: &str) -> LogRefs {
+        LogRefs {
+            created_date: now,
+            updated_date: now,
+            created_by_unit_id: unit_id.to_string(),
+            updated_by_unit_id: unit_id.to_string(),
+            created_by_user_id: user_id.to_string(),
+            updated_by_user_id: user_id.to_string(),
+        }
+    }
+
+    /// Records a change made now by `user_id` in `unit_id`.
+    pub fn touch(&mut self, now: NaiveDateTime, user_id: &str, unit_id: &str) {
+        self.updated_date = now;
+        self.updated_by_user_id = user_id.to_string();
+        self.updated_by_unit_id = unit_id.to_string();
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Classification {
@@ -184,7 +207,8 @@ pub struct Definition {
 pub struct Reference {
     pub units: Vec<Unit>,
     pub users: Vec<User>,
-    pub web_api_keys: Vec<WebApiKey>,
+    pub web_api_keys: Vec<ApplicationKey>,
+    pub consumer_application_keys: Vec<ApplicationKey>,
     pub countries: Vec<Country>,
     pub industries: Vec<Industry>,
     pub contacts: Vec<Contact>,

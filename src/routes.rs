@@ -2,7 +2,7 @@
 //! docs, with its HTTP verb, handler and reply schema. Adding a method is
 //! adding a line here.
 
-use crate::access_tokens::read;
+use crate::access_tokens::{lifecycle, pass_code, read, write};
 use crate::authentication;
 use crate::error::ApiResult;
 use crate::params::Params;
@@ -95,11 +95,11 @@ const fn route(path: &'static str, verb: Verb, handler: Handler, schema: ReplySc
         verb,
         handler,
         schema,
-        fields_set: matches!(
+        // Every access-token method with data takes fields_set; the logins
+        // and the status-only methods do not.
+        fields_set: !matches!(
             schema,
-            ReplySchema::AccessToken
-                | ReplySchema::AccessTokenList
-                | ReplySchema::ClassificationList
+            ReplySchema::Login | ReplySchema::Empty | ReplySchema::StatusOnly
         ),
         empty_body_ok: false,
     }
@@ -121,6 +121,12 @@ pub const ROUTES: &[Route] = &[
             ReplySchema::Login,
         )
     },
+    route(
+        "authentication/consumer_application_key/token",
+        Verb::Post,
+        Handler::Public(authentication::consumer_application_key_token),
+        ReplySchema::Login,
+    ),
     route(
         "authentication/token/release",
         Verb::Post,
@@ -144,6 +150,66 @@ pub const ROUTES: &[Route] = &[
         Verb::Get,
         Handler::Session(read::get_not_associated),
         ReplySchema::AccessTokenList,
+    ),
+    route(
+        "access_tokens/create",
+        Verb::Post,
+        Handler::Session(write::create),
+        ReplySchema::AccessToken,
+    ),
+    route(
+        "access_tokens/update",
+        Verb::Post,
+        Handler::Session(write::update),
+        ReplySchema::AccessToken,
+    ),
+    route(
+        "access_tokens/verify",
+        Verb::Post,
+        Handler::Session(lifecycle::verify),
+        ReplySchema::AccessToken,
+    ),
+    route(
+        "access_tokens/reset_pass_code",
+        Verb::Post,
+        Handler::Session(lifecycle::reset_pass_code),
+        ReplySchema::ResetPassCode,
+    ),
+    route(
+        "access_tokens/reset_verification_code",
+        Verb::Post,
+        Handler::Session(lifecycle::reset_verification_code),
+        ReplySchema::AccessToken,
+    ),
+    route(
+        "access_tokens/generate_otp",
+        Verb::Post,
+        Handler::Session(lifecycle::generate_otp),
+        ReplySchema::OneTimePassword,
+    ),
+    route(
+        "access_tokens/set_as_effective",
+        Verb::Post,
+        Handler::Session(lifecycle::set_as_effective),
+        ReplySchema::AccessToken,
+    ),
+    route(
+        "access_tokens/set_as_not_effective",
+        Verb::Post,
+        Handler::Session(lifecycle::set_as_not_effective),
+        ReplySchema::AccessToken,
+    ),
+    route(
+        "access_tokens/forgot_pass_code",
+        Verb::Post,
+        Handler::Session(pass_code::forgot_pass_code),
+        ReplySchema::StatusOnly,
+    ),
+    route(
+        "access_tokens/change_pass_code",
+        Verb::Post,
+        Handler::Session(pass_code::change_pass_code),
+        ReplySchema::StatusOnly,
     ),
     route(
         "access_tokens/configuration/classifications/list",

@@ -37,16 +37,20 @@ pub enum ReplySchema {
     Login,
     Empty,
     StatusOnly,
+    ResetPassCode,
+    OneTimePassword,
 }
 
 impl ReplySchema {
-    pub const ALL: [ReplySchema; 6] = [
+    pub const ALL: [ReplySchema; 8] = [
         ReplySchema::AccessToken,
         ReplySchema::AccessTokenList,
         ReplySchema::ClassificationList,
         ReplySchema::Login,
         ReplySchema::Empty,
         ReplySchema::StatusOnly,
+        ReplySchema::ResetPassCode,
+        ReplySchema::OneTimePassword,
     ];
 
     pub fn file(self) -> &'static str {
@@ -57,6 +61,8 @@ impl ReplySchema {
             ReplySchema::Login => "replies/login.json",
             ReplySchema::Empty => "replies/empty.json",
             ReplySchema::StatusOnly => "replies/status_only.json",
+            ReplySchema::ResetPassCode => "replies/reset_pass_code.json",
+            ReplySchema::OneTimePassword => "replies/one_time_password.json",
         }
     }
 }

@@ -20,6 +20,8 @@ pub struct Session {
     /// Set on consumer-application logins: the session acts for this
     /// accounts receivable only.
     pub accounts_receivable_id: Option<String>,
+    /// Set on consumer-application logins: the access token that logged in.
+    pub access_token_id: Option<String>,
 }
 
 /// The caller of an access-token method, once its token checked out.
@@ -30,7 +32,10 @@ pub struct Caller {
     pub tenant: Arc<Tenant>,
     pub user_id: String,
     pub unit_id: String,
+    /// A consumer session's accounts receivable: the only one it may touch.
     pub accounts_receivable_id: Option<String>,
+    /// A consumer session's own access token.
+    pub access_token_id: Option<String>,
 }
 
 /// Who is logging in, once credentials checked out.
@@ -40,7 +45,16 @@ pub struct Login<'a> {
     pub username: &'a str,
     pub user_id: &'a str,
     pub unit_id: &'a str,
-    pub accounts_receivable_id: Option<&'a str>,
+    /// Consumer logins only: who the session acts for.
+    pub consumer: Option<Consumer<'a>>,
+}
+
+/// The consumer a consumer-application login acts for.
+#[derive(Debug, Clone, Copy)]
+pub struct Consumer<'a> {
+    pub accounts_receivable_id: &'a str,
+    pub contact_id: &'a str,
+    pub access_token_id: &'a str,
 }
 
 impl AppState {
@@ -53,7 +67,8 @@ impl AppState {
             usr: login.username.to_string(),
             org: tenant.organisation.clone(),
             oun: login.unit_id.to_string(),
-            ari: login.accounts_receivable_id.map(str::to_string),
+            ari: login.consumer.map(|c| c.accounts_receivable_id.to_string()),
+            cii: login.consumer.map(|c| c.contact_id.to_string()),
             exp: exp.to_string(),
             iat: iat.to_string(),
             jti: tenant.generator.hex32(),
@@ -66,6 +81,7 @@ impl AppState {
                 unit_id: login.unit_id.to_string(),
                 expires_at: exp,
                 accounts_receivable_id: claims.ari.clone(),
+                access_token_id: login.consumer.map(|c| c.access_token_id.to_string()),
             },
         );
         jwt::encode(&claims, &self.signing_key)
@@ -99,6 +115,7 @@ impl AppState {
             user_id: session.user_id,
             unit_id: session.unit_id,
             accounts_receivable_id: session.accounts_receivable_id,
+            access_token_id: session.access_token_id,
         })
     }
 

@@ -3,6 +3,7 @@
 //! are the tenant's own, behind one lock so every change to a token and its
 //! indexes is a single atomic step.
 
+use crate::access_tokens::attempts::SecretAttempts;
 use crate::access_tokens::store::AccessTokenStore;
 use crate::fixtures::Fixtures;
 use crate::generator::Generator;
@@ -17,6 +18,8 @@ pub struct Tenant {
     pub generator: Generator,
     pub reference: Arc<Reference>,
     pub access_tokens: RwLock<AccessTokenStore>,
+    /// Wrong secrets in a row per access token, outside the tokens' lock.
+    pub secret_attempts: SecretAttempts,
 }
 
 impl Tenant {
@@ -27,6 +30,7 @@ impl Tenant {
             generator: Generator::new(seed, &tenant_key(organisation)),
             reference: fixtures.reference.clone(),
             access_tokens: RwLock::new(fixtures.access_tokens.clone()),
+            secret_attempts: SecretAttempts::default(),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The access-token entity as the emulator keeps it, and its life-cycle states.
 
+use crate::error::{ApiError, ApiResult};
 use crate::reference::LogRefs;
 use crate::secret::PassCodeHash;
 use chrono::NaiveDateTime;
@@ -56,6 +57,68 @@ pub struct Udfs {
     pub udf_date_4: Option<NaiveDateTime>,
 }
 
+/// The type of a user-defined field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UdfType {
+    Text,
+    Float,
+    Date,
+}
+
+/// Every user-defined field, by name, with its type.
+pub const UDF_FIELDS: [(&str, UdfType); 16] = [
+    ("udf_string_1", UdfType::Text),
+    ("udf_string_2", UdfType::Text),
+    ("udf_string_3", UdfType::Text),
+    ("udf_string_4", UdfType::Text),
+    ("udf_string_5", UdfType::Text),
+    ("udf_string_6", UdfType::Text),
+    ("udf_string_7", UdfType::Text),
+    ("udf_string_8", UdfType::Text),
+    ("udf_float_1", UdfType::Float),
+    ("udf_float_2", UdfType::Float),
+    ("udf_float_3", UdfType::Float),
+    ("udf_float_4", UdfType::Float),
+    ("udf_date_1", UdfType::Date),
+    ("udf_date_2", UdfType::Date),
+    ("udf_date_3", UdfType::Date),
+    ("udf_date_4", UdfType::Date),
+];
+
+/// A value for one user-defined field (`None` clears it).
+#[derive(Debug, Clone, PartialEq)]
+pub enum UdfValue {
+    Text(Option<String>),
+    Float(Option<f64>),
+    Date(Option<NaiveDateTime>),
+}
+
+impl Udfs {
+    /// Sets the field `name` (one of `UDF_FIELDS`) to `value`; a value of
+    /// another type than the field's is ignored (the parser never makes one).
+    pub fn set(&mut self, name: &str, value: UdfValue) {
+        match (name, value) {
+            ("udf_string_1", UdfValue::Text(v)) => self.udf_string_1 = v,
+            ("udf_string_2", UdfValue::Text(v)) => self.udf_string_2 = v,
+            ("udf_string_3", UdfValue::Text(v)) => self.udf_string_3 = v,
+            ("udf_string_4", UdfValue::Text(v)) => self.udf_string_4 = v,
+            ("udf_string_5", UdfValue::Text(v)) => self.udf_string_5 = v,
+            ("udf_string_6", UdfValue::Text(v)) => self.udf_string_6 = v,
+            ("udf_string_7", UdfValue::Text(v)) => self.udf_string_7 = v,
+            ("udf_string_8", UdfValue::Text(v)) => self.udf_string_8 = v,
+            ("udf_float_1", UdfValue::Float(v)) => self.udf_float_1 = v,
+            ("udf_float_2", UdfValue::Float(v)) => self.udf_float_2 = v,
+            ("udf_float_3", UdfValue::Float(v)) => self.udf_float_3 = v,
+            ("udf_float_4", UdfValue::Float(v)) => self.udf_float_4 = v,
+            ("udf_date_1", UdfValue::Date(v)) => self.udf_date_1 = v,
+            ("udf_date_2", UdfValue::Date(v)) => self.udf_date_2 = v,
+            ("udf_date_3", UdfValue::Date(v)) => self.udf_date_3 = v,
+            ("udf_date_4", UdfValue::Date(v)) => self.udf_date_4 = v,
+            _ => {}
+        }
+    }
+}
+
 /// An access token. References to other entities are ids into the tenant's
 /// reference data; the pass code is only a salted hash.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,7 +138,33 @@ pub struct AccessToken {
     pub classification_id: Option<String>,
     #[serde(default)]
     pub udf: Udfs,
+    /// The live one-time password from generate_otp, hashed; never rendered.
+    #[serde(default)]
+    pub one_time_password: Option<OneTimePassword>,
     pub log_information: LogRefs,
+}
+
+impl AccessToken {
+    /// Refuses `action` (a past participle: "verified") unless the token is
+    /// in `state`.
+    pub fn require(&self, state: LifeCycleState, action: &'static str) -> ApiResult<()> {
+        if self.life_cycle_state == state {
+            Ok(())
+        } else {
+            Err(ApiError::InvalidLifeCycleState {
+                action,
+                state: self.life_cycle_state.as_str(),
+            })
+        }
+    }
+}
+
+/// A one-time password: only its hash and when it stops being valid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OneTimePassword {
+    pub hash: PassCodeHash,
+    pub expires_at: NaiveDateTime,
 }
 
 /// An access token as written in `fixtures/access_tokens.json`: the same,
@@ -118,6 +207,7 @@ impl AccessTokenFixture {
             rewards_participant_id: self.rewards_participant_id,
             classification_id: self.classification_id,
             udf: self.udf,
+            one_time_password: None,
             log_information: self.log_information,
         }
     }

@@ -1,36 +1,121 @@
 //! The CRM.COM access-token entity: its data, indexes, rendering and methods.
 
+pub mod attempts;
 pub mod entity;
+pub mod input;
+pub mod lifecycle;
+pub mod pass_code;
 pub mod read;
 pub mod render;
 pub mod store;
+pub mod write;
 
 use crate::error::{ApiError, ApiResult, Entity};
 use crate::identifiers::AccessTokenKey;
+use crate::reference::Reference;
+use crate::session::Caller;
+use crate::state::AppState;
+use crate::tenant::Tenant;
 use entity::AccessToken;
 use store::AccessTokenStore;
 
-/// Finds the token a client names. An identifier given with a pass code must
-/// match it; a mismatch answers "not found", as CRM.COM does, so that a
-/// client cannot tell a wrong pass code from a wrong identifier.
-pub fn find<'a>(store: &'a AccessTokenStore, key: &AccessTokenKey) -> ApiResult<&'a AccessToken> {
+/// The accounts receivable a token belongs to: its own, or its rewards
+/// participant's.
+pub fn owner_accounts_receivable<'a>(
+    reference: &'a Reference,
+    token: &'a AccessToken,
+) -> Option<&'a str> {
+    token.accounts_receivable_id.as_deref().or_else(|| {
+        token
+            .rewards_participant_id
+            .as_deref()
+            .and_then(|p| reference.rewards_participant(p))
+            .map(|p| p.accounts_receivable_id.as_str())
+    })
+}
+
+/// Whether the caller may see or change the token: any token for a user
+/// session, only its own accounts receivable's for a consumer session.
+pub fn in_scope(caller: &Caller, token: &AccessToken) -> bool {
+    match caller.accounts_receivable_id.as_deref() {
+        None => true,
+        Some(own) => owner_accounts_receivable(&caller.tenant.reference, token) == Some(own),
+    }
+}
+
+/// Finds the token a client names, anywhere in the tenant. An identifier
+/// given with a pass code must match it; a mismatch answers "not found", as
+/// CRM.COM does, so a client cannot tell a wrong pass code from a wrong
+/// identifier. Wrong pass codes count towards the token's lock.
+pub fn lookup<'s>(
+    state: &AppState,
+    tenant: &Tenant,
+    store: &'s AccessTokenStore,
+    key: &AccessTokenKey,
+    visible: impl Fn(&AccessToken) -> bool,
+) -> ApiResult<&'s AccessToken> {
     let not_found = ApiError::NotFound(Entity::AccessToken);
-    match key {
-        AccessTokenKey::AuthenticationCode(code) => {
-            store.by_authentication_code(code).ok_or(not_found)
+    let token = match key {
+        AccessTokenKey::AuthenticationCode(code) => store.by_authentication_code(code),
+        AccessTokenKey::Identifier { identifier, .. } => store.by_identifier(identifier),
+    }
+    .filter(|t| visible(t))
+    .ok_or(not_found.clone())?;
+    if let AccessTokenKey::Identifier {
+        pass_code: Some(pass_code),
+        ..
+    } = key
+    {
+        let limit = state.config.max_secret_attempts;
+        let matches = tenant.secret_attempts.verify(&token.id, limit, || {
+            token
+                .pass_code_hash
+                .as_ref()
+                .is_some_and(|hash| hash.matches(pass_code))
+        })?;
+        if !matches {
+            return Err(not_found);
         }
-        AccessTokenKey::Identifier {
-            identifier,
-            pass_code,
-        } => {
-            let token = store.by_identifier(identifier).ok_or(not_found.clone())?;
-            match pass_code {
-                None => Ok(token),
-                Some(pass_code) => match &token.pass_code_hash {
-                    Some(hash) if hash.matches(pass_code) => Ok(token),
-                    _ => Err(not_found),
-                },
-            }
+    }
+    Ok(token)
+}
+
+/// `lookup` limited to what the caller may see.
+pub fn find<'s>(
+    state: &AppState,
+    caller: &Caller,
+    store: &'s AccessTokenStore,
+    key: &AccessTokenKey,
+) -> ApiResult<&'s AccessToken> {
+    lookup(state, &caller.tenant, store, key, |t| in_scope(caller, t))
+}
+
+/// Changes one token in one atomic step: under the tenant's write lock,
+/// `locate` finds it, `change` edits a copy (or refuses, changing nothing),
+/// the log records the caller, and the copy replaces the token with its
+/// indexes. Returns the token as stored, and what `change` returned.
+pub fn modify<T>(
+    state: &AppState,
+    caller: &Caller,
+    locate: impl FnOnce(&AccessTokenStore) -> ApiResult<&AccessToken>,
+    change: impl FnOnce(&mut AccessToken, &AccessTokenStore) -> ApiResult<T>,
+) -> ApiResult<(AccessToken, T)> {
+    let mut store = caller.tenant.access_tokens.write();
+    let mut token = locate(&store)?.clone();
+    let extra = change(&mut token, &store)?;
+    token
+        .log_information
+        .touch(state.clock.now(), &caller.user_id, &caller.unit_id);
+    store.replace(token.clone())?;
+    Ok((token, extra))
+}
+
+/// A fresh authentication code no token of the store has (32 hex).
+pub fn fresh_authentication_code(tenant: &Tenant, store: &AccessTokenStore) -> String {
+    loop {
+        let code = tenant.generator.hex32();
+        if store.by_authentication_code(&code).is_none() {
+            return code;
         }
     }
 }

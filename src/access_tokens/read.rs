@@ -3,7 +3,7 @@
 
 use super::entity::{AccessToken, LifeCycleState};
 use super::render::render;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Entity};
 use crate::identifiers::{required_access_token, resolve};
 use crate::reference::{Kind, Reference};
 use crate::routes::{Reply, Request};
@@ -12,10 +12,10 @@ use crate::state::AppState;
 use serde_json::Value;
 
 /// `POST access_tokens/show`: one token by `access_token_identifier`.
-pub fn show(_state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
+pub fn show(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let key = required_access_token(&req.params)?;
     let tokens = caller.tenant.access_tokens.read();
-    let token = super::find(&tokens, &key)?;
+    let token = super::find(state, caller, &tokens, &key)?;
     Ok(Reply::Data(render(&caller.tenant.reference, token)))
 }
 
@@ -62,6 +62,21 @@ pub fn list(_state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Repl
     let limit = req.params.opt_count("number_of_results")?;
     let offset = req.params.opt_count("offset")?.unwrap_or(0);
 
+    // A consumer session lists its own accounts receivable only.
+    let owner_ar = match kind {
+        Kind::AccountsReceivable => &reference.accounts_receivable[owner].id,
+        _ => &reference.rewards_participants[owner].accounts_receivable_id,
+    };
+    if caller
+        .accounts_receivable_id
+        .as_ref()
+        .is_some_and(|own| own != owner_ar)
+    {
+        return Err(ApiError::NotFound(match kind {
+            Kind::AccountsReceivable => Entity::AccountsReceivable,
+            _ => Entity::RewardsParticipant,
+        }));
+    }
     let tokens = caller.tenant.access_tokens.read();
     let matches = match kind {
         Kind::AccountsReceivable => {
@@ -86,15 +101,7 @@ pub fn list(_state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Repl
 /// A token is associated while it has an accounts receivable or rewards
 /// participant whose accounts receivable is not terminated.
 fn is_associated(reference: &Reference, token: &AccessToken) -> bool {
-    let ar_of_participant = token
-        .rewards_participant_id
-        .as_deref()
-        .and_then(|p| reference.rewards_participant(p))
-        .map(|p| p.accounts_receivable_id.as_str());
-    token
-        .accounts_receivable_id
-        .as_deref()
-        .or(ar_of_participant)
+    super::owner_accounts_receivable(reference, token)
         .and_then(|a| reference.accounts_receivable(a))
         .is_some_and(|a| a.life_cycle_state != "TERMINATED")
 }
@@ -120,7 +127,7 @@ pub fn get_not_associated(_state: &AppState, caller: &Caller, req: &Request) -> 
     let data = tokens
         .iter()
         .filter(|t| wanted.is_none_or(|s| t.life_cycle_state == s))
-        .filter(|t| !is_associated(reference, t))
+        .filter(|t| !is_associated(reference, t) && super::in_scope(caller, t))
         .take(usize::try_from(number).unwrap_or(usize::MAX))
         .map(|t| render(reference, t))
         .collect();

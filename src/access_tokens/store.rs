@@ -235,6 +235,7 @@ mod tests {
             rewards_participant_id: None,
             classification_id: None,
             udf: Default::default(),
+            one_time_password: None,
             log_information: LogRefs {
                 created_date: Default::default(),
                 updated_date: Default::default(),

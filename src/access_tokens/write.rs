@@ -1,0 +1,207 @@
+//! `access_tokens/create` and `access_tokens/update`.
+
+use super::entity::{AccessToken, LifeCycleState, Udfs};
+use super::input::{text, Change, UdfChanges};
+use super::render::render;
+use super::{find, fresh_authentication_code, modify};
+use crate::error::{ApiError, ApiResult, Entity};
+use crate::identifiers::{required_access_token, resolve};
+use crate::reference::{Definition, Kind, LogRefs, Reference};
+use crate::routes::{Reply, Request};
+use crate::secret::PassCodeHash;
+use crate::session::Caller;
+use crate::state::AppState;
+use crate::tenant::Tenant;
+
+/// Digits of generated verification codes.
+pub const VERIFICATION_CODE_DIGITS: usize = 6;
+
+fn definition(reference: &Reference) -> ApiResult<&Definition> {
+    reference
+        .definition
+        .as_ref()
+        .ok_or_else(|| ApiError::Internal("no access-token definition".into()))
+}
+
+/// The definition's rules on the token as it will be stored: identifier and
+/// pass code are mandatory unless tokens without them are allowed, and a
+/// pass code is always mandatory with an identifier.
+fn check_identity(definition: &Definition, identifier: bool, pass_code: bool) -> ApiResult<()> {
+    let optional = definition.allow_without_identifier_and_pass_code;
+    if !identifier && !optional {
+        return Err(ApiError::MandatoryParameter("identifier".into()));
+    }
+    if !pass_code && (identifier || !optional) {
+        return Err(ApiError::MandatoryParameter("pass_code".into()));
+    }
+    Ok(())
+}
+
+fn hash(tenant: &Tenant, pass_code: &str) -> PassCodeHash {
+    PassCodeHash::new(pass_code, tenant.generator.bytes())
+}
+
+/// The accounts receivable and rewards participant a new token links to
+/// (ids). A participant given with an accounts receivable must be its own; a
+/// consumer session links to its own accounts receivable only.
+fn owners(caller: &Caller, req: &Request) -> ApiResult<(Option<String>, Option<String>)> {
+    let reference = &caller.tenant.reference;
+    let p = &req.params;
+    let ar = resolve(
+        reference,
+        p,
+        "accounts_receivable_identifier",
+        Kind::AccountsReceivable,
+    )?
+    .map(|i| &reference.accounts_receivable[i]);
+    let rp = resolve(
+        reference,
+        p,
+        "rewards_participant_identifier",
+        Kind::RewardsParticipant,
+    )?
+    .map(|i| &reference.rewards_participants[i]);
+    if let (Some(ar), Some(rp)) = (ar, rp) {
+        if rp.accounts_receivable_id != ar.id {
+            return Err(ApiError::RewardsParticipantNotOwned);
+        }
+    }
+    if let Some(own) = caller.accounts_receivable_id.as_deref() {
+        if ar.is_some_and(|a| a.id != own) {
+            return Err(ApiError::NotFound(Entity::AccountsReceivable));
+        }
+        if rp.is_some_and(|r| r.accounts_receivable_id != own) {
+            return Err(ApiError::NotFound(Entity::RewardsParticipant));
+        }
+        if ar.is_none() && rp.is_none() {
+            return Ok((Some(own.to_string()), None));
+        }
+    }
+    Ok((ar.map(|a| a.id.clone()), rp.map(|r| r.id.clone())))
+}
+
+/// `POST access_tokens/create`.
+pub fn create(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
+    let tenant = &caller.tenant;
+    let reference = &tenant.reference;
+    let p = &req.params;
+    let authentication_code = text(p, "authentication_code")?.value();
+    let identifier = text(p, "identifier")?.value();
+    let pass_code = text(p, "pass_code")?.value();
+    check_identity(
+        definition(reference)?,
+        identifier.is_some(),
+        pass_code.is_some(),
+    )?;
+    let (accounts_receivable_id, rewards_participant_id) = owners(caller, req)?;
+    let classification = resolve(
+        reference,
+        p,
+        "classification_identifier",
+        Kind::Classification,
+    )?
+    .map(|i| &reference.classifications[i]);
+    let mut udf = Udfs::default();
+    UdfChanges::read(p)?.apply(&mut udf);
+    let requires_verification = classification
+        .and_then(|c| c.requires_verification)
+        .unwrap_or(definition(reference)?.requires_verification);
+    let (life_cycle_state, verification_code) = if requires_verification {
+        let code = tenant.generator.digits(VERIFICATION_CODE_DIGITS);
+        (LifeCycleState::PendingVerification, Some(code))
+    } else {
+        (LifeCycleState::Effective, None)
+    };
+    let now = state.clock.now();
+    let mut token = AccessToken {
+        id: String::new(),
+        number: String::new(),
+        life_cycle_state,
+        authentication_code: authentication_code.unwrap_or_default(),
+        identifier,
+        pass_code_hash: pass_code.map(|pc| hash(tenant, &pc)),
+        verification_code,
+        verified_date: None,
+        verified_by_user_id: None,
+        accounts_receivable_id,
+        rewards_participant_id,
+        classification_id: classification.map(|c| c.id.clone()),
+        udf,
+        one_time_password: None,
+        log_information: LogRefs::created(now, &caller.user_id, &caller.unit_id),
+    };
+    {
+        // Number, id and a generated code are taken inside the insert, so
+        // concurrent creates never share one.
+        let mut store = tenant.access_tokens.write();
+        token.number = store.next_number();
+        token.id = loop {
+            let id = tenant.generator.hex32();
+            if store.by_id(&id).is_none() {
+                break id;
+            }
+        };
+        if token.authentication_code.is_empty() {
+            token.authentication_code = fresh_authentication_code(tenant, &store);
+        }
+        store.insert(token.clone())?;
+    }
+    Ok(Reply::Data(render(reference, &token)))
+}
+
+/// `POST access_tokens/update`: fields not sent stay, fields sent as null
+/// become null, and an authentication code sent as null is regenerated.
+pub fn update(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
+    let tenant = &caller.tenant;
+    let p = &req.params;
+    let key = required_access_token(p)?;
+    let authentication_code = text(p, "authentication_code")?;
+    let identifier = text(p, "identifier")?;
+    let pass_code = text(p, "pass_code")?;
+    if identifier.is_set() && !pass_code.is_set() {
+        return Err(ApiError::MandatoryParameter("pass_code".into()));
+    }
+    let pass_code = match pass_code {
+        Change::Set(pc) => Change::Set(hash(tenant, &pc)),
+        Change::Clear => Change::Clear,
+        Change::Keep => Change::Keep,
+    };
+    let new_pass_code = pass_code.is_set();
+    let udf = UdfChanges::read(p)?;
+    let definition = definition(&tenant.reference)?;
+    let (token, ()) = modify(
+        state,
+        caller,
+        |store| find(state, caller, store, &key),
+        |token, store| {
+            match authentication_code {
+                Change::Keep => {}
+                Change::Clear => {
+                    token.authentication_code = fresh_authentication_code(tenant, store)
+                }
+                Change::Set(code) => token.authentication_code = code,
+            }
+            match identifier {
+                Change::Keep => {}
+                Change::Clear => token.identifier = None,
+                Change::Set(identifier) => token.identifier = Some(identifier),
+            }
+            match pass_code {
+                Change::Keep => {}
+                Change::Clear => token.pass_code_hash = None,
+                Change::Set(hash) => token.pass_code_hash = Some(hash),
+            }
+            check_identity(
+                definition,
+                token.identifier.is_some(),
+                token.pass_code_hash.is_some(),
+            )?;
+            udf.apply(&mut token.udf);
+            Ok(())
+        },
+    )?;
+    if new_pass_code {
+        tenant.secret_attempts.clear(&token.id);
+    }
+    Ok(Reply::Data(render(&tenant.reference, &token)))
+}
