@@ -165,3 +165,51 @@ pub fn assert_error(app: &TestApp, reply: &Value, code: &str) {
         .check_error(reply)
         .unwrap_or_else(|e| panic!("error envelope breaks its schema: {e}: {reply}"));
 }
+
+/// A keep-alive HTTP/1.1 connection, for tests that send thousands of
+/// requests (one connection per request would exhaust loopback ports).
+pub struct Client {
+    stream: std::io::BufReader<TcpStream>,
+}
+
+impl Client {
+    pub fn connect(app: &TestApp) -> Client {
+        let stream = TcpStream::connect(("127.0.0.1", app.emulator.port())).expect("connect");
+        Client {
+            stream: std::io::BufReader::new(stream),
+        }
+    }
+
+    /// POST a JSON body to a CRM.COM method; returns (HTTP status, reply).
+    pub fn post(&mut self, method: &str, body: &Value) -> (u16, Value) {
+        use std::io::BufRead;
+        let body = body.to_string();
+        let head = format!(
+            "POST /crmapi/rest/v2/{method} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        let out = self.stream.get_mut();
+        out.write_all(head.as_bytes()).expect("write");
+        out.write_all(body.as_bytes()).expect("write");
+        let mut status = 0;
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            self.stream.read_line(&mut line).expect("read");
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(rest) = line.strip_prefix("HTTP/1.1 ") {
+                status = rest[..3].parse().expect("status");
+            } else if let Some((name, value)) = line.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse().expect("length");
+                }
+            }
+        }
+        let mut reply = vec![0; length];
+        self.stream.read_exact(&mut reply).expect("body");
+        (status, serde_json::from_slice(&reply).expect("JSON reply"))
+    }
+}

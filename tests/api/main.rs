@@ -6,9 +6,11 @@ mod documented;
 mod helpers;
 
 mod binary;
+mod concurrency;
 mod contract;
 mod examples;
 mod login;
 mod read_negative;
 mod routing;
 mod tenants;
+mod write_examples;
