@@ -92,6 +92,10 @@ fn every_flag_is_also_an_environment_variable() {
         "seed",
         "token-lifetime",
         "strict-schemas",
+        "max-body-bytes",
+        "otp-validity",
+        "max-secret-attempts",
+        "workers",
     ] {
         let env = format!("CRMCOM_EMULATOR_{}", flag.to_uppercase().replace('-', "_"));
         assert!(

@@ -61,16 +61,37 @@ pub fn unique_org(prefix: &str) -> String {
     format!("{prefix}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
-impl TestApp {
-    /// Sends raw bytes as one HTTP/1.1 request and reads the whole reply.
-    pub fn send(&self, request: &[u8]) -> RawReply {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.emulator.port())).expect("connect");
-        stream.write_all(request).expect("write");
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).expect("read");
-        parse_reply(&raw)
-    }
+/// Sends raw bytes as one HTTP/1.1 request to `port` and reads the whole reply.
+pub fn send_to(port: u16, request: &[u8]) -> RawReply {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream.write_all(request).expect("write");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read");
+    parse_reply(&raw)
+}
 
+/// A request to `port` with the given method, path, extra headers and body.
+pub fn request_to(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> RawReply {
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        req.push_str(&format!("{name}: {value}\r\n"));
+    }
+    req.push_str("\r\n");
+    let mut bytes = req.into_bytes();
+    bytes.extend_from_slice(body);
+    send_to(port, &bytes)
+}
+
+impl TestApp {
     /// A request with the given method, path, extra headers and body.
     pub fn request(
         &self,
@@ -79,17 +100,7 @@ impl TestApp {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> RawReply {
-        let mut req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n",
-            body.len()
-        );
-        for (name, value) in headers {
-            req.push_str(&format!("{name}: {value}\r\n"));
-        }
-        req.push_str("\r\n");
-        let mut bytes = req.into_bytes();
-        bytes.extend_from_slice(body);
-        self.send(&bytes)
+        request_to(self.emulator.port(), method, path, headers, body)
     }
 
     /// POST a JSON body to a CRM.COM method; returns (HTTP status, reply).

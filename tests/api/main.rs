@@ -12,5 +12,8 @@ mod examples;
 mod login;
 mod read_negative;
 mod routing;
+mod secrets;
 mod tenants;
+mod write_behaviour;
 mod write_examples;
+mod write_negative;

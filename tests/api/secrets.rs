@@ -1,0 +1,184 @@
+//! Pass codes are write-only: a full run of the binary through every method
+//! that takes one, including malformed requests that carry them, leaves none
+//! in any reply, in the process's output, or in a dump of the state.
+
+use crate::helpers::{request_to, spawn_app};
+use base64::Engine;
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_crmcom-emulator");
+
+/// The pass codes the run sends, each distinct enough to find anywhere.
+fn secret(n: usize) -> String {
+    format!("Zq{n}-pass-code-Secret")
+}
+
+/// Sends every request of a full run to `port`; returns each reply body.
+fn full_run(port: u16) -> Vec<String> {
+    let replies = std::cell::RefCell::new(Vec::new());
+    let call = |path: &str, headers: &[(&str, &str)], body: &[u8]| -> Value {
+        let mut all = vec![("Content-Type", "application/json")];
+        all.extend_from_slice(headers);
+        let reply = request_to(port, "POST", &format!("/crmapi/rest/v2/{path}"), &all, body);
+        let text = String::from_utf8_lossy(&reply.body).to_string();
+        replies.borrow_mut().push(text.clone());
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    };
+    let login = call(
+        "authentication/token",
+        &[],
+        json!({"username": "MPAdministrator", "password": "1234", "organisation": "secrets"})
+            .to_string()
+            .as_bytes(),
+    );
+    let token = login["data"]["token"].as_str().unwrap().to_string();
+    let post = |path: &str, body: Value| {
+        let mut body = body;
+        body["token"] = json!(token);
+        call(path, &[], body.to_string().as_bytes())
+    };
+    let created = post(
+        "access_tokens/create",
+        json!({"identifier": "secret-user", "pass_code": secret(1),
+            "accounts_receivable_identifier": {"number": "ACR000783"},
+            "classification_identifier": {"alternative_code": "VERIFIED"}}),
+    );
+    let verification = created["data"]["verification_code"].clone();
+    post(
+        "access_tokens/show",
+        json!({"access_token_identifier": {"identifier": "secret-user", "pass_code": secret(1)}}),
+    );
+    post(
+        "access_tokens/show",
+        json!({"access_token_identifier": {"identifier": "secret-user", "pass_code": secret(2)}}),
+    );
+    post(
+        "access_tokens/verify",
+        json!({"access_token_identifier": {"identifier": "secret-user", "pass_code": secret(1)},
+            "verification_code": verification, "pass_code": secret(3)}),
+    );
+    post(
+        "access_tokens/update",
+        json!({"access_token_identifier": {"identifier": "secret-user", "pass_code": secret(3)},
+            "identifier": "secret-user-2", "pass_code": secret(4)}),
+    );
+    post(
+        "access_tokens/create",
+        json!({"identifier": "lpapap@gmail.com", "pass_code": secret(5)}),
+    );
+    post(
+        "access_tokens/create",
+        json!({"identifier": "x", "pass_code": [secret(6)]}),
+    );
+    post(
+        "access_tokens/update",
+        json!({"access_token_identifier": {"identifier": "secret-user-2", "pass_code": secret(4)},
+            "udf_float_1": secret(7)}),
+    );
+    call(
+        "access_tokens/create",
+        &[],
+        format!("{{\"token\": \"{token}\", \"pass_code\": \"{}\"", secret(8)).as_bytes(),
+    );
+    let key = base64::engine::general_purpose::STANDARD.encode("C0A5F1E2D3B4A5968778695A4B3C2D1E");
+    let basic = format!("Basic {key}");
+    let consumer = call(
+        "authentication/consumer_application_key/token",
+        &[("Authorization", basic.as_str())],
+        json!({"organisation": "secrets",
+            "access_token_identifier": {"identifier": "secret-user-2", "pass_code": secret(4)}})
+        .to_string()
+        .as_bytes(),
+    );
+    let consumer = consumer["data"]["token"].as_str().unwrap_or_default();
+    call(
+        "access_tokens/change_pass_code",
+        &[],
+        json!({"token": consumer, "pass_code": secret(9)})
+            .to_string()
+            .as_bytes(),
+    );
+    post(
+        "access_tokens/change_pass_code",
+        json!({"pass_code": secret(10)}),
+    );
+    call(
+        "authentication/token",
+        &[],
+        json!({"username": "MPAdministrator", "password": secret(11), "organisation": "secrets"})
+            .to_string()
+            .as_bytes(),
+    );
+    replies.into_inner()
+}
+
+#[test]
+fn no_pass_code_reaches_a_reply_or_the_log_of_a_full_run() {
+    let mut child = Command::new(BIN)
+        .args(["--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let port: u16 = first
+        .trim()
+        .strip_prefix("listening on http://127.0.0.1:")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let replies = full_run(port);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut log = first;
+    stdout.read_to_string(&mut log).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+
+    assert_eq!(replies.len(), 14, "the run happened");
+    assert!(
+        replies.iter().filter(|r| r.contains("\"OK\"")).count() == 7,
+        "the run succeeded where it should: {replies:#?}"
+    );
+    for n in 1..=11 {
+        let secret = secret(n);
+        for reply in &replies {
+            assert!(
+                !reply.contains(&secret),
+                "pass code {n} in a reply: {reply}"
+            );
+        }
+        assert!(!log.contains(&secret), "pass code {n} in the log: {log}");
+    }
+}
+
+#[test]
+fn a_dump_of_the_state_holds_pass_codes_only_as_hashes() {
+    let app = spawn_app();
+    let token = app.login("dump");
+    let (_, reply) = app.post(
+        "access_tokens/create",
+        &json!({"token": token, "identifier": "dumped", "pass_code": secret(1)}),
+    );
+    assert_eq!(reply["status"]["code"], "OK");
+    let tenant = app.emulator.state().existing_tenant("dump").unwrap();
+    let tokens = tenant.access_tokens.read();
+    let dump = serde_json::to_string(&tokens.iter().collect::<Vec<_>>()).unwrap();
+    let debug = format!("{:?}", tokens.iter().collect::<Vec<_>>());
+    assert!(dump.contains("sha256$"), "hashes are kept");
+    for text in [dump, debug] {
+        assert!(!text.contains(&secret(1)));
+        assert!(
+            !text.contains("\"1234\""),
+            "fixture pass codes are hashed too"
+        );
+    }
+}
