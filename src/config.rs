@@ -38,7 +38,8 @@ pub struct Config {
     pub max_body_bytes: usize,
 
     /// How long a one-time password from generate_otp stays valid, in seconds.
-    #[arg(long, env = "CRMCOM_EMULATOR_OTP_VALIDITY", default_value_t = 600)]
+    #[arg(long, env = "CRMCOM_EMULATOR_OTP_VALIDITY", default_value_t = 600,
+          value_parser = clap::value_parser!(u64).range(1..=31_536_000))]
     pub otp_validity: u64,
 
     /// Consecutive wrong secrets (pass codes, verification codes) after which

@@ -2,13 +2,13 @@
 //! generate_otp, set_as_effective and set_as_not_effective. Each checks the
 //! token's state and changes it in one atomic step (`modify`).
 
-use super::entity::{AccessToken, LifeCycleState, OneTimePassword};
+use super::entity::{LifeCycleState, OneTimePassword};
 use super::input::{required_text, text};
+use super::modify_found;
 use super::render::render;
 use super::write::VERIFICATION_CODE_DIGITS;
-use super::{find, modify};
 use crate::error::{ApiError, ApiResult};
-use crate::identifiers::{required_access_token, top_level_access_token, AccessTokenKey};
+use crate::identifiers::{required_access_token, top_level_access_token};
 use crate::routes::{Reply, Request};
 use crate::secret::{secrets_equal, PassCodeHash};
 use crate::session::Caller;
@@ -19,27 +19,23 @@ use serde_json::{json, Value};
 /// Digits of generated pass codes and one-time passwords.
 const SECRET_DIGITS: usize = 6;
 
-/// Moves a token found by `key` from `from` to `to`, with `action` naming
-/// the refused action; returns the token as stored.
+/// Moves the token of `access_token_identifier` from `from` to `to`;
+/// `action` names what is refused in any other state.
 fn transition(
     state: &AppState,
     caller: &Caller,
-    key: &AccessTokenKey,
+    req: &Request,
     from: LifeCycleState,
     to: LifeCycleState,
     action: &'static str,
-) -> ApiResult<AccessToken> {
-    let (token, ()) = modify(
-        state,
-        caller,
-        |store| find(state, caller, store, key),
-        |token, _| {
-            token.require(from, action)?;
-            token.life_cycle_state = to;
-            Ok(())
-        },
-    )?;
-    Ok(token)
+) -> ApiResult<Reply> {
+    let key = required_access_token(&req.params)?;
+    let token = modify_found(state, caller, &key, |token, _| {
+        token.require(from, action)?;
+        token.life_cycle_state = to;
+        Ok(())
+    })?;
+    Ok(Reply::Data(render(&caller.tenant.reference, &token)))
 }
 
 /// `POST access_tokens/verify`: pending → effective, with the verification
@@ -53,31 +49,26 @@ pub fn verify(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Rep
         .value()
         .map(|pc| PassCodeHash::new(&pc, tenant.generator.bytes()));
     let now = state.clock.now();
-    let (token, ()) = modify(
-        state,
-        caller,
-        |store| find(state, caller, store, &key),
-        |token, _| {
-            token.require(LifeCycleState::PendingVerification, "verified")?;
-            let limit = state.config.max_secret_attempts;
-            let right = tenant.secret_attempts.verify(&token.id, limit, || {
-                token
-                    .verification_code
-                    .as_deref()
-                    .is_some_and(|known| secrets_equal(known, &code))
-            })?;
-            if !right {
-                return Err(ApiError::InvalidVerificationCode);
-            }
-            token.life_cycle_state = LifeCycleState::Effective;
-            token.verified_date = Some(now);
-            token.verified_by_user_id = Some(caller.user_id.clone());
-            if let Some(hash) = new_pass_code {
-                token.pass_code_hash = Some(hash);
-            }
-            Ok(())
-        },
-    )?;
+    let token = modify_found(state, caller, &key, |token, _| {
+        token.require(LifeCycleState::PendingVerification, "verified")?;
+        let limit = state.config.max_secret_attempts;
+        let right = tenant.secret_attempts.verify(&token.id, limit, || {
+            token
+                .verification_code
+                .as_deref()
+                .is_some_and(|known| secrets_equal(known, &code))
+        })?;
+        if !right {
+            return Err(ApiError::InvalidVerificationCode);
+        }
+        token.life_cycle_state = LifeCycleState::Effective;
+        token.verified_date = Some(now);
+        token.verified_by_user_id = Some(caller.user_id.clone());
+        if let Some(hash) = new_pass_code {
+            token.pass_code_hash = Some(hash);
+        }
+        Ok(())
+    })?;
     Ok(Reply::Data(render(&tenant.reference, &token)))
 }
 
@@ -88,16 +79,11 @@ pub fn reset_pass_code(state: &AppState, caller: &Caller, req: &Request) -> ApiR
     let key = top_level_access_token(&req.params)?;
     let pass_code = tenant.generator.digits(SECRET_DIGITS);
     let hash = PassCodeHash::new(&pass_code, tenant.generator.bytes());
-    let (token, ()) = modify(
-        state,
-        caller,
-        |store| find(state, caller, store, &key),
-        |token, _| {
-            token.require(LifeCycleState::Effective, "given a new pass code")?;
-            token.pass_code_hash = Some(hash);
-            Ok(())
-        },
-    )?;
+    let token = modify_found(state, caller, &key, |token, _| {
+        token.require(LifeCycleState::Effective, "given a new pass code")?;
+        token.pass_code_hash = Some(hash);
+        Ok(())
+    })?;
     tenant.secret_attempts.clear(&token.id);
     let mut data = render(&tenant.reference, &token);
     data["random_pass_code"] = Value::String(pass_code);
@@ -113,26 +99,21 @@ pub fn reset_verification_code(
 ) -> ApiResult<Reply> {
     let tenant = &caller.tenant;
     let key = top_level_access_token(&req.params)?;
-    let (token, ()) = modify(
-        state,
-        caller,
-        |store| find(state, caller, store, &key),
-        |token, _| {
-            token.require(
-                LifeCycleState::PendingVerification,
-                "given a new verification code",
-            )?;
-            // Never the same code again: the old one must stop working.
-            let code = loop {
-                let code = tenant.generator.digits(VERIFICATION_CODE_DIGITS);
-                if token.verification_code.as_deref() != Some(code.as_str()) {
-                    break code;
-                }
-            };
-            token.verification_code = Some(code);
-            Ok(())
-        },
-    )?;
+    let token = modify_found(state, caller, &key, |token, _| {
+        token.require(
+            LifeCycleState::PendingVerification,
+            "given a new verification code",
+        )?;
+        // Never the same code again: the old one must stop working.
+        let code = loop {
+            let code = tenant.generator.digits(VERIFICATION_CODE_DIGITS);
+            if token.verification_code.as_deref() != Some(code.as_str()) {
+                break code;
+            }
+        };
+        token.verification_code = Some(code);
+        Ok(())
+    })?;
     tenant.secret_attempts.clear(&token.id);
     Ok(Reply::Data(render(&tenant.reference, &token)))
 }
@@ -143,22 +124,18 @@ pub fn generate_otp(state: &AppState, caller: &Caller, req: &Request) -> ApiResu
     let tenant = &caller.tenant;
     let key = required_access_token(&req.params)?;
     let otp = tenant.generator.digits(SECRET_DIGITS);
-    let validity = i64::try_from(state.config.otp_validity).unwrap_or(i64::MAX);
-    let expires_at = state.clock.now() + TimeDelta::try_seconds(validity).unwrap_or(TimeDelta::MAX);
+    // The flag is bounded (at most a year), so this cannot overflow.
+    let validity = i64::try_from(state.config.otp_validity).unwrap_or(0);
+    let expires_at = state.clock.now() + TimeDelta::seconds(validity);
     let stored = OneTimePassword {
         hash: PassCodeHash::new(&otp, tenant.generator.bytes()),
         expires_at,
     };
-    let (token, ()) = modify(
-        state,
-        caller,
-        |store| find(state, caller, store, &key),
-        |token, _| {
-            token.require(LifeCycleState::Effective, "given a one-time password")?;
-            token.one_time_password = Some(stored);
-            Ok(())
-        },
-    )?;
+    let token = modify_found(state, caller, &key, |token, _| {
+        token.require(LifeCycleState::Effective, "given a one-time password")?;
+        token.one_time_password = Some(stored);
+        Ok(())
+    })?;
     Ok(Reply::Data(json!({
         "id": token.id,
         "number": token.number,
@@ -169,28 +146,26 @@ pub fn generate_otp(state: &AppState, caller: &Caller, req: &Request) -> ApiResu
 
 /// `POST access_tokens/set_as_effective`: not effective → effective.
 pub fn set_as_effective(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
-    let key = required_access_token(&req.params)?;
-    let token = transition(
+    use LifeCycleState::{Effective, NotEffective};
+    transition(
         state,
         caller,
-        &key,
-        LifeCycleState::NotEffective,
-        LifeCycleState::Effective,
+        req,
+        NotEffective,
+        Effective,
         "set as effective",
-    )?;
-    Ok(Reply::Data(render(&caller.tenant.reference, &token)))
+    )
 }
 
 /// `POST access_tokens/set_as_not_effective`: effective → not effective.
 pub fn set_as_not_effective(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
-    let key = required_access_token(&req.params)?;
-    let token = transition(
+    use LifeCycleState::{Effective, NotEffective};
+    transition(
         state,
         caller,
-        &key,
-        LifeCycleState::Effective,
-        LifeCycleState::NotEffective,
+        req,
+        Effective,
+        NotEffective,
         "set as not effective",
-    )?;
-    Ok(Reply::Data(render(&caller.tenant.reference, &token)))
+    )
 }

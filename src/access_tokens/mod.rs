@@ -93,21 +93,37 @@ pub fn find<'s>(
 /// Changes one token in one atomic step: under the tenant's write lock,
 /// `locate` finds it, `change` edits a copy (or refuses, changing nothing),
 /// the log records the caller, and the copy replaces the token with its
-/// indexes. Returns the token as stored, and what `change` returned.
-pub fn modify<T>(
+/// indexes. Returns the token as stored.
+pub fn modify(
     state: &AppState,
     caller: &Caller,
     locate: impl FnOnce(&AccessTokenStore) -> ApiResult<&AccessToken>,
-    change: impl FnOnce(&mut AccessToken, &AccessTokenStore) -> ApiResult<T>,
-) -> ApiResult<(AccessToken, T)> {
+    change: impl FnOnce(&mut AccessToken, &AccessTokenStore) -> ApiResult<()>,
+) -> ApiResult<AccessToken> {
     let mut store = caller.tenant.access_tokens.write();
     let mut token = locate(&store)?.clone();
-    let extra = change(&mut token, &store)?;
+    change(&mut token, &store)?;
     token
         .log_information
         .touch(state.clock.now(), &caller.user_id, &caller.unit_id);
     store.replace(token.clone())?;
-    Ok((token, extra))
+    Ok(token)
+}
+
+/// `modify` of the token the client names with `key`, among those the
+/// caller may see.
+pub fn modify_found(
+    state: &AppState,
+    caller: &Caller,
+    key: &AccessTokenKey,
+    change: impl FnOnce(&mut AccessToken, &AccessTokenStore) -> ApiResult<()>,
+) -> ApiResult<AccessToken> {
+    modify(
+        state,
+        caller,
+        |store| find(state, caller, store, key),
+        change,
+    )
 }
 
 /// A fresh authentication code no token of the store has (32 hex).

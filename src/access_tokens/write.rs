@@ -3,7 +3,7 @@
 use super::entity::{AccessToken, LifeCycleState, Udfs};
 use super::input::{text, Change, UdfChanges};
 use super::render::render;
-use super::{find, fresh_authentication_code, modify};
+use super::{fresh_authentication_code, modify_found};
 use crate::error::{ApiError, ApiResult, Entity};
 use crate::identifiers::{required_access_token, resolve};
 use crate::reference::{Definition, Kind, LogRefs, Reference};
@@ -169,37 +169,30 @@ pub fn update(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Rep
     let new_pass_code = pass_code.is_set();
     let udf = UdfChanges::read(p)?;
     let definition = definition(&tenant.reference)?;
-    let (token, ()) = modify(
-        state,
-        caller,
-        |store| find(state, caller, store, &key),
-        |token, store| {
-            match authentication_code {
-                Change::Keep => {}
-                Change::Clear => {
-                    token.authentication_code = fresh_authentication_code(tenant, store)
-                }
-                Change::Set(code) => token.authentication_code = code,
-            }
-            match identifier {
-                Change::Keep => {}
-                Change::Clear => token.identifier = None,
-                Change::Set(identifier) => token.identifier = Some(identifier),
-            }
-            match pass_code {
-                Change::Keep => {}
-                Change::Clear => token.pass_code_hash = None,
-                Change::Set(hash) => token.pass_code_hash = Some(hash),
-            }
-            check_identity(
-                definition,
-                token.identifier.is_some(),
-                token.pass_code_hash.is_some(),
-            )?;
-            udf.apply(&mut token.udf);
-            Ok(())
-        },
-    )?;
+    let token = modify_found(state, caller, &key, |token, store| {
+        match authentication_code {
+            Change::Keep => {}
+            Change::Clear => token.authentication_code = fresh_authentication_code(tenant, store),
+            Change::Set(code) => token.authentication_code = code,
+        }
+        match identifier {
+            Change::Keep => {}
+            Change::Clear => token.identifier = None,
+            Change::Set(identifier) => token.identifier = Some(identifier),
+        }
+        match pass_code {
+            Change::Keep => {}
+            Change::Clear => token.pass_code_hash = None,
+            Change::Set(hash) => token.pass_code_hash = Some(hash),
+        }
+        check_identity(
+            definition,
+            token.identifier.is_some(),
+            token.pass_code_hash.is_some(),
+        )?;
+        udf.apply(&mut token.udf);
+        Ok(())
+    })?;
     if new_pass_code {
         tenant.secret_attempts.clear(&token.id);
     }
