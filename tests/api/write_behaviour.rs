@@ -440,3 +440,42 @@ fn the_consumer_login_needs_an_effective_token_with_an_accounts_receivable() {
     );
     assert_error(org.app, &reply.json(), codes::INVALID_CREDENTIALS);
 }
+
+#[test]
+fn create_and_update_never_take_what_crm_com_sets_itself() {
+    let org = Org::new("server-fields");
+    let forged = json!({
+        "id": "00000000000000000000000000000000", "number": "1",
+        "life_cycle_state": "NOT_EFFECTIVE", "verified_date": "2015-01-01T00:00:00",
+        "verification_code": "111111",
+        "log_information": {"created_date": "2000-01-01T00:00:00"}
+    });
+    let mut body = forged.clone();
+    body["authentication_code"] = json!("SERVER-1");
+    let data = org.ok("create", body);
+    assert_ne!(data["id"], forged["id"]);
+    assert_eq!(data["number"], "ACT0000000247");
+    assert_eq!(data["life_cycle_state"], "EFFECTIVE");
+    assert_eq!(data["verified_date"], Value::Null);
+    assert_eq!(data["verification_code"], Value::Null);
+    assert_ne!(
+        data["log_information"]["created_date"],
+        "2000-01-01T00:00:00"
+    );
+    let mut body = forged;
+    body["access_token_identifier"] = code("SERVER-1");
+    let updated = org.ok("update", body);
+    for field in [
+        "id",
+        "number",
+        "life_cycle_state",
+        "verified_date",
+        "verification_code",
+    ] {
+        assert_eq!(updated[field], data[field], "{field}");
+    }
+    assert_eq!(
+        updated["log_information"]["created_date"],
+        data["log_information"]["created_date"]
+    );
+}
