@@ -228,3 +228,54 @@ impl Client {
         (status, serde_json::from_slice(&reply).expect("JSON reply"))
     }
 }
+
+/// One organisation of the shared emulator with a live user token, and
+/// shorthands for calling access-token methods with it.
+pub struct Org {
+    pub app: &'static TestApp,
+    pub name: String,
+    pub token: String,
+}
+
+impl Org {
+    pub fn new(prefix: &str) -> Org {
+        let app = shared_app();
+        let name = unique_org(prefix);
+        let token = app.login(&name);
+        Org { app, name, token }
+    }
+
+    pub fn post(&self, method: &str, mut body: Value) -> Value {
+        if body.get("token").is_none() {
+            body["token"] = json!(self.token);
+        }
+        self.app.post(&format!("access_tokens/{method}"), &body).1
+    }
+
+    pub fn ok(&self, method: &str, body: Value) -> Value {
+        let reply = self.post(method, body);
+        assert_eq!(reply["status"]["code"], "OK", "{method}: {reply}");
+        reply.get("data").cloned().unwrap_or(Value::Null)
+    }
+
+    pub fn show(&self, identifier: Value) -> Value {
+        self.post("show", json!({"access_token_identifier": identifier}))
+    }
+
+    pub fn not_associated_numbers(&self) -> Vec<String> {
+        let (_, reply) = self.app.get(
+            "access_tokens/get_not_associated",
+            &format!("token={}&number=1000&fields_set=number", self.token),
+        );
+        reply["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["number"].as_str().unwrap().to_string())
+            .collect()
+    }
+}
+
+pub fn code(c: &str) -> Value {
+    json!({"authentication_code": c})
+}

@@ -7,8 +7,10 @@ mod helpers;
 
 mod binary;
 mod concurrency;
+mod consumer;
 mod contract;
 mod examples;
+mod lifecycle_behaviour;
 mod login;
 mod read_negative;
 mod routing;

@@ -1,0 +1,128 @@
+//! Consumer-application logins: a session that acts for one accounts
+//! receivable, and the pass-code self-service it unlocks.
+
+use crate::helpers::{assert_error, code, shared_app, Org};
+use base64::Engine;
+use crmcom_emulator::error::codes;
+use serde_json::{json, Value};
+
+fn consumer_login(org: &str, identifier: Value) -> Value {
+    let key = base64::engine::general_purpose::STANDARD.encode("C0A5F1E2D3B4A5968778695A4B3C2D1E:");
+    let reply = shared_app().request(
+        "POST",
+        "/crmapi/rest/v2/authentication/consumer_application_key/token",
+        &[
+            ("Content-Type", "application/json"),
+            ("Authorization", &format!("Basic {key}")),
+        ],
+        json!({"organisation": org, "access_token_identifier": identifier})
+            .to_string()
+            .as_bytes(),
+    );
+    reply.json()
+}
+
+#[test]
+fn a_consumer_session_acts_for_its_accounts_receivable_only() {
+    let org = Org::new("consumer");
+    let login = consumer_login(
+        &org.name,
+        json!({"identifier": "4857ap23", "pass_code": "1234"}),
+    );
+    let consumer = login["data"]["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{login}"));
+    let payload = consumer.split('.').nth(1).unwrap();
+    let claims: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(claims["ari"], "E337DA5F4A834E188B3A60E3E36F1B51");
+    assert!(claims["cii"].is_string(), "{claims}");
+
+    let as_consumer = |method: &str, body: Value| {
+        let mut body = body;
+        body["token"] = json!(consumer);
+        org.post(method, body)
+    };
+    let own = as_consumer(
+        "show",
+        json!({"access_token_identifier": code("112233665")}),
+    );
+    assert_eq!(own["data"]["number"], "47");
+    let others = as_consumer("show", json!({"access_token_identifier": code("117")}));
+    assert_error(org.app, &others, codes::ACCESS_TOKEN_NOT_FOUND);
+    let (_, list) = org.app.get(
+        "access_tokens/list",
+        &format!("token={consumer}&accounts_receivable_identifier=number=ACR000783"),
+    );
+    assert_error(org.app, &list, codes::ACCOUNTS_RECEIVABLE_NOT_FOUND);
+    let created = as_consumer("create", json!({"authentication_code": "MINE-1"}));
+    assert_eq!(
+        created["data"]["accounts_receivable"]["number"], "ACR000604",
+        "{created}"
+    );
+
+    // change_pass_code changes the consumer's own token, status only.
+    let reply = as_consumer("change_pass_code", json!({"pass_code": "n3w"}));
+    assert_eq!(
+        reply,
+        json!({"status": {"code": "OK", "message": "", "description": ""}})
+    );
+    let reply = org.show(json!({"identifier": "4857ap23", "pass_code": "n3w"}));
+    assert_eq!(reply["data"]["number"], "47", "{reply}");
+    let reply = org.show(json!({"identifier": "4857ap23", "pass_code": "1234"}));
+    assert_error(org.app, &reply, codes::ACCESS_TOKEN_NOT_FOUND);
+
+    let reply = org.post("forgot_pass_code", json!({"identifier": "4857ap23"}));
+    assert_eq!(
+        reply,
+        json!({"status": {"code": "OK", "message": "", "description": ""}})
+    );
+}
+
+#[test]
+fn the_consumer_login_needs_an_effective_token_with_an_accounts_receivable() {
+    let org = Org::new("consumer-refused");
+    let cases = [
+        (
+            json!({"authentication_code": "7"}),
+            codes::INVALID_LIFE_CYCLE_STATE,
+        ),
+        (
+            json!({"authentication_code": "nope"}),
+            codes::ACCESS_TOKEN_NOT_FOUND,
+        ),
+        (
+            json!({"identifier": "4857ap23", "pass_code": "bad"}),
+            codes::ACCESS_TOKEN_NOT_FOUND,
+        ),
+        (
+            json!({"identifier": "4857ap23"}),
+            codes::MANDATORY_PARAMETER,
+        ),
+    ];
+    for (identifier, code) in cases {
+        assert_error(org.app, &consumer_login(&org.name, identifier), code);
+    }
+    org.ok("create", json!({"authentication_code": "LONELY"}));
+    assert_error(
+        org.app,
+        &consumer_login(&org.name, code("LONELY")),
+        codes::ACCOUNTS_RECEIVABLE_NOT_FOUND,
+    );
+    let reply = shared_app().request(
+        "POST",
+        "/crmapi/rest/v2/authentication/consumer_application_key/token",
+        &[
+            ("Content-Type", "application/json"),
+            ("Authorization", "Basic AAAA"),
+        ],
+        json!({"access_token_identifier": code("117")})
+            .to_string()
+            .as_bytes(),
+    );
+    assert_error(org.app, &reply.json(), codes::INVALID_CREDENTIALS);
+}
