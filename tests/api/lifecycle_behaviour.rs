@@ -142,3 +142,35 @@ fn wrong_secrets_lock_one_token_until_a_reset() {
     let reply = verify(fresh["verification_code"].as_str().unwrap());
     assert_eq!(reply["status"]["code"], "OK", "{reply}");
 }
+
+#[test]
+fn the_attempt_limit_and_the_otp_validity_follow_their_flags() {
+    let app = crate::helpers::spawn_with(crmcom_emulator::Config {
+        max_secret_attempts: 3,
+        otp_validity: 60,
+        ..crmcom_emulator::Config::default()
+    });
+    let token = app.login("flags");
+    let show = |pass_code: &str| {
+        app.post(
+            "access_tokens/show",
+            &json!({"token": token, "access_token_identifier": {"identifier": "abc567!", "pass_code": pass_code}}),
+        )
+        .1
+    };
+    for _ in 0..3 {
+        assert_error(&app, &show("wrong"), codes::ACCESS_TOKEN_NOT_FOUND);
+    }
+    assert_error(&app, &show("1234"), codes::TOO_MANY_ATTEMPTS);
+
+    app.emulator.state().clock.freeze();
+    let (_, reply) = app.post(
+        "access_tokens/generate_otp",
+        &json!({"token": token, "access_token_identifier": code("117")}),
+    );
+    let now = app.emulator.state().clock.now();
+    let expected = (now + chrono::TimeDelta::seconds(60))
+        .format("%Y-%m-%dT%H:%M:%S")
+        .to_string();
+    assert_eq!(reply["data"]["expiration_date"], expected, "{reply}");
+}
