@@ -6,7 +6,7 @@
 use super::entity::{UdfType, UdfValue, Udfs, UDF_FIELDS};
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
-use chrono::{NaiveDate, NaiveDateTime, Timelike};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use serde_json::Value;
 
 /// What a request says about one field: nothing, null, or a value. Update
@@ -83,6 +83,8 @@ pub fn parse_date(text: &str) -> Option<NaiveDateTime> {
                 .ok()
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
         })?;
+    // Years outside 1..=9999 cannot be written back as YYYY-MM-DD.
+    (1..=9999).contains(&parsed.year()).then_some(())?;
     parsed.with_nanosecond(0)
 }
 
@@ -203,5 +205,8 @@ mod tests {
             Some("2016-05-20 10:04:41".into())
         );
         assert_eq!(parse_date("2016-13-01"), None);
+        for out_of_range in ["-0001-01-01", "+10000-01-01", "0000-01-01T00:00:00"] {
+            assert_eq!(parse_date(out_of_range), None, "{out_of_range}");
+        }
     }
 }

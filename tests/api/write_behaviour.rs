@@ -168,3 +168,49 @@ fn create_and_update_never_take_what_crm_com_sets_itself() {
         data["log_information"]["created_date"]
     );
 }
+
+#[test]
+fn edge_values_of_every_udf_type_are_kept_and_answered_within_the_schema() {
+    let org = Org::new("udf-edges");
+    let cases = [
+        ("udf_string_1", json!(""), json!("")),
+        (
+            "udf_string_2",
+            json!("ü 😀 \"quoted\" \\ </script>"),
+            json!("ü 😀 \"quoted\" \\ </script>"),
+        ),
+        ("udf_string_3", json!(12.5), json!("12.5")),
+        ("udf_float_1", json!(1e308), json!(1e308)),
+        ("udf_float_2", json!(-0.5), json!(-0.5)),
+        ("udf_float_3", json!(" 42 "), json!(42.0)),
+        (
+            "udf_date_1",
+            json!("2016-02-29"),
+            json!("2016-02-29T00:00:00"),
+        ),
+        (
+            "udf_date_2",
+            json!("9999-12-31T23:59:59"),
+            json!("9999-12-31T23:59:59"),
+        ),
+        (
+            "udf_date_3",
+            json!("0001-01-01 00:00:00"),
+            json!("0001-01-01T00:00:00"),
+        ),
+    ];
+    let mut body = json!({"authentication_code": "EDGES"});
+    for (field, sent, _) in &cases {
+        body[*field] = sent.clone();
+    }
+    // The test emulator checks replies strictly: a reply outside its schema
+    // would be SCHEMAVIOLATIONEXCEPTION, not OK.
+    let data = org.ok("create", body);
+    for (field, _, answered) in &cases {
+        assert_eq!(&data[*field], answered, "{field}");
+    }
+    let shown = org.show(code("EDGES"));
+    for (field, _, answered) in &cases {
+        assert_eq!(&shown["data"][*field], answered, "{field} as stored");
+    }
+}
