@@ -44,11 +44,8 @@ pub struct Config {
 
     /// Consecutive wrong secrets (pass codes, verification codes) after which
     /// one access token refuses further attempts until its codes are reset.
-    #[arg(
-        long,
-        env = "CRMCOM_EMULATOR_MAX_SECRET_ATTEMPTS",
-        default_value_t = 10
-    )]
+    #[arg(long, env = "CRMCOM_EMULATOR_MAX_SECRET_ATTEMPTS", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..))]
     pub max_secret_attempts: u32,
 
     /// HTTP worker threads (default: one per core).

@@ -4,7 +4,7 @@
 //! check never takes the tenant's write lock.
 
 use crate::error::{ApiError, ApiResult};
-use dashmap::DashMap;
+use dashmap::{mapref::entry::Entry, DashMap};
 
 #[derive(Debug, Default)]
 pub struct SecretAttempts {
@@ -19,25 +19,36 @@ impl SecretAttempts {
     }
 
     /// Runs a secret comparison under the limit: refuses when locked, counts a
-    /// mismatch, clears the count on a match. The count is held for the
-    /// comparison, so concurrent wrong guesses cannot slip past the limit.
+    /// mismatch, clears the count on a match. The entry's shard lock is held
+    /// for the comparison, so concurrent wrong guesses cannot slip past the
+    /// limit; a token with no failures stays absent when the secret is right.
     pub fn verify(
         &self,
         token_id: &str,
         limit: u32,
         matches: impl FnOnce() -> bool,
     ) -> ApiResult<bool> {
-        let mut failures = self.failures.entry(token_id.to_string()).or_insert(0);
-        if *failures >= limit {
-            return Err(ApiError::TooManyAttempts);
+        match self.failures.entry(token_id.to_string()) {
+            Entry::Occupied(mut failures) => {
+                if *failures.get() >= limit {
+                    return Err(ApiError::TooManyAttempts);
+                }
+                let ok = matches();
+                if ok {
+                    failures.remove();
+                } else {
+                    *failures.get_mut() += 1;
+                }
+                Ok(ok)
+            }
+            Entry::Vacant(none) => {
+                let ok = matches();
+                if !ok {
+                    none.insert(1);
+                }
+                Ok(ok)
+            }
         }
-        let ok = matches();
-        *failures = if ok { 0 } else { *failures + 1 };
-        drop(failures);
-        if ok {
-            self.failures.remove_if(token_id, |_, f| *f == 0);
-        }
-        Ok(ok)
     }
 }
 
