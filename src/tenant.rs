@@ -8,6 +8,7 @@ use crate::access_tokens::store::AccessTokenStore;
 use crate::fixtures::Fixtures;
 use crate::generator::Generator;
 use crate::reference::Reference;
+use crate::secret::PassCodeHash;
 use parking_lot::RwLock;
 use std::sync::Arc;
 
@@ -32,6 +33,14 @@ impl Tenant {
             access_tokens: RwLock::new(fixtures.access_tokens.clone()),
             secret_attempts: SecretAttempts::default(),
         }
+    }
+}
+
+impl Tenant {
+    /// Hashes a pass code or one-time password with a fresh salt from this
+    /// tenant's generator (reproducible under `--seed`).
+    pub fn hash_secret(&self, secret: &str) -> PassCodeHash {
+        PassCodeHash::new(secret, self.generator.bytes())
     }
 }
 

@@ -27,6 +27,15 @@ impl<T> Change<T> {
         }
     }
 
+    /// The same change, with a sent value transformed (a pass code hashed).
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Change<U> {
+        match self {
+            Change::Keep => Change::Keep,
+            Change::Clear => Change::Clear,
+            Change::Set(v) => Change::Set(f(v)),
+        }
+    }
+
     pub fn is_set(&self) -> bool {
         matches!(self, Change::Set(_))
     }

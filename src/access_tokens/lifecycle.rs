@@ -10,7 +10,7 @@ use super::write::VERIFICATION_CODE_DIGITS;
 use crate::error::{ApiError, ApiResult};
 use crate::identifiers::{required_access_token, top_level_access_token};
 use crate::routes::{Reply, Request};
-use crate::secret::{secrets_equal, PassCodeHash};
+use crate::secret::secrets_equal;
 use crate::session::Caller;
 use crate::state::AppState;
 use chrono::TimeDelta;
@@ -47,7 +47,7 @@ pub fn verify(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Rep
     let code = required_text(&req.params, "verification_code")?;
     let new_pass_code = text(&req.params, "pass_code")?
         .value()
-        .map(|pc| PassCodeHash::new(&pc, tenant.generator.bytes()));
+        .map(|pc| tenant.hash_secret(&pc));
     let now = state.clock.now();
     let token = modify_found(state, caller, &key, |token, _| {
         token.require(LifeCycleState::PendingVerification, "verified")?;
@@ -78,7 +78,7 @@ pub fn reset_pass_code(state: &AppState, caller: &Caller, req: &Request) -> ApiR
     let tenant = &caller.tenant;
     let key = top_level_access_token(&req.params)?;
     let pass_code = tenant.generator.digits(SECRET_DIGITS);
-    let hash = PassCodeHash::new(&pass_code, tenant.generator.bytes());
+    let hash = tenant.hash_secret(&pass_code);
     let token = modify_found(state, caller, &key, |token, _| {
         token.require(LifeCycleState::Effective, "given a new pass code")?;
         token.pass_code_hash = Some(hash);
@@ -128,7 +128,7 @@ pub fn generate_otp(state: &AppState, caller: &Caller, req: &Request) -> ApiResu
     let validity = i64::try_from(state.config.otp_validity).unwrap_or(0);
     let expires_at = state.clock.now() + TimeDelta::seconds(validity);
     let stored = OneTimePassword {
-        hash: PassCodeHash::new(&otp, tenant.generator.bytes()),
+        hash: tenant.hash_secret(&otp),
         expires_at,
     };
     let token = modify_found(state, caller, &key, |token, _| {

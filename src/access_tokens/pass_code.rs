@@ -7,7 +7,6 @@ use super::{find, modify};
 use crate::error::{ApiError, ApiResult, Entity};
 use crate::identifiers::AccessTokenKey;
 use crate::routes::{Reply, Request};
-use crate::secret::PassCodeHash;
 use crate::session::Caller;
 use crate::state::AppState;
 
@@ -33,7 +32,7 @@ pub fn change_pass_code(state: &AppState, caller: &Caller, req: &Request) -> Api
         .as_deref()
         .ok_or(ApiError::ConsumerSessionRequired)?;
     let pass_code = required_text(&req.params, "pass_code")?;
-    let hash = PassCodeHash::new(&pass_code, tenant.generator.bytes());
+    let hash = tenant.hash_secret(&pass_code);
     modify(
         state,
         caller,

@@ -8,10 +8,8 @@ use crate::error::{ApiError, ApiResult, Entity};
 use crate::identifiers::{required_access_token, resolve};
 use crate::reference::{Definition, Kind, LogRefs, Reference};
 use crate::routes::{Reply, Request};
-use crate::secret::PassCodeHash;
 use crate::session::Caller;
 use crate::state::AppState;
-use crate::tenant::Tenant;
 
 /// Digits of generated verification codes.
 pub const VERIFICATION_CODE_DIGITS: usize = 6;
@@ -35,10 +33,6 @@ fn check_identity(definition: &Definition, identifier: bool, pass_code: bool) ->
         return Err(ApiError::MandatoryParameter("pass_code".into()));
     }
     Ok(())
-}
-
-fn hash(tenant: &Tenant, pass_code: &str) -> PassCodeHash {
-    PassCodeHash::new(pass_code, tenant.generator.bytes())
 }
 
 /// The accounts receivable and rewards participant a new token links to
@@ -88,11 +82,8 @@ pub fn create(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Rep
     let authentication_code = text(p, "authentication_code")?.value();
     let identifier = text(p, "identifier")?.value();
     let pass_code = text(p, "pass_code")?.value();
-    check_identity(
-        definition(reference)?,
-        identifier.is_some(),
-        pass_code.is_some(),
-    )?;
+    let definition = definition(reference)?;
+    check_identity(definition, identifier.is_some(), pass_code.is_some())?;
     let (accounts_receivable_id, rewards_participant_id) = owners(caller, req)?;
     let classification = resolve(
         reference,
@@ -105,7 +96,7 @@ pub fn create(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Rep
     UdfChanges::read(p)?.apply(&mut udf);
     let requires_verification = classification
         .and_then(|c| c.requires_verification)
-        .unwrap_or(definition(reference)?.requires_verification);
+        .unwrap_or(definition.requires_verification);
     let (life_cycle_state, verification_code) = if requires_verification {
         let code = tenant.generator.digits(VERIFICATION_CODE_DIGITS);
         (LifeCycleState::PendingVerification, Some(code))
@@ -119,7 +110,7 @@ pub fn create(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Rep
         life_cycle_state,
         authentication_code: authentication_code.unwrap_or_default(),
         identifier,
-        pass_code_hash: pass_code.map(|pc| hash(tenant, &pc)),
+        pass_code_hash: pass_code.map(|pc| tenant.hash_secret(&pc)),
         verification_code,
         verified_date: None,
         verified_by_user_id: None,
@@ -161,11 +152,7 @@ pub fn update(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Rep
     if identifier.is_set() && !pass_code.is_set() {
         return Err(ApiError::MandatoryParameter("pass_code".into()));
     }
-    let pass_code = match pass_code {
-        Change::Set(pc) => Change::Set(hash(tenant, &pc)),
-        Change::Clear => Change::Clear,
-        Change::Keep => Change::Keep,
-    };
+    let pass_code = pass_code.map(|pc| tenant.hash_secret(&pc));
     let new_pass_code = pass_code.is_set();
     let udf = UdfChanges::read(p)?;
     let definition = definition(&tenant.reference)?;
