@@ -125,22 +125,19 @@ pub fn consumer_application_key_token(state: &AppState, req: &Request) -> ApiRes
     let key = required_access_token(&req.params)?;
     let organisation = organisation_param(req)?.unwrap_or(&entry.organisation);
     let tenant = state.tenant(organisation);
-    let (token_id, accounts_receivable_id) = {
+    let (token_id, accounts_receivable) = {
         let store = tenant.access_tokens.read();
         let token = access_tokens::lookup(state, &tenant, &store, &key, |_| true)?;
         token.require(LifeCycleState::Effective, "used to log in")?;
-        let ar = access_tokens::owner_accounts_receivable(&tenant.reference, token)
-            .ok_or(ApiError::NotFound(Entity::AccountsReceivable))?;
-        (token.id.clone(), ar.to_string())
+        let accounts_receivable =
+            access_tokens::owner_accounts_receivable(&tenant.reference, token)
+                .and_then(|ar| tenant.reference.accounts_receivable(ar))
+                .ok_or(ApiError::NotFound(Entity::AccountsReceivable))?;
+        (token.id.clone(), accounts_receivable)
     };
-    let contact_id = tenant
-        .reference
-        .accounts_receivable(&accounts_receivable_id)
-        .map(|a| a.account_owner_id.as_str())
-        .ok_or(ApiError::NotFound(Entity::AccountsReceivable))?;
     let consumer = Consumer {
-        accounts_receivable_id: &accounts_receivable_id,
-        contact_id,
+        accounts_receivable_id: &accounts_receivable.id,
+        contact_id: &accounts_receivable.account_owner_id,
         access_token_id: &token_id,
     };
     user_session(
