@@ -72,16 +72,19 @@ impl Fixtures {
             _ => format!("fixtures/{name}"),
         };
         let read = |name: &str| -> Result<(String, String), FixtureError> {
-            let embedded = FILES
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, c)| c.to_string())
-                .unwrap_or_default();
-            match dir.map(|d| d.join(name)) {
-                Some(path) if path.exists() => std::fs::read_to_string(&path)
-                    .map(|text| (label(name), text))
-                    .map_err(|e| fail(&label(name), e.to_string())),
-                _ => Ok((label(name), embedded)),
+            let file = label(name);
+            match dir.map(|d| d.join(name)).filter(|p| p.exists()) {
+                Some(path) => match std::fs::read_to_string(&path) {
+                    Ok(text) => Ok((file, text)),
+                    Err(e) => Err(fail(&file, e.to_string())),
+                },
+                None => {
+                    let embedded = FILES.iter().find(|(n, _)| *n == name);
+                    Ok((
+                        file,
+                        embedded.map(|(_, c)| c.to_string()).unwrap_or_default(),
+                    ))
+                }
             }
         };
         fn parse<T: DeserializeOwned>(
