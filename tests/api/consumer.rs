@@ -7,6 +7,10 @@ use crmcom_emulator::error::codes;
 use serde_json::{json, Value};
 
 fn consumer_login(org: &str, identifier: Value) -> Value {
+    consumer_login_with(json!({"organisation": org, "access_token_identifier": identifier}))
+}
+
+fn consumer_login_with(body: Value) -> Value {
     let key = base64::engine::general_purpose::STANDARD.encode("C0A5F1E2D3B4A5968778695A4B3C2D1E:");
     let reply = shared_app().request(
         "POST",
@@ -15,9 +19,7 @@ fn consumer_login(org: &str, identifier: Value) -> Value {
             ("Content-Type", "application/json"),
             ("Authorization", &format!("Basic {key}")),
         ],
-        json!({"organisation": org, "access_token_identifier": identifier})
-            .to_string()
-            .as_bytes(),
+        body.to_string().as_bytes(),
     );
     reply.json()
 }
@@ -125,4 +127,35 @@ fn the_consumer_login_needs_an_effective_token_with_an_accounts_receivable() {
             .as_bytes(),
     );
     assert_error(org.app, &reply.json(), codes::INVALID_CREDENTIALS);
+}
+
+#[test]
+fn change_pass_code_lifts_the_lock_and_the_consumer_login_takes_a_unit() {
+    let org = Org::new("consumer-lock");
+    let wrong = json!({"identifier": "4857ap23", "pass_code": "wrong"});
+    for _ in 0..10 {
+        org.show(wrong.clone());
+    }
+    let right = json!({"identifier": "4857ap23", "pass_code": "1234"});
+    assert_error(org.app, &org.show(right), codes::TOO_MANY_ATTEMPTS);
+    // The authentication code needs no secret, so the consumer can still log in.
+    let login = consumer_login_with(json!({"organisation": org.name, "unit": "1",
+        "access_token_identifier": code("112233665")}));
+    let consumer = login["data"]["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{login}"));
+    let reply = org.post(
+        "change_pass_code",
+        json!({"token": consumer, "pass_code": "fresh"}),
+    );
+    assert_eq!(reply["status"]["code"], "OK", "{reply}");
+    let reply = org.show(json!({"identifier": "4857ap23", "pass_code": "fresh"}));
+    assert_eq!(
+        reply["status"]["code"], "OK",
+        "change_pass_code lifts the lock: {reply}"
+    );
+    assert_eq!(
+        reply["data"]["log_information"]["updated_by_unit"]["id"], "1",
+        "the consumer session's unit is the login's"
+    );
 }

@@ -127,6 +127,26 @@ fn wrong_secrets_lock_one_token_until_a_reset() {
     let reply = org.show(json!({"identifier": "abc567!", "pass_code": random}));
     assert_eq!(reply["status"]["code"], "OK", "the reset lifts the lock");
 
+    // A new pass code through update lifts it too.
+    let lock = |identifier: &str| {
+        let wrong = json!({"identifier": identifier, "pass_code": "wrong"});
+        for _ in 0..10 {
+            org.show(wrong.clone());
+        }
+        let reply = org.show(json!({"identifier": identifier, "pass_code": "1234"}));
+        assert_error(org.app, &reply, codes::TOO_MANY_ATTEMPTS);
+    };
+    lock("4857ap23");
+    org.ok(
+        "update",
+        json!({"access_token_identifier": code("112233665"), "pass_code": "after-update"}),
+    );
+    let reply = org.show(json!({"identifier": "4857ap23", "pass_code": "after-update"}));
+    assert_eq!(
+        reply["status"]["code"], "OK",
+        "update lifts the lock: {reply}"
+    );
+
     // Verification codes count too.
     let verify = |c: &str| {
         org.post(

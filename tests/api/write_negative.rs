@@ -325,11 +325,17 @@ fn every_session_method_checks_the_token_before_its_parameters() {
         if !matches!(route.handler, Handler::Session(_)) {
             continue;
         }
-        for token in [json!(null), json!("garbage"), json!(42)] {
-            let body = json!({"token": token, "authentication_code": ["bad"]});
+        // The other parameters are bad too: the token must be refused first.
+        for (body_token, query_token) in [
+            (json!(null), ""),
+            (json!("garbage"), "token=garbage&"),
+            (json!(42), "token=42&"),
+        ] {
             let reply = if route.verb == crmcom_emulator::routes::Verb::Get {
-                app.get(route.path, "token=garbage&number=x").1
+                let query = format!("{query_token}number=x&accounts_receivable_identifier=x");
+                app.get(route.path, &query).1
             } else {
+                let body = json!({"token": body_token, "authentication_code": ["bad"]});
                 app.post(route.path, &body).1
             };
             assert_error(app, &reply, codes::INVALID_TOKEN);
