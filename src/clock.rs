@@ -3,7 +3,8 @@
 //! test can move time instead of waiting for it.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::Arc;
 
 /// Marks "not frozen" in `frozen_ms`.
 const RUNNING: i64 = i64::MIN;
@@ -91,6 +92,72 @@ impl Clock {
     }
 }
 
+/// A tenant's view of time: the emulator's clock, until the admin API gives
+/// the tenant a clock of its own (`POST /__admin/clock` with an
+/// `organisation`). Lock-free, like `Clock`.
+#[derive(Debug)]
+pub struct TenantClock {
+    global: Arc<Clock>,
+    own: Clock,
+    scoped: AtomicBool,
+}
+
+impl TenantClock {
+    /// A view that follows `global`.
+    pub fn following(global: Arc<Clock>) -> Self {
+        TenantClock {
+            global,
+            own: Clock::default(),
+            scoped: AtomicBool::new(false),
+        }
+    }
+
+    /// The clock this tenant reads now.
+    pub fn current(&self) -> &Clock {
+        if self.scoped.load(Ordering::Acquire) {
+            &self.own
+        } else {
+            &self.global
+        }
+    }
+
+    /// The tenant's own clock, created on first use as a copy of the
+    /// emulator's clock (same instant, frozen or running as it is).
+    pub fn own(&self) -> &Clock {
+        if !self.scoped.load(Ordering::Acquire) {
+            self.own.copy_from(&self.global);
+            self.scoped.store(true, Ordering::Release);
+        }
+        &self.own
+    }
+
+    /// Whether the tenant has a clock of its own.
+    pub fn is_scoped(&self) -> bool {
+        self.scoped.load(Ordering::Acquire)
+    }
+
+    /// Follows the emulator's clock again.
+    pub fn follow_global(&self) {
+        self.scoped.store(false, Ordering::Release);
+    }
+}
+
+impl Clock {
+    /// Takes `other`'s offset and frozen instant.
+    fn copy_from(&self, other: &Clock) {
+        self.offset_ms
+            .store(other.offset_ms.load(Ordering::Acquire), Ordering::Release);
+        self.frozen_ms
+            .store(other.frozen_ms.load(Ordering::Acquire), Ordering::Release);
+    }
+
+    /// Back to system time, running.
+    pub fn reset(&self) {
+        self.frozen_ms.store(RUNNING, Ordering::Release);
+        self.offset_ms.store(0, Ordering::Release);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,5 +181,20 @@ mod tests {
         clock.set(at);
         let diff = clock.now().and_utc().timestamp() - at.and_utc().timestamp();
         assert!((0..=2).contains(&diff), "diff {diff}");
+    }
+
+    #[test]
+    fn a_tenant_clock_follows_the_global_one_until_it_has_its_own() {
+        let global = Arc::new(Clock::default());
+        global.freeze();
+        let tenant = TenantClock::following(global.clone());
+        global.advance(60);
+        assert_eq!(tenant.current().now_secs(), global.now_secs());
+        tenant.own().advance(3600);
+        assert_eq!(tenant.current().now_secs(), global.now_secs() + 3600);
+        global.advance(10);
+        assert_eq!(tenant.current().now_secs(), global.now_secs() + 3590);
+        tenant.follow_global();
+        assert_eq!(tenant.current().now_secs(), global.now_secs());
     }
 }

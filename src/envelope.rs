@@ -1,15 +1,37 @@
 //! The only place replies are written: the CRM.COM `status`/`data` envelope,
-//! for success and for every error.
+//! for success and for every error, on the CRM.COM methods and the admin API.
 
 use crate::error::ApiError;
 use actix_web::http::StatusCode;
+use actix_web::web::Bytes;
 use actix_web::HttpResponse;
 use serde_json::{json, Value};
 
 const JSON: &str = "application/json";
 
+/// A reply before it becomes HTTP, so the journal can keep its bytes.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub status: u16,
+    /// `status.code` of the body.
+    pub code: String,
+    pub body: Bytes,
+    allow: Option<String>,
+}
+
+impl Rendered {
+    pub fn into_response(self) -> HttpResponse {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::OK);
+        let mut reply = HttpResponse::build(status);
+        if let Some(allow) = self.allow {
+            reply.insert_header(("Allow", allow));
+        }
+        reply.content_type(JSON).body(self.body)
+    }
+}
+
 /// `{"status": OK, "data": data}`, or only the status when `data` is `None`.
-pub fn ok(data: Option<&Value>) -> HttpResponse {
+pub fn ok(data: Option<&Value>) -> Rendered {
     let mut body = Vec::with_capacity(1024);
     body.extend_from_slice(br#"{"status":{"code":"OK","message":"","description":""}"#);
     if let Some(data) = data {
@@ -19,11 +41,16 @@ pub fn ok(data: Option<&Value>) -> HttpResponse {
         }
     }
     body.push(b'}');
-    HttpResponse::Ok().content_type(JSON).body(body)
+    Rendered {
+        status: 200,
+        code: "OK".into(),
+        body: body.into(),
+        allow: None,
+    }
 }
 
 /// The error envelope: a non-OK `status` and no `data` key.
-pub fn error(err: &ApiError) -> HttpResponse {
+pub fn error(err: &ApiError) -> Rendered {
     let body = json!({
         "status": {
             "code": err.code(),
@@ -31,10 +58,22 @@ pub fn error(err: &ApiError) -> HttpResponse {
             "description": err.description(),
         }
     });
-    let status = StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::OK);
-    let mut reply = HttpResponse::build(status);
-    if let ApiError::WrongHttpMethod { allowed, .. } = err {
-        reply.insert_header(("Allow", allowed.replace(" or ", ", ")));
+    let allow = match err {
+        ApiError::WrongHttpMethod { allowed, .. } => Some(allowed.replace(" or ", ", ")),
+        _ => None,
+    };
+    Rendered {
+        status: err.http_status(),
+        code: err.code().to_string(),
+        body: body.to_string().into(),
+        allow,
     }
-    reply.content_type(JSON).body(body.to_string())
+}
+
+/// `ok` for `Ok`, `error` for `Err`.
+pub fn result(result: &Result<Option<Value>, ApiError>) -> Rendered {
+    match result {
+        Ok(data) => ok(data.as_ref()),
+        Err(e) => error(e),
+    }
 }

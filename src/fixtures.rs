@@ -2,7 +2,7 @@
 //! overridable file by file with `--fixtures DIR`, and checked at start-up so
 //! a broken file stops the emulator with a message naming it.
 
-use crate::access_tokens::entity::AccessTokenFixture;
+use crate::access_tokens::entity::{AccessToken, AccessTokenFixture};
 use crate::access_tokens::store::AccessTokenStore;
 use crate::generator::Generator;
 use crate::reference::{LogRefs, Reference};
@@ -116,24 +116,44 @@ impl Fixtures {
 
         let (tokens_file, tokens): (String, Vec<AccessTokenFixture>) =
             parse(read("access_tokens.json")?)?;
-        let mut access_tokens = AccessTokenStore::default();
-        for token in tokens {
-            check_token(&reference, &token).map_err(|p| fail(&tokens_file, p))?;
-            let id = token.id.clone();
-            access_tokens
-                .insert(token.into_token(generator.bytes()))
-                .map_err(|e| {
-                    fail(
-                        &tokens_file,
-                        format!("access token {id}: {}", e.description()),
-                    )
-                })?;
-        }
+        let tokens = tokens.into_iter().map(|t| t.into_token(generator.bytes()));
+        let access_tokens = token_store(&reference, tokens).map_err(|p| fail(&tokens_file, p))?;
         Ok(Fixtures {
             reference: Arc::new(reference),
             access_tokens,
         })
     }
+}
+
+/// A reference built from `data` and the logins of `logins`, indexed and
+/// checked as the fixtures are (an imported tenant state).
+pub fn assemble_reference(
+    data: crate::reference::ReferenceData,
+    logins: &Reference,
+) -> Result<Reference, FixtureError> {
+    let mut reference = Reference::with_logins(data, logins);
+    reference
+        .index()
+        .map_err(|(kind, problem)| fail(kind.fixture_file(), problem))?;
+    check_references(&reference)?;
+    Ok(reference)
+}
+
+/// A store of `tokens`, each checked against `reference`; the problem names
+/// the token at fault.
+pub fn token_store(
+    reference: &Reference,
+    tokens: impl IntoIterator<Item = AccessToken>,
+) -> Result<AccessTokenStore, String> {
+    let mut store = AccessTokenStore::default();
+    for token in tokens {
+        check_token(reference, &token)?;
+        let id = token.id.clone();
+        store
+            .insert(token)
+            .map_err(|e| format!("access token {id}: {}", e.description()))?;
+    }
+    Ok(store)
 }
 
 fn missing(file: &str, what: &str, owner: &str, id: &str) -> FixtureError {
@@ -244,7 +264,7 @@ fn check_log(r: &Reference, log: &LogRefs) -> Result<(), String> {
 }
 
 /// An access token must point at existing entities and obey CRM.COM's rules.
-fn check_token(r: &Reference, t: &AccessTokenFixture) -> Result<(), String> {
+fn check_token(r: &Reference, t: &AccessToken) -> Result<(), String> {
     let at = |p: String| format!("access token {}: {p}", t.id);
     check_log(r, &t.log_information).map_err(at)?;
     if let Some(ar) = &t.accounts_receivable_id {
@@ -270,7 +290,7 @@ fn check_token(r: &Reference, t: &AccessTokenFixture) -> Result<(), String> {
     if let Some(u) = &t.verified_by_user_id {
         r.user(u).ok_or_else(|| at(format!("unknown user '{u}'")))?;
     }
-    if t.identifier.is_some() && t.pass_code.is_none() {
+    if t.identifier.is_some() && t.pass_code_hash.is_none() {
         return Err(at("an identifier needs a pass_code".into()));
     }
     if t.life_cycle_state == super::access_tokens::entity::LifeCycleState::PendingVerification

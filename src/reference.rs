@@ -200,6 +200,22 @@ pub struct Definition {
     pub requires_verification: bool,
 }
 
+/// A tenant's business reference entities as the state document carries
+/// them. Users and keys are left out: they are the process's logins, used
+/// before any tenant is chosen, and they hold passwords.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceData {
+    pub units: Vec<Unit>,
+    pub countries: Vec<Country>,
+    pub industries: Vec<Industry>,
+    pub contacts: Vec<Contact>,
+    pub accounts_receivable: Vec<AccountsReceivable>,
+    pub rewards_participants: Vec<RewardsParticipant>,
+    pub classifications: Vec<Classification>,
+    pub definition: Definition,
+}
+
 /// All reference data of a tenant, indexed for lookups by every identifier
 /// field CRM.COM accepts. Immutable and shared by every tenant made from the
 /// same fixtures.
@@ -249,6 +265,41 @@ impl Kind {
 }
 
 impl Reference {
+    /// A copy of the business entities.
+    pub fn data(&self) -> ReferenceData {
+        ReferenceData {
+            units: self.units.clone(),
+            countries: self.countries.clone(),
+            industries: self.industries.clone(),
+            contacts: self.contacts.clone(),
+            accounts_receivable: self.accounts_receivable.clone(),
+            rewards_participants: self.rewards_participants.clone(),
+            classifications: self.classifications.clone(),
+            definition: self.definition.clone().unwrap_or(Definition {
+                allow_without_identifier_and_pass_code: false,
+                requires_verification: false,
+            }),
+        }
+    }
+
+    /// `data` with the users and keys of `logins`; not yet indexed.
+    pub fn with_logins(data: ReferenceData, logins: &Reference) -> Reference {
+        Reference {
+            units: data.units,
+            users: logins.users.clone(),
+            web_api_keys: logins.web_api_keys.clone(),
+            consumer_application_keys: logins.consumer_application_keys.clone(),
+            countries: data.countries,
+            industries: data.industries,
+            contacts: data.contacts,
+            accounts_receivable: data.accounts_receivable,
+            rewards_participants: data.rewards_participants,
+            classifications: data.classifications,
+            definition: Some(data.definition),
+            index: HashMap::new(),
+        }
+    }
+
     /// Builds the lookup index; returns the first duplicate key found, with
     /// its kind. Names need not be unique in CRM.COM: the first one wins.
     pub fn index(&mut self) -> Result<(), (Kind, String)> {

@@ -137,11 +137,11 @@ async fn dispatch(
 ) -> HttpResponse {
     let route = match route_of(&req) {
         Ok(route) => route,
-        Err(e) => return envelope::error(&e),
+        Err(e) => return envelope::error(&e).into_response(),
     };
     let params = match params_of(&req, payload, route, state.config.max_body_bytes).await {
         Ok(params) => params,
-        Err(e) => return envelope::error(&e),
+        Err(e) => return envelope::error(&e).into_response(),
     };
     let request = Request {
         params,
@@ -150,10 +150,7 @@ async fn dispatch(
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok()),
     };
-    match run(&state, route, &request) {
-        Ok(data) => envelope::ok(data.as_ref()),
-        Err(e) => envelope::error(&e),
-    }
+    envelope::result(&run(&state, route, &request)).into_response()
 }
 
 /// Builds the HTTP server on an already bound listener.

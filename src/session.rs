@@ -61,7 +61,7 @@ impl AppState {
     /// Opens a session and returns its signed token.
     pub fn open_session(&self, login: Login<'_>) -> String {
         let tenant = self.tenant(login.organisation);
-        let iat = self.clock.now_secs();
+        let iat = tenant.clock.current().now_secs();
         let exp = iat.saturating_add(i64::try_from(self.config.token_lifetime).unwrap_or(i64::MAX));
         let claims = Claims {
             usr: login.username.to_string(),
@@ -101,14 +101,14 @@ impl AppState {
             .get(&claims.jti)
             .map(|s| s.clone())
             .ok_or(ApiError::InvalidToken)?;
-        if self.clock.now_secs() >= session.expires_at {
-            return Err(ApiError::TokenExpired);
-        }
         let tenant = self
             .tenants
             .get(&session.tenant)
             .map(|t| t.clone())
             .ok_or(ApiError::InvalidToken)?;
+        if tenant.clock.current().now_secs() >= session.expires_at {
+            return Err(ApiError::TokenExpired);
+        }
         Ok(Caller {
             session_id: claims.jti,
             tenant,

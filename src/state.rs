@@ -1,7 +1,7 @@
 //! The application state every request shares: configuration, fixtures,
 //! compiled schemas, the clock, the tenants and the login sessions.
 
-use crate::clock::Clock;
+use crate::clock::{Clock, TenantClock};
 use crate::config::Config;
 use crate::fixtures::Fixtures;
 use crate::generator::Generator;
@@ -16,7 +16,8 @@ pub struct AppState {
     pub config: Config,
     pub fixtures: Fixtures,
     pub schemas: Schemas,
-    pub clock: Clock,
+    /// The emulator's clock; a tenant may have its own (see `TenantClock`).
+    pub clock: Arc<Clock>,
     /// Tenants by lower-cased organisation name.
     pub tenants: DashMap<String, Arc<Tenant>>,
     /// Live login sessions by their token's `jti`.
@@ -38,7 +39,7 @@ impl AppState {
             config,
             fixtures,
             schemas,
-            clock: Clock::default(),
+            clock: Arc::new(Clock::default()),
             tenants: DashMap::new(),
             sessions: DashMap::new(),
         };
@@ -78,10 +79,19 @@ impl AppState {
         }
         self.tenants
             .entry(key)
-            .or_insert_with(|| {
-                Arc::new(Tenant::new(organisation, &self.fixtures, self.config.seed))
-            })
+            .or_insert_with(|| Arc::new(self.fresh_tenant(organisation, None)))
             .clone()
+    }
+
+    /// A tenant holding the fixture data, keeping `clock` if it replaces one.
+    pub fn fresh_tenant(&self, organisation: &str, clock: Option<Arc<TenantClock>>) -> Tenant {
+        Tenant::new(
+            organisation,
+            self.fixtures.reference.clone(),
+            self.fixtures.access_tokens.clone(),
+            self.config.seed,
+            clock.unwrap_or_else(|| Arc::new(TenantClock::following(self.clock.clone()))),
+        )
     }
 
     /// The organisation's tenant if it exists.

@@ -5,7 +5,7 @@
 
 use crate::access_tokens::attempts::SecretAttempts;
 use crate::access_tokens::store::AccessTokenStore;
-use crate::fixtures::Fixtures;
+use crate::clock::TenantClock;
 use crate::generator::Generator;
 use crate::reference::Reference;
 use crate::secret::PassCodeHash;
@@ -21,18 +21,34 @@ pub struct Tenant {
     pub access_tokens: RwLock<AccessTokenStore>,
     /// Wrong secrets in a row per access token, outside the tokens' lock.
     pub secret_attempts: SecretAttempts,
+    /// Shared with the tenant that replaces this one on a reset or an
+    /// import, so a tenant's own clock outlives its data.
+    pub clock: Arc<TenantClock>,
 }
 
 impl Tenant {
-    /// A fresh tenant from the fixtures.
-    pub fn new(organisation: &str, fixtures: &Fixtures, seed: Option<u64>) -> Tenant {
+    /// A tenant holding `reference` and `access_tokens`, with a generator
+    /// derived from `seed` and the organisation.
+    pub fn new(
+        organisation: &str,
+        reference: Arc<Reference>,
+        access_tokens: AccessTokenStore,
+        seed: Option<u64>,
+        clock: Arc<TenantClock>,
+    ) -> Tenant {
         Tenant {
             organisation: organisation.to_string(),
             generator: Generator::new(seed, &tenant_key(organisation)),
-            reference: fixtures.reference.clone(),
-            access_tokens: RwLock::new(fixtures.access_tokens.clone()),
+            reference,
+            access_tokens: RwLock::new(access_tokens),
             secret_attempts: SecretAttempts::default(),
+            clock,
         }
+    }
+
+    /// Now, on this tenant's clock, to the second.
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        self.clock.current().now()
     }
 }
 

@@ -48,7 +48,7 @@ pub fn verify(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Rep
     let new_pass_code = text(&req.params, "pass_code")?
         .value()
         .map(|pc| tenant.hash_secret(&pc));
-    let now = state.clock.now();
+    let now = tenant.now();
     let token = modify_found(state, caller, &key, |token, _| {
         token.require(LifeCycleState::PendingVerification, "verified")?;
         let limit = state.config.max_secret_attempts;
@@ -126,7 +126,7 @@ pub fn generate_otp(state: &AppState, caller: &Caller, req: &Request) -> ApiResu
     let otp = tenant.generator.digits(SECRET_DIGITS);
     // The flag is bounded (at most a year), so this cannot overflow.
     let validity = i64::try_from(state.config.otp_validity).unwrap_or(0);
-    let expires_at = state.clock.now() + TimeDelta::seconds(validity);
+    let expires_at = tenant.now() + TimeDelta::seconds(validity);
     let stored = OneTimePassword {
         hash: tenant.hash_secret(&otp),
         expires_at,

@@ -95,7 +95,6 @@ pub fn find<'s>(
 /// the log records the caller, and the copy replaces the token with its
 /// indexes. Returns the token as stored.
 pub fn modify(
-    state: &AppState,
     caller: &Caller,
     locate: impl FnOnce(&AccessTokenStore) -> ApiResult<&AccessToken>,
     change: impl FnOnce(&mut AccessToken, &AccessTokenStore) -> ApiResult<()>,
@@ -105,7 +104,7 @@ pub fn modify(
     change(&mut token, &store)?;
     token
         .log_information
-        .touch(state.clock.now(), &caller.user_id, &caller.unit_id);
+        .touch(caller.tenant.now(), &caller.user_id, &caller.unit_id);
     store.replace(token.clone())?;
     Ok(token)
 }
@@ -118,12 +117,7 @@ pub fn modify_found(
     key: &AccessTokenKey,
     change: impl FnOnce(&mut AccessToken, &AccessTokenStore) -> ApiResult<()>,
 ) -> ApiResult<AccessToken> {
-    modify(
-        state,
-        caller,
-        |store| find(state, caller, store, key),
-        change,
-    )
+    modify(caller, |store| find(state, caller, store, key), change)
 }
 
 /// A fresh authentication code no token of the store has (32 hex).

@@ -25,7 +25,7 @@ pub fn forgot_pass_code(state: &AppState, caller: &Caller, req: &Request) -> Api
 
 /// `POST access_tokens/change_pass_code`: the consumer logged in with its
 /// access token (consumer application login) sets a new `pass_code`.
-pub fn change_pass_code(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
+pub fn change_pass_code(_state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let tenant = &caller.tenant;
     let own = caller
         .access_token_id
@@ -34,7 +34,6 @@ pub fn change_pass_code(state: &AppState, caller: &Caller, req: &Request) -> Api
     let pass_code = required_text(&req.params, "pass_code")?;
     let hash = tenant.hash_secret(&pass_code);
     modify(
-        state,
         caller,
         |store| {
             store

@@ -75,7 +75,7 @@ fn owners(caller: &Caller, req: &Request) -> ApiResult<(Option<String>, Option<S
 }
 
 /// `POST access_tokens/create`.
-pub fn create(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
+pub fn create(_state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let tenant = &caller.tenant;
     let reference = &tenant.reference;
     let p = &req.params;
@@ -103,7 +103,7 @@ pub fn create(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Rep
     } else {
         (LifeCycleState::Effective, None)
     };
-    let now = state.clock.now();
+    let now = tenant.now();
     let mut token = AccessToken {
         id: String::new(),
         number: String::new(),
