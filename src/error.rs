@@ -33,7 +33,7 @@ pub enum ApiError {
     /// exist in the emulated release (HTTP 200).
     MethodNotSupported { path: String, unknown_path: bool },
     /// The path exists but not for this HTTP verb (HTTP 405).
-    WrongHttpMethod { path: String, allowed: &'static str },
+    WrongHttpMethod { path: String, allowed: String },
     /// The body is larger than the configured limit (HTTP 413).
     PayloadTooLarge { limit: usize },
     /// A referenced entity does not exist in the tenant.
@@ -51,10 +51,27 @@ pub enum ApiError {
     RewardsParticipantNotOwned,
     /// Too many consecutive wrong secrets on one access token.
     TooManyAttempts,
+    /// The one-time password was right but its validity has passed.
+    OneTimePasswordExpired,
     /// Strict mode: a reply failed its JSON Schema.
     SchemaViolation(String),
     /// A bug or an injected failure (HTTP 500).
     Internal(String),
+    /// A fault rule answered instead of the method (`/__admin/faults`).
+    InjectedFault {
+        code: String,
+        message: String,
+        http_status: u16,
+        fault: u64,
+    },
+    /// An admin request that cannot be carried out as sent (HTTP 400).
+    AdminRequest(String),
+    /// An admin request names a tenant, snapshot or fault that does not
+    /// exist (HTTP 404).
+    AdminNotFound(String),
+    /// An admin route on an exposed bind without `--admin-secret`, or
+    /// without the right secret (HTTP 403).
+    AdminForbidden(&'static str),
 }
 
 /// Entities that can be "not found", each with its CRM.COM module.
@@ -123,8 +140,13 @@ pub mod codes {
     pub const REWARDS_PARTICIPANT_NOT_OWNED: &str =
         "COM.CRM.EXCEPTION.ACCESSTOKENS.REWARDSPARTICIPANTNOTOWNEDEXCEPTION";
     pub const TOO_MANY_ATTEMPTS: &str = "COM.CRM.EXCEPTION.ACCESSTOKENS.TOOMANYATTEMPTSEXCEPTION";
+    pub const ONE_TIME_PASSWORD_EXPIRED: &str =
+        "COM.CRM.EXCEPTION.ACCESSTOKENS.ONETIMEPASSWORDEXPIREDEXCEPTION";
     pub const SCHEMA_VIOLATION: &str = "COM.CRM.EXCEPTION.EMULATOR.SCHEMAVIOLATIONEXCEPTION";
     pub const INTERNAL_ERROR: &str = "COM.CRM.EXCEPTION.EMULATOR.INTERNALERROREXCEPTION";
+    pub const ADMIN_REQUEST: &str = "COM.CRM.EXCEPTION.EMULATOR.INVALIDADMINREQUESTEXCEPTION";
+    pub const ADMIN_NOT_FOUND: &str = "COM.CRM.EXCEPTION.EMULATOR.ADMINNOTFOUNDEXCEPTION";
+    pub const ADMIN_FORBIDDEN: &str = "COM.CRM.EXCEPTION.EMULATOR.ADMINFORBIDDENEXCEPTION";
 }
 
 /// The catalogue: (code, situation) for every code the emulator can answer,
@@ -205,18 +227,34 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         "too many failed secret attempts on one token",
     ),
     (
+        codes::ONE_TIME_PASSWORD_EXPIRED,
+        "the one-time password named in an accounts receivable identifier has expired",
+    ),
+    (
         codes::SCHEMA_VIOLATION,
         "emulator only: a reply failed its JSON Schema (strict mode)",
     ),
     (
         codes::INTERNAL_ERROR,
-        "emulator only: internal failure (HTTP 500)",
+        "emulator only: internal failure (HTTP 500), or an injected HTTP 500 that names no code",
+    ),
+    (
+        codes::ADMIN_REQUEST,
+        "emulator only: an admin request that cannot be carried out (HTTP 400)",
+    ),
+    (
+        codes::ADMIN_NOT_FOUND,
+        "emulator only: the admin request names an unknown tenant, snapshot or fault (HTTP 404)",
+    ),
+    (
+        codes::ADMIN_FORBIDDEN,
+        "emulator only: admin route refused: exposed bind without --admin-secret, or wrong secret (HTTP 403)",
     ),
 ];
 
 impl ApiError {
     /// The CRM.COM `status.code`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> &str {
         use ApiError::*;
         match self {
             InvalidToken | ConsumerSessionRequired => codes::INVALID_TOKEN,
@@ -235,8 +273,13 @@ impl ApiError {
             DuplicateAccessToken { .. } => codes::DUPLICATE_ACCESS_TOKEN,
             RewardsParticipantNotOwned => codes::REWARDS_PARTICIPANT_NOT_OWNED,
             TooManyAttempts => codes::TOO_MANY_ATTEMPTS,
+            OneTimePasswordExpired => codes::ONE_TIME_PASSWORD_EXPIRED,
             SchemaViolation(_) => codes::SCHEMA_VIOLATION,
             Internal(_) => codes::INTERNAL_ERROR,
+            InjectedFault { code, .. } => code,
+            AdminRequest(_) => codes::ADMIN_REQUEST,
+            AdminNotFound(_) => codes::ADMIN_NOT_FOUND,
+            AdminForbidden(_) => codes::ADMIN_FORBIDDEN,
         }
     }
 
@@ -249,6 +292,10 @@ impl ApiError {
             ApiError::WrongHttpMethod { .. } => 405,
             ApiError::PayloadTooLarge { .. } => 413,
             ApiError::Internal(_) => 500,
+            ApiError::InjectedFault { http_status, .. } => *http_status,
+            ApiError::AdminRequest(_) => 400,
+            ApiError::AdminNotFound(_) => 404,
+            ApiError::AdminForbidden(_) => 403,
             _ => 200,
         }
     }
@@ -285,8 +332,13 @@ impl ApiError {
                 "The rewards participant is not owned by the accounts receivable".into()
             }
             TooManyAttempts => "Too many failed attempts on this access token".into(),
+            OneTimePasswordExpired => "The one-time password has expired".into(),
             SchemaViolation(_) => "The emulator produced a reply that breaks its schema".into(),
             Internal(_) => "Internal error".into(),
+            InjectedFault { message, .. } => message.clone(),
+            AdminRequest(_) => "The admin request is not valid".into(),
+            AdminNotFound(_) => "Not found".into(),
+            AdminForbidden(_) => "The admin API is not open to this request".into(),
         }
     }
 
@@ -295,7 +347,10 @@ impl ApiError {
     pub fn description(&self) -> String {
         use ApiError::*;
         match self {
-            InvalidRequest(d) | SchemaViolation(d) | Internal(d) => d.clone(),
+            InvalidRequest(d) | SchemaViolation(d) | Internal(d) | AdminRequest(d)
+            | AdminNotFound(d) => d.clone(),
+            AdminForbidden(why) => (*why).to_string(),
+            InjectedFault { fault, .. } => format!("injected by fault {fault}"),
             MandatoryParameter(p) => p.clone(),
             AtLeastOneSemiOptional(g) | OnlyOneSemiOptional(g) => g.join(", "),
             InvalidParameterValue { parameter, reason } => format!("{parameter}: {reason}"),
@@ -305,11 +360,17 @@ impl ApiError {
             InvalidLifeCycleState { state, .. } => format!("life_cycle_state: {state}"),
             DuplicateAccessToken { field } => (*field).to_string(),
             NotFound(entity) => entity.label().to_string(),
+            OneTimePasswordExpired => "one_time_password".into(),
             ConsumerSessionRequired => {
                 "log in with authentication/consumer_application_key/token".into()
             }
             _ => String::new(),
         }
+    }
+
+    /// Shorthand for an admin request that cannot be carried out.
+    pub fn admin(description: impl Into<String>) -> Self {
+        ApiError::AdminRequest(description.into())
     }
 
     /// Shorthand for a wrong-type or wrong-value parameter.

@@ -17,6 +17,9 @@ pub enum AccessTokenKey {
         identifier: String,
         pass_code: Option<String>,
     },
+    /// A live one-time password from generate_otp (the OTP variant of the
+    /// identifier, inside `accounts_receivable_identifier`).
+    OneTimePassword(String),
 }
 
 impl std::fmt::Debug for AccessTokenKey {
@@ -25,6 +28,7 @@ impl std::fmt::Debug for AccessTokenKey {
         match self {
             AccessTokenKey::AuthenticationCode(c) => write!(f, "AuthenticationCode({c})"),
             AccessTokenKey::Identifier { identifier, .. } => write!(f, "Identifier({identifier})"),
+            AccessTokenKey::OneTimePassword(_) => f.write_str("OneTimePassword(..)"),
         }
     }
 }
@@ -90,6 +94,20 @@ pub fn access_token_identifier(
         }),
         _ => Err(ApiError::MandatoryParameter(format!("{param}.pass_code"))),
     }
+}
+
+/// Reads the OTP variant of `access_token_identifier` (R13): the three usual
+/// fields or `one_time_password`.
+pub fn access_token_identifier_otp(
+    param: &str,
+    object: &Map<String, Value>,
+) -> ApiResult<AccessTokenKey> {
+    const FIELDS: &[&str] = &["authentication_code", "identifier", "one_time_password"];
+    let key = one_field(param, object, FIELDS)?;
+    if key.field == "one_time_password" {
+        return Ok(AccessTokenKey::OneTimePassword(key.value));
+    }
+    access_token_identifier(param, object)
 }
 
 /// Reads the mandatory `access_token_identifier` parameter.
@@ -188,5 +206,20 @@ mod tests {
         )
         .expect("key");
         assert!(!format!("{key:?}").contains("secret"));
+    }
+
+    #[test]
+    fn the_otp_variant_takes_exactly_one_way_to_name_the_token() {
+        let key = access_token_identifier_otp("x", &obj(json!({"one_time_password": 73482})))
+            .expect("key");
+        assert_eq!(key, AccessTokenKey::OneTimePassword("73482".into()));
+        assert!(!format!("{key:?}").contains("73482"));
+        assert!(matches!(
+            access_token_identifier_otp(
+                "x",
+                &obj(json!({"one_time_password": "1", "authentication_code": "2"}))
+            ),
+            Err(ApiError::OnlyOneSemiOptional(_))
+        ));
     }
 }

@@ -61,7 +61,7 @@ fn route_of(req: &HttpRequest) -> ApiResult<&'static Route> {
     if !verb_ok {
         return Err(ApiError::WrongHttpMethod {
             path: route.path.to_string(),
-            allowed: route.verb.as_str(),
+            allowed: route.verb.as_str().to_string(),
         });
     }
     Ok(route)

@@ -58,6 +58,9 @@ pub fn lookup<'s>(
     let token = match key {
         AccessTokenKey::AuthenticationCode(code) => store.by_authentication_code(code),
         AccessTokenKey::Identifier { identifier, .. } => store.by_identifier(identifier),
+        AccessTokenKey::OneTimePassword(otp) => {
+            return by_one_time_password(tenant, store, otp, visible);
+        }
     }
     .filter(|t| visible(t))
     .ok_or(not_found.clone())?;
@@ -78,6 +81,29 @@ pub fn lookup<'s>(
         }
     }
     Ok(token)
+}
+
+/// The token whose one-time password is `otp`; an expired one answers the
+/// expiry error, so a client can tell it from a mistyped one.
+fn by_one_time_password<'s>(
+    tenant: &Tenant,
+    store: &'s AccessTokenStore,
+    otp: &str,
+    visible: impl Fn(&AccessToken) -> bool,
+) -> ApiResult<&'s AccessToken> {
+    let token = store
+        .with_one_time_password()
+        .filter(|t| visible(t))
+        .find(|t| {
+            t.one_time_password
+                .as_ref()
+                .is_some_and(|o| o.hash.matches(otp))
+        })
+        .ok_or(ApiError::NotFound(Entity::AccessToken))?;
+    match &token.one_time_password {
+        Some(o) if o.expires_at > tenant.now() => Ok(token),
+        _ => Err(ApiError::OneTimePasswordExpired),
+    }
 }
 
 /// `lookup` limited to what the caller may see.

@@ -42,6 +42,9 @@ pub struct AccessTokenStore {
     by_identifier: HashMap<String, NumberKey>,
     by_accounts_receivable: HashMap<String, BTreeSet<NumberKey>>,
     by_rewards_participant: HashMap<String, BTreeSet<NumberKey>>,
+    /// Tokens holding a one-time password (few at any time): OTPs are salted
+    /// hashes, so a lookup by OTP checks each of these.
+    with_otp: BTreeSet<NumberKey>,
     highest_allocated: u64,
 }
 
@@ -136,9 +139,13 @@ impl AccessTokenStore {
                 .or_default()
                 .insert(key.clone());
         }
+        if token.one_time_password.is_some() {
+            self.with_otp.insert(key.clone());
+        }
     }
 
     fn unindex(&mut self, key: &NumberKey, token: &AccessToken) {
+        self.with_otp.remove(key);
         self.by_auth_code.remove(&token.authentication_code);
         if let Some(identifier) = &token.identifier {
             self.by_identifier.remove(identifier);
@@ -206,6 +213,11 @@ impl AccessTokenStore {
             .flatten()
             .filter_map(|k| self.by_number.get(k))
             .collect()
+    }
+
+    /// Tokens holding a one-time password (live or expired), in number order.
+    pub fn with_one_time_password(&self) -> impl Iterator<Item = &AccessToken> {
+        self.with_otp.iter().filter_map(|k| self.by_number.get(k))
     }
 
     /// Every token, in number order.

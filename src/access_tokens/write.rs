@@ -3,9 +3,12 @@
 use super::entity::{AccessToken, LifeCycleState, Udfs};
 use super::input::{text, Change, UdfChanges};
 use super::render::render;
-use super::{fresh_authentication_code, modify_found};
+use super::{find, fresh_authentication_code, modify_found, owner_accounts_receivable};
 use crate::error::{ApiError, ApiResult, Entity};
-use crate::identifiers::{required_access_token, resolve};
+use crate::identifiers::{
+    access_token_identifier_otp, required_access_token, resolve, ACCOUNTS_RECEIVABLE_FIELDS,
+};
+use crate::params::Params;
 use crate::reference::{Definition, Kind, LogRefs, Reference};
 use crate::routes::{Reply, Request};
 use crate::session::Caller;
@@ -38,16 +41,14 @@ fn check_identity(definition: &Definition, identifier: bool, pass_code: bool) ->
 /// The accounts receivable and rewards participant a new token links to
 /// (ids). A participant given with an accounts receivable must be its own; a
 /// consumer session links to its own accounts receivable only.
-fn owners(caller: &Caller, req: &Request) -> ApiResult<(Option<String>, Option<String>)> {
+fn owners(
+    state: &AppState,
+    caller: &Caller,
+    req: &Request,
+) -> ApiResult<(Option<String>, Option<String>)> {
     let reference = &caller.tenant.reference;
     let p = &req.params;
-    let ar = resolve(
-        reference,
-        p,
-        "accounts_receivable_identifier",
-        Kind::AccountsReceivable,
-    )?
-    .map(|i| &reference.accounts_receivable[i]);
+    let ar = accounts_receivable(state, caller, p)?.map(|i| &reference.accounts_receivable[i]);
     let rp = resolve(
         reference,
         p,
@@ -74,8 +75,46 @@ fn owners(caller: &Caller, req: &Request) -> ApiResult<(Option<String>, Option<S
     Ok((ar.map(|a| a.id.clone()), rp.map(|r| r.id.clone())))
 }
 
+/// The accounts receivable `accounts_receivable_identifier` names: by its
+/// own fields, or (R8) by an effective access token of it, which the OTP
+/// variant of the identifier may name by a live one-time password.
+fn accounts_receivable(state: &AppState, caller: &Caller, p: &Params) -> ApiResult<Option<usize>> {
+    const PARAM: &str = "accounts_receivable_identifier";
+    const INNER: &str = "accounts_receivable_identifier.access_token_identifier";
+    let reference = &caller.tenant.reference;
+    let by_token = p
+        .opt_object(PARAM)?
+        .and_then(|o| o.get("access_token_identifier").map(|inner| (o, inner)))
+        .filter(|(_, inner)| !inner.is_null());
+    let Some((object, inner)) = by_token else {
+        return resolve(reference, p, PARAM, Kind::AccountsReceivable);
+    };
+    if ACCOUNTS_RECEIVABLE_FIELDS
+        .iter()
+        .any(|f| object.get(*f).is_some_and(|v| !v.is_null()))
+    {
+        let mut group = ACCOUNTS_RECEIVABLE_FIELDS.to_vec();
+        group.push("access_token_identifier");
+        return Err(ApiError::OnlyOneSemiOptional(group));
+    }
+    let inner = inner
+        .as_object()
+        .ok_or_else(|| ApiError::invalid(INNER, "an object is expected"))?;
+    let key = access_token_identifier_otp(INNER, inner)?;
+    let store = caller.tenant.access_tokens.read();
+    let token = find(state, caller, &store, &key)?;
+    token.require(
+        LifeCycleState::Effective,
+        "used to identify an accounts receivable",
+    )?;
+    owner_accounts_receivable(reference, token)
+        .and_then(|id| reference.find(Kind::AccountsReceivable, "id", id))
+        .map(Some)
+        .ok_or(ApiError::NotFound(Entity::AccountsReceivable))
+}
+
 /// `POST access_tokens/create`.
-pub fn create(_state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
+pub fn create(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let tenant = &caller.tenant;
     let reference = &tenant.reference;
     let p = &req.params;
@@ -84,7 +123,7 @@ pub fn create(_state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Re
     let pass_code = text(p, "pass_code")?.value();
     let definition = definition(reference)?;
     check_identity(definition, identifier.is_some(), pass_code.is_some())?;
-    let (accounts_receivable_id, rewards_participant_id) = owners(caller, req)?;
+    let (accounts_receivable_id, rewards_participant_id) = owners(state, caller, req)?;
     let classification = resolve(
         reference,
         p,
