@@ -5,7 +5,7 @@ use clap::Parser;
 use std::path::PathBuf;
 
 /// crmcom-emulator: a faithful, stateful emulator of the CRM.COM Web API.
-#[derive(Debug, Clone, Parser)]
+#[derive(Clone, Parser)]
 #[command(name = "crmcom-emulator", version, about)]
 pub struct Config {
     /// Address to listen on. Anything but loopback exposes the emulator.
@@ -51,6 +51,44 @@ pub struct Config {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "CRMCOM_EMULATOR_WORKERS")]
     pub workers: Option<usize>,
+
+    /// Directory where snapshots, and every tenant on shutdown, are written,
+    /// and from which they are loaded at start.
+    #[arg(long, env = "CRMCOM_EMULATOR_STATE_DIR")]
+    pub state_dir: Option<PathBuf>,
+
+    /// Calls the request journal keeps (the oldest go first); 0 turns it off.
+    #[arg(long, env = "CRMCOM_EMULATOR_JOURNAL_SIZE", default_value_t = 10_000)]
+    pub journal_size: usize,
+
+    /// Secret the admin API requires (X-Admin-Secret header); needed to use
+    /// the admin API at all when bound to a non-loopback address.
+    #[arg(long, env = "CRMCOM_EMULATOR_ADMIN_SECRET", hide_env_values = true)]
+    pub admin_secret: Option<String>,
+}
+
+impl std::fmt::Debug for Config {
+    // Every field but the admin secret.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("bind", &self.bind)
+            .field("port", &self.port)
+            .field("fixtures", &self.fixtures)
+            .field("seed", &self.seed)
+            .field("token_lifetime", &self.token_lifetime)
+            .field("strict_schemas", &self.strict_schemas)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("otp_validity", &self.otp_validity)
+            .field("max_secret_attempts", &self.max_secret_attempts)
+            .field("workers", &self.workers)
+            .field("state_dir", &self.state_dir)
+            .field("journal_size", &self.journal_size)
+            .field(
+                "admin_secret",
+                &self.admin_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
 }
 
 impl Default for Config {
@@ -68,6 +106,9 @@ impl Default for Config {
             otp_validity: 600,
             max_secret_attempts: 10,
             workers: Some(2),
+            state_dir: None,
+            journal_size: 10_000,
+            admin_secret: None,
         }
     }
 }

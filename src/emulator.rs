@@ -1,18 +1,32 @@
 //! Embedding: start an emulator inside a Rust test suite, on a free loopback
-//! port, and have it stop when the handle is dropped.
+//! port, steer it through its handle, and have it stop when the handle is
+//! dropped.
 
+use crate::clock::Clock;
 use crate::config::Config;
+use crate::journal::{JournalEntry, JournalFilter};
+use crate::session::Login;
 use crate::state::AppState;
 use actix_web::dev::ServerHandle;
 use std::net::TcpListener;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-/// A running emulator. Dropping it stops the server and frees its port.
+/// A running emulator. Dropping it stops the server, frees its port and,
+/// with a state directory, writes every tenant.
 ///
 /// ```
-/// let emulator = crmcom_emulator::Emulator::start(Default::default()).expect("start");
+/// use crmcom_emulator::Emulator;
+///
+/// let emulator = Emulator::builder().seed(7).start().expect("start");
 /// assert!(emulator.uri().starts_with("http://127.0.0.1:"));
+/// let token = emulator.login("acme").expect("login");
+/// emulator.clock().freeze();
+/// emulator.clock().advance(7200); // the login token has now expired
+/// assert!(emulator.journal().is_empty()); // logins through the handle are not HTTP calls
+/// emulator.reset();
+/// # drop(token);
 /// ```
 pub struct Emulator {
     uri: String,
@@ -28,7 +42,61 @@ impl std::fmt::Debug for Emulator {
     }
 }
 
+/// Configures an embedded emulator; `start` runs it. Every setting not made
+/// here is the embedded default: a free loopback port, strict schemas.
+#[derive(Debug, Clone, Default)]
+pub struct EmulatorBuilder {
+    config: Config,
+}
+
+impl EmulatorBuilder {
+    /// Makes every generated id, code and token reproducible.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.config.seed = Some(seed);
+        self
+    }
+
+    /// A directory whose fixture files replace the embedded ones.
+    pub fn fixtures_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.config.fixtures = Some(dir.into());
+        self
+    }
+
+    /// Login token lifetime, in seconds of the emulator's clock.
+    pub fn token_lifetime(mut self, seconds: u64) -> Self {
+        self.config.token_lifetime = seconds;
+        self
+    }
+
+    /// Where snapshots and, on drop, every tenant are kept across runs.
+    pub fn state_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.config.state_dir = Some(dir.into());
+        self
+    }
+
+    /// Calls the journal keeps (0 turns it off).
+    pub fn journal_size(mut self, entries: usize) -> Self {
+        self.config.journal_size = entries;
+        self
+    }
+
+    /// Any other setting: the whole configuration, as the binary's flags.
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
+    }
+
+    pub fn start(self) -> Result<Emulator, String> {
+        Emulator::start(self.config)
+    }
+}
+
 impl Emulator {
+    /// A builder with the embedded defaults.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
     /// Loads the fixtures, binds `config.bind:config.port` and serves on a
     /// thread of its own, so it works from plain `#[test]` and from async
     /// tests alike.
@@ -72,9 +140,51 @@ impl Emulator {
         self.port
     }
 
-    /// The shared state, for tests that steer the clock or inspect tenants.
+    /// The shared state, for tests that inspect tenants directly.
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    /// A login token for `organisation` (its tenant is created on first
+    /// use), as the first fixture user who has a password: what
+    /// `authentication/token` would answer.
+    pub fn login(&self, organisation: &str) -> Result<String, String> {
+        let reference = &self.state.fixtures.reference;
+        let user = reference
+            .users
+            .iter()
+            .find(|u| u.password.is_some())
+            .ok_or("the fixtures have no user with a password")?;
+        if organisation.trim().is_empty() {
+            return Err("the organisation must not be empty".into());
+        }
+        Ok(self.state.open_session(Login {
+            organisation,
+            username: &user.username,
+            user_id: &user.id,
+            unit_id: &user.default_unit_id,
+            consumer: None,
+        }))
+    }
+
+    /// Every tenant back to the fixtures; login tokens stay valid.
+    pub fn reset(&self) {
+        self.state.reset_all();
+    }
+
+    /// One tenant back to the fixtures.
+    pub fn reset_tenant(&self, organisation: &str) {
+        self.state.reset_tenant(organisation);
+    }
+
+    /// The emulator's clock: freeze, set and advance it.
+    pub fn clock(&self) -> &Clock {
+        &self.state.clock
+    }
+
+    /// Every journaled CRM.COM call, oldest first, secrets redacted.
+    pub fn journal(&self) -> Vec<JournalEntry> {
+        self.state.journal.entries(&JournalFilter::default())
     }
 }
 
@@ -85,6 +195,9 @@ impl Drop for Emulator {
         drop(self.handle.stop(false));
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
+        }
+        if let Err(problem) = self.state.persist() {
+            eprintln!("crmcom-emulator: {problem}");
         }
     }
 }

@@ -52,6 +52,16 @@ impl Generator {
             .collect()
     }
 
+    /// A number in `[0, 1)` (fault probabilities).
+    pub fn unit_f64(&self) -> f64 {
+        self.rng.lock().gen::<f64>()
+    }
+
+    /// A number in `[min, max]` (fault latencies).
+    pub fn between(&self, min: u64, max: u64) -> u64 {
+        self.rng.lock().gen_range(min..=max.max(min))
+    }
+
     /// Raw random bytes (salts, signing keys).
     pub fn bytes<const N: usize>(&self) -> [u8; N] {
         let mut out = [0u8; N];

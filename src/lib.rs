@@ -3,29 +3,35 @@
 //! contract tests and demos.
 
 pub mod access_tokens;
+pub mod admin;
 pub mod authentication;
 pub mod clock;
 pub mod config;
 pub mod emulator;
 pub mod envelope;
 pub mod error;
+pub mod faults;
 pub mod fields_set;
 pub mod fixtures;
 pub mod generator;
 pub mod identifiers;
+pub mod journal;
 pub mod jwt;
 pub mod params;
+pub mod persistence;
 pub mod reference;
+pub mod registry;
 pub mod routes;
 pub mod schemas;
 pub mod secret;
 pub mod server;
 pub mod session;
+pub mod snapshot;
 pub mod state;
 pub mod tenant;
 
 pub use config::Config;
-pub use emulator::Emulator;
+pub use emulator::{Emulator, EmulatorBuilder};
 pub use error::{ApiError, ApiResult};
 pub use state::AppState;
 

@@ -32,20 +32,37 @@ async fn main() -> ExitCode {
         .map(|a| a.port())
         .unwrap_or(config.port);
     println!("listening on http://{}:{port}", config.bind);
+    println!(
+        "admin API: http://{}:{port}/__admin/health{}",
+        config.bind,
+        match (&config.admin_secret, admin_open(&config.bind)) {
+            (Some(_), _) => " (send X-Admin-Secret)",
+            (None, true) => "",
+            (None, false) => " (closed: not a loopback bind and no --admin-secret)",
+        }
+    );
     print_credentials(&state);
-    match server::serve(state, listener) {
-        Ok(server) => match server.await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("crmcom-emulator: {e}");
-                ExitCode::FAILURE
-            }
-        },
-        Err(e) => {
+    let served = match server::serve(state.clone(), listener) {
+        Ok(server) => server.await,
+        Err(e) => Err(e),
+    };
+    // The server has stopped (SIGINT/SIGTERM): keep the tenants if asked to.
+    let persisted = state.persist();
+    match (served, persisted) {
+        (Ok(()), Ok(_)) => ExitCode::SUCCESS,
+        (Err(e), _) => {
+            eprintln!("crmcom-emulator: {e}");
+            ExitCode::FAILURE
+        }
+        (_, Err(e)) => {
             eprintln!("crmcom-emulator: {e}");
             ExitCode::FAILURE
         }
     }
+}
+
+fn admin_open(bind: &str) -> bool {
+    crmcom_emulator::admin::check_access(bind, None, None).is_ok()
 }
 
 /// The shipped login credentials, so a new user can call the API at once.

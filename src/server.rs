@@ -4,19 +4,25 @@
 
 use crate::envelope;
 use crate::error::{ApiError, ApiResult};
+use crate::faults::Outcome;
 use crate::fields_set;
+use crate::journal::Call;
 use crate::params::Params;
 use crate::routes::{self, Handler, Reply, Request, Route, Verb, API_PREFIX};
+use crate::session::Caller;
 use crate::state::AppState;
 use actix_web::dev::Server;
 use actix_web::http::{header, Method};
+use actix_web::web::Bytes;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use chrono::Utc;
 use futures_util::StreamExt;
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Instant;
 
 /// Reads the body, refusing more than `limit` bytes.
-async fn read_body(
+pub(crate) async fn read_body(
     req: &HttpRequest,
     mut payload: web::Payload,
     limit: usize,
@@ -68,13 +74,7 @@ fn route_of(req: &HttpRequest) -> ApiResult<&'static Route> {
 }
 
 /// Reads the parameters: the query for GET, the JSON body for POST.
-async fn params_of(
-    req: &HttpRequest,
-    payload: web::Payload,
-    route: &Route,
-    limit: usize,
-) -> ApiResult<Params> {
-    let body = read_body(req, payload, limit).await?;
+fn params_of(req: &HttpRequest, body: &[u8], route: &Route) -> ApiResult<Params> {
     if req.method() == Method::GET {
         return Params::from_query(req.query_string());
     }
@@ -82,11 +82,17 @@ async fn params_of(
         .headers()
         .get(header::CONTENT_TYPE)
         .map(|v| v.to_str().unwrap_or("invalid"));
-    Params::from_body(&body, content_type, route.empty_body_ok)
+    Params::from_body(body, content_type, route.empty_body_ok)
 }
 
-/// Runs one CRM.COM method: handler, schema check, `fields_set`, envelope.
-fn run(state: &AppState, route: &Route, request: &Request) -> ApiResult<Option<serde_json::Value>> {
+/// Runs one CRM.COM method: handler, schema check, `fields_set`. `session`
+/// is the checked token of a session route (`None` for the logins).
+fn run(
+    state: &AppState,
+    route: &Route,
+    request: &Request,
+    session: Option<ApiResult<Caller>>,
+) -> ApiResult<Option<serde_json::Value>> {
     // fields_set is read before the handler runs, so a bad one never follows
     // a write; for session routes the token is checked before both.
     let fields = || {
@@ -96,16 +102,17 @@ fn run(state: &AppState, route: &Route, request: &Request) -> ApiResult<Option<s
             Ok(None)
         }
     };
-    let (reply, fields) = match route.handler {
-        Handler::Public(handler) => {
-            let fields = fields()?;
-            (handler(state, request)?, fields)
-        }
-        Handler::Session(handler) => {
-            let caller = state.authenticate(&request.params)?;
+    let (reply, fields) = match (route.handler, session) {
+        (Handler::Session(handler), Some(caller)) => {
+            let caller = caller?;
             let fields = fields()?;
             (handler(state, &caller, request)?, fields)
         }
+        (Handler::Public(handler), _) => {
+            let fields = fields()?;
+            (handler(state, request)?, fields)
+        }
+        (Handler::Session(_), None) => return Err(ApiError::InvalidToken),
     };
     match reply {
         Reply::StatusOnly => Ok(None),
@@ -130,18 +137,50 @@ fn run(state: &AppState, route: &Route, request: &Request) -> ApiResult<Option<s
     }
 }
 
-async fn dispatch(
-    req: HttpRequest,
+/// What the journal learns about a call while it is answered.
+#[derive(Default)]
+struct Trace {
+    method: Option<&'static str>,
+    organisation: Option<String>,
+    fault: Option<u64>,
+    body: Bytes,
+}
+
+/// How a CRM.COM call ends.
+enum Answer {
+    Reply(ApiResult<Option<serde_json::Value>>),
+    /// An injected fault closes the connection without a reply.
+    Drop,
+}
+
+/// The organisation a login names, for the journal and organisation-scoped
+/// faults (session routes take the token's).
+fn login_organisation(params: &Params) -> Option<String> {
+    ["organisation", "organization"]
+        .iter()
+        .find_map(|name| params.opt_str(name).ok().flatten())
+        .map(|org| org.trim().to_string())
+}
+
+async fn answer(
+    req: &HttpRequest,
     payload: web::Payload,
-    state: web::Data<AppState>,
-) -> HttpResponse {
-    let route = match route_of(&req) {
+    state: &AppState,
+    trace: &mut Trace,
+) -> Answer {
+    let route = match route_of(req) {
         Ok(route) => route,
-        Err(e) => return envelope::error(&e).into_response(),
+        Err(e) => return Answer::Reply(Err(e)),
     };
-    let params = match params_of(&req, payload, route, state.config.max_body_bytes).await {
+    trace.method = Some(route.path);
+    let body = match read_body(req, payload, state.config.max_body_bytes).await {
+        Ok(body) => Bytes::from(body),
+        Err(e) => return Answer::Reply(Err(e)),
+    };
+    trace.body = body.clone();
+    let params = match params_of(req, &body, route) {
         Ok(params) => params,
-        Err(e) => return envelope::error(&e).into_response(),
+        Err(e) => return Answer::Reply(Err(e)),
     };
     let request = Request {
         params,
@@ -150,7 +189,77 @@ async fn dispatch(
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok()),
     };
-    envelope::result(&run(&state, route, &request)).into_response()
+    let session = match route.handler {
+        Handler::Session(_) => Some(state.authenticate(&request.params)),
+        Handler::Public(_) => None,
+    };
+    trace.organisation = match &session {
+        Some(Ok(caller)) => Some(caller.tenant.organisation.clone()),
+        Some(Err(_)) => None,
+        None => login_organisation(&request.params),
+    };
+    if let Some(hit) = state.faults.hit(route.path, trace.organisation.as_deref()) {
+        trace.fault = Some(hit.fault);
+        if let Some(latency) = hit.latency {
+            actix_web::rt::time::sleep(latency).await;
+        }
+        match hit.outcome {
+            Outcome::Proceed => {}
+            Outcome::Fail(e) => return Answer::Reply(Err(e)),
+            Outcome::Drop => return Answer::Drop,
+        }
+    }
+    Answer::Reply(run(state, route, &request, session))
+}
+
+/// A reply whose body fails before its first byte: actix then closes the
+/// connection, and the client sees it drop.
+fn dropped_connection() -> HttpResponse {
+    let failing = futures_util::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped by a fault"))
+    });
+    HttpResponse::Ok().streaming(failing)
+}
+
+async fn dispatch(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    if let Some(rest) = crate::admin::admin_path(req.path()) {
+        return crate::admin::dispatch(&req, payload, &state, rest).await;
+    }
+    let arrived = Utc::now();
+    let started = Instant::now();
+    let mut trace = Trace::default();
+    let answer = answer(&req, payload, &state, &mut trace).await;
+    let (response, status, code, reply) = match answer {
+        Answer::Reply(result) => {
+            let rendered = envelope::result(&result);
+            let reply = rendered.body.clone();
+            let (status, code) = (rendered.status, rendered.code.clone());
+            (rendered.into_response(), status, code, reply)
+        }
+        Answer::Drop => (dropped_connection(), 0, "DROPPED".into(), Bytes::new()),
+    };
+    if state.journal.capacity() > 0 {
+        let call = Call {
+            organisation: trace.organisation,
+            method: trace
+                .method
+                .map(str::to_string)
+                .unwrap_or_else(|| req.path().to_string()),
+            http_method: req.method().to_string(),
+            http_status: status,
+            status_code: code,
+            latency_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            fault: trace.fault,
+        };
+        state
+            .journal
+            .record(arrived, call, trace.body, req.query_string(), reply);
+    }
+    response
 }
 
 /// Builds the HTTP server on an already bound listener.

@@ -119,6 +119,26 @@ impl AppState {
         })
     }
 
+    /// Makes sessions expired now on their tenant's clock: the one whose
+    /// token has `jti`, or every session of `tenant`. Returns how many.
+    pub fn expire_sessions(&self, jti: Option<&str>, tenant: Option<&str>) -> usize {
+        let mut expired = 0;
+        for mut entry in self.sessions.iter_mut() {
+            let (id, session) = entry.pair_mut();
+            let chosen = jti.is_some_and(|j| j == id)
+                || tenant.is_some_and(|t| tenant_key(t) == session.tenant);
+            if !chosen {
+                continue;
+            }
+            // A missing tenant makes the session invalid anyway.
+            if let Some(t) = self.tenants.get(&session.tenant) {
+                session.expires_at = t.clock.current().now_secs();
+                expired += 1;
+            }
+        }
+        expired
+    }
+
     /// Ends the session of the `token` parameter at once.
     pub fn release(&self, params: &Params) -> ApiResult<()> {
         let caller = self.authenticate(params)?;

@@ -1,14 +1,19 @@
 //! The application state every request shares: configuration, fixtures,
-//! compiled schemas, the clock, the tenants and the login sessions.
+//! compiled schemas, the clock, the tenants, the login sessions, and the
+//! test controls (seed, journal, faults, snapshots).
 
 use crate::clock::{Clock, TenantClock};
 use crate::config::Config;
+use crate::faults::Faults;
 use crate::fixtures::Fixtures;
 use crate::generator::Generator;
+use crate::journal::Journal;
 use crate::schemas::Schemas;
 use crate::session::Session;
+use crate::snapshot::Snapshots;
 use crate::tenant::{tenant_key, Tenant};
 use dashmap::DashMap;
+use parking_lot::Mutex;
 use std::sync::Arc;
 
 #[derive(Debug)]
@@ -24,6 +29,12 @@ pub struct AppState {
     pub sessions: DashMap<String, Session>,
     /// Signs login tokens; derived from the seed when there is one.
     pub(crate) signing_key: [u8; 32],
+    /// The seed new and reset tenants derive their generators from; starts
+    /// as `--seed`, changed by `POST /__admin/seed`.
+    pub seed: Mutex<Option<u64>>,
+    pub journal: Journal,
+    pub faults: Faults,
+    pub snapshots: Snapshots,
 }
 
 impl AppState {
@@ -36,6 +47,10 @@ impl AppState {
         let schemas = Schemas::load()?;
         let state = AppState {
             signing_key: generator.bytes(),
+            seed: Mutex::new(config.seed),
+            journal: Journal::new(config.journal_size),
+            faults: Faults::new(config.seed),
+            snapshots: Snapshots::default(),
             config,
             fixtures,
             schemas,
@@ -44,7 +59,20 @@ impl AppState {
             sessions: DashMap::new(),
         };
         state.check_fixtures_against_schemas()?;
+        if let Some(dir) = state.config.state_dir.clone() {
+            crate::persistence::load(&state, &dir).map_err(|e| format!("--state-dir: {e}"))?;
+        }
         Ok(state)
+    }
+
+    /// What the emulator does when it stops: with `--state-dir`, write every
+    /// tenant. Returns how many were written.
+    pub fn persist(&self) -> Result<usize, String> {
+        match &self.config.state_dir {
+            Some(dir) => crate::persistence::save_tenants(self, dir)
+                .map_err(|e| format!("--state-dir {}: {e}", dir.display())),
+            None => Ok(0),
+        }
     }
 
     /// Every fixture access token must render to a schema-valid object.
@@ -89,7 +117,7 @@ impl AppState {
             organisation,
             self.fixtures.reference.clone(),
             self.fixtures.access_tokens.clone(),
-            self.config.seed,
+            *self.seed.lock(),
             clock.unwrap_or_else(|| Arc::new(TenantClock::following(self.clock.clone()))),
         )
     }

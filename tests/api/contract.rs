@@ -33,6 +33,15 @@ fn the_readme_lists_every_error_code() {
 }
 
 #[test]
+fn the_readme_lists_every_admin_route() {
+    let readme = readme();
+    for route in crmcom_emulator::admin::ADMIN_ROUTES {
+        let line = format!("`{} /__admin/{}`", route.verb, route.path);
+        assert!(readme.contains(&line), "README lacks {line}");
+    }
+}
+
+#[test]
 fn the_readme_lists_every_route() {
     let readme = readme();
     for route in ROUTES {

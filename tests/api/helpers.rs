@@ -125,6 +125,27 @@ impl TestApp {
         (reply.status, reply.json())
     }
 
+    /// An admin call: `verb` on `/__admin/{path}` with an optional JSON body;
+    /// returns (HTTP status, reply).
+    pub fn admin(&self, verb: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
+        let body = body.map(Value::to_string).unwrap_or_default();
+        let reply = self.request(
+            verb,
+            &format!("/__admin/{path}"),
+            &[("Content-Type", "application/json")],
+            body.as_bytes(),
+        );
+        (reply.status, reply.json())
+    }
+
+    /// An admin call that must succeed; returns its `data`.
+    pub fn admin_ok(&self, verb: &str, path: &str, body: Option<&Value>) -> Value {
+        let (status, reply) = self.admin(verb, path, body);
+        assert_eq!(status, 200, "{verb} {path}: {reply}");
+        assert_eq!(reply["status"]["code"], "OK", "{verb} {path}: {reply}");
+        reply["data"].clone()
+    }
+
     /// Logs in to `organisation` with the shipped user and returns the token.
     pub fn login(&self, organisation: &str) -> String {
         let (status, reply) = self.post(

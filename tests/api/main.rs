@@ -5,16 +5,21 @@
 mod documented;
 mod helpers;
 
+mod admin_controls;
+mod admin_tenants;
 mod binary;
 mod concurrency;
 mod consumer;
 mod contract;
+mod embedding;
 mod examples;
 mod lifecycle_behaviour;
 mod login;
+mod parallel_tenants;
 mod read_negative;
 mod routing;
 mod secrets;
+mod state_dir;
 mod tenants;
 mod write_behaviour;
 mod write_examples;
