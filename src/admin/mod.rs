@@ -3,6 +3,7 @@
 //! with the same envelope as the CRM.COM methods.
 
 mod controls;
+pub mod openapi;
 mod tenants;
 
 use crate::envelope;
@@ -59,6 +60,9 @@ pub struct AdminRoute {
     pub path: &'static str,
     pub summary: &'static str,
     handler: AdminHandler,
+    /// Answers its data alone, without the envelope (the OpenAPI document,
+    /// which tools import as is).
+    bare: bool,
 }
 
 const fn r(
@@ -72,6 +76,7 @@ const fn r(
         path,
         summary,
         handler,
+        bare: false,
     }
 }
 
@@ -204,6 +209,15 @@ pub const ADMIN_ROUTES: &[AdminRoute] = &[
         "Remove one fault rule",
         controls::fault_remove,
     ),
+    AdminRoute {
+        bare: true,
+        ..r(
+            "GET",
+            "openapi.json",
+            "This API as an OpenAPI 3.1 document (no envelope)",
+            openapi::serve,
+        )
+    },
 ];
 
 /// The path after `/__admin/`, if `path` is an admin path.
@@ -326,10 +340,14 @@ pub async fn dispatch(
             query: req.query_string(),
             body: &body,
         };
-        (route.handler)(state, &call).map(Some)
+        (route.handler)(state, &call).map(|data| (route.bare, data))
     }
     .await;
-    envelope::result(&result).into_response()
+    match result {
+        Ok((true, data)) => HttpResponse::Ok().json(data),
+        Ok((false, data)) => envelope::ok(Some(&data)).into_response(),
+        Err(e) => envelope::error(&e).into_response(),
+    }
 }
 
 #[cfg(test)]

@@ -42,6 +42,34 @@ fn the_readme_lists_every_admin_route() {
 }
 
 #[test]
+fn the_committed_admin_openapi_document_is_the_generated_one() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/admin.json");
+    let generated = crmcom_emulator::admin::openapi::document();
+    let text = serde_json::to_string_pretty(&generated).unwrap() + "\n";
+    if std::env::var_os("UPDATE_OPENAPI").is_some() {
+        std::fs::create_dir_all(std::path::Path::new(path).parent().unwrap()).unwrap();
+        std::fs::write(path, &text).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == text,
+        "openapi/admin.json is stale: run `UPDATE_OPENAPI=1 cargo test` and commit it"
+    );
+    for route in crmcom_emulator::admin::ADMIN_ROUTES {
+        let path = format!("/__admin/{}", route.path);
+        assert!(
+            generated["paths"][&path][route.verb.to_lowercase()].is_object(),
+            "{} {path} missing",
+            route.verb
+        );
+    }
+    // It is served as is, without the envelope.
+    let app = crate::helpers::shared_app();
+    let served = app.request("GET", "/__admin/openapi.json", &[], b"").json();
+    assert_eq!(served, generated);
+}
+
+#[test]
 fn the_readme_lists_every_route() {
     let readme = readme();
     for route in ROUTES {
