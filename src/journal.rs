@@ -1,10 +1,9 @@
 //! The request journal: a bounded ring of the CRM.COM calls the emulator
 //! answered, for tests that assert what a client sent. Bodies are kept as
-//! the bytes that travelled and redacted when read, so recording costs a
-//! reference count, and no reader can ever see a secret.
+//! the bytes that travelled and redacted when read, so recording costs one
+//! copy, and no reader can ever see a secret.
 
 use crate::params::Params;
-use actix_web::web::Bytes;
 use chrono::{DateTime, SecondsFormat, Utc};
 use parking_lot::Mutex;
 use serde::Serialize;
@@ -27,42 +26,40 @@ fn is_secret(key: &str) -> bool {
     ) || key.contains("pass_code")
 }
 
-/// What travelled, as recorded.
-#[derive(Clone)]
-enum Captured {
+/// How the request travelled, for reading it back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RequestKind {
     None,
-    /// A POST body or a reply.
-    Body(Bytes),
+    /// A POST body.
+    Body,
     /// A GET query string.
-    Query(String),
-    /// Over `MAX_JOURNALED_BODY`.
+    Query,
+    /// Over `MAX_JOURNALED_BODY`: only its size is kept.
     Omitted(usize),
 }
 
-impl Captured {
-    fn body(bytes: Bytes) -> Captured {
-        match bytes.len() {
-            0 => Captured::None,
-            n if n > MAX_JOURNALED_BODY => Captured::Omitted(n),
-            _ => Captured::Body(bytes),
-        }
+/// The redacted JSON form of a request or reply. A body that is not JSON is
+/// shown by size only, since its text might hold a secret no key names.
+fn redacted(kind: RequestKind, bytes: &[u8]) -> Value {
+    match kind {
+        RequestKind::None => Value::Null,
+        RequestKind::Omitted(n) => json!({ "omitted_bytes": n }),
+        RequestKind::Query => match std::str::from_utf8(bytes).map(Params::from_query) {
+            Ok(Ok(params)) => redact(Value::Object(params.as_map().clone())),
+            _ => json!({ "undecodable_query_bytes": bytes.len() }),
+        },
+        RequestKind::Body => match serde_json::from_slice::<Value>(bytes) {
+            Ok(value) => redact(value),
+            Err(_) => json!({ "not_json_bytes": bytes.len() }),
+        },
     }
+}
 
-    /// The redacted JSON form. A body that is not JSON is shown by size only,
-    /// since its text might hold a secret no key names.
-    fn redacted(&self) -> Value {
-        match self {
-            Captured::None => Value::Null,
-            Captured::Omitted(n) => json!({ "omitted_bytes": n }),
-            Captured::Query(query) => match Params::from_query(query) {
-                Ok(params) => redact(Value::Object(params.as_map().clone())),
-                Err(_) => json!({ "undecodable_query_bytes": query.len() }),
-            },
-            Captured::Body(bytes) => match serde_json::from_slice::<Value>(bytes) {
-                Ok(value) => redact(value),
-                Err(_) => json!({ "not_json_bytes": bytes.len() }),
-            },
-        }
+fn kind_of(bytes: &[u8], present: RequestKind) -> RequestKind {
+    match bytes.len() {
+        0 => RequestKind::None,
+        n if n > MAX_JOURNALED_BODY => RequestKind::Omitted(n),
+        _ => present,
     }
 }
 
@@ -86,13 +83,58 @@ pub fn redact(value: Value) -> Value {
     }
 }
 
-/// One call as it is recorded (private: its bodies are unredacted).
+/// One call as it is recorded (private: its bodies are unredacted). All its
+/// text lives in one exact-size allocation: thousands of long-lived small
+/// allocations among each request's short-lived ones sent glibc's malloc
+/// into free-list consolidation and halved the throughput.
 struct Recorded {
     id: u64,
     at: DateTime<Utc>,
-    call: Call,
-    request: Captured,
-    reply: Captured,
+    http_status: u16,
+    latency_us: u64,
+    fault: Option<u64>,
+    has_organisation: bool,
+    request: RequestKind,
+    reply: RequestKind,
+    /// organisation, method, http_method, status_code, request, reply.
+    lengths: [u32; 6],
+    text: Box<[u8]>,
+}
+
+impl Recorded {
+    fn part(&self, n: usize) -> &[u8] {
+        let start: usize = self.lengths[..n].iter().map(|&l| l as usize).sum();
+        &self.text[start..start + self.lengths[n] as usize]
+    }
+
+    fn text(&self, n: usize) -> String {
+        String::from_utf8_lossy(self.part(n)).into_owned()
+    }
+
+    fn call(&self) -> Call {
+        Call {
+            organisation: self.has_organisation.then(|| self.text(0)),
+            method: self.text(1),
+            http_method: self.text(2),
+            http_status: self.http_status,
+            status_code: self.text(3),
+            latency_us: self.latency_us,
+            fault: self.fault,
+        }
+    }
+}
+
+/// What the dispatcher reports about one call, borrowed: the journal copies
+/// it into its own storage.
+#[derive(Debug, Clone, Copy)]
+pub struct CallRecord<'a> {
+    pub organisation: Option<&'a str>,
+    pub method: &'a str,
+    pub http_method: &'a str,
+    pub http_status: u16,
+    pub status_code: &'a str,
+    pub latency_us: u64,
+    pub fault: Option<u64>,
 }
 
 /// What the dispatcher reports about one answered call.
@@ -142,17 +184,17 @@ pub struct JournalFilter {
 impl JournalFilter {
     fn accepts(&self, r: &Recorded) -> bool {
         let org_ok = self.organisation.as_ref().is_none_or(|want| {
-            r.call
-                .organisation
-                .as_ref()
-                .is_some_and(|o| o.eq_ignore_ascii_case(want.trim()))
+            r.has_organisation && r.part(0).eq_ignore_ascii_case(want.trim().as_bytes())
         });
         let status_ok = self.status.as_ref().is_none_or(|s| {
-            s == &r.call.status_code || s.parse::<u16>().ok() == Some(r.call.http_status)
+            s.as_bytes() == r.part(3) || s.parse::<u16>().ok() == Some(r.http_status)
         });
         org_ok
             && status_ok
-            && self.method.as_ref().is_none_or(|m| m == &r.call.method)
+            && self
+                .method
+                .as_ref()
+                .is_none_or(|m| m.as_bytes() == r.part(1))
             && self.since.is_none_or(|since| r.at >= since)
             && self.after_id.is_none_or(|after| r.id > after)
     }
@@ -203,69 +245,118 @@ impl Journal {
 
     /// Records a call with its POST body (or GET query) and reply body; the
     /// oldest entry goes when the journal is full.
-    pub fn record(&self, at: DateTime<Utc>, call: Call, body: Bytes, query: &str, reply: Bytes) {
+    pub fn record(
+        &self,
+        at: DateTime<Utc>,
+        call: CallRecord<'_>,
+        body: &[u8],
+        query: &str,
+        reply: &[u8],
+    ) {
         if self.capacity == 0 {
             return;
         }
-        let request = if body.is_empty() && !query.is_empty() {
-            Captured::Query(query.chars().take(MAX_JOURNALED_BODY).collect())
+        let (request, request_bytes) = if body.is_empty() && !query.is_empty() {
+            (
+                kind_of(query.as_bytes(), RequestKind::Query),
+                query.as_bytes(),
+            )
         } else {
-            Captured::body(body)
+            (kind_of(body, RequestKind::Body), body)
         };
-        let reply = Captured::body(reply);
-        let mut ring = self.ring.lock();
-        let id = ring.next_id;
-        ring.next_id += 1;
-        if ring.entries.len() == self.capacity {
-            ring.entries.pop_front();
+        let reply_kind = kind_of(reply, RequestKind::Body);
+        let kept = |kind: RequestKind, bytes: &'_ [u8]| match kind {
+            RequestKind::Body | RequestKind::Query => bytes.len(),
+            _ => 0,
+        };
+        let parts: [&[u8]; 6] = [
+            call.organisation.unwrap_or_default().as_bytes(),
+            call.method.as_bytes(),
+            call.http_method.as_bytes(),
+            call.status_code.as_bytes(),
+            &request_bytes[..kept(request, request_bytes)],
+            &reply[..kept(reply_kind, reply)],
+        ];
+        let mut lengths = [0u32; 6];
+        let mut text = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
+        for (n, part) in parts.iter().enumerate() {
+            // Every part is bounded (16 KiB bodies, short names), so fits.
+            lengths[n] = u32::try_from(part.len()).unwrap_or(0);
+            text.extend_from_slice(&part[..lengths[n] as usize]);
         }
-        ring.entries.push_back(Recorded {
-            id,
+        let mut entry = Recorded {
+            id: 0,
             at,
-            call,
+            http_status: call.http_status,
+            latency_us: call.latency_us,
+            fault: call.fault,
+            has_organisation: call.organisation.is_some(),
             request,
-            reply,
-        });
+            reply: reply_kind,
+            lengths,
+            text: text.into_boxed_slice(),
+        };
+        let evicted = {
+            let mut ring = self.ring.lock();
+            entry.id = ring.next_id;
+            ring.next_id += 1;
+            let evicted = if ring.entries.len() == self.capacity {
+                ring.entries.pop_front()
+            } else {
+                None
+            };
+            ring.entries.push_back(entry);
+            evicted
+        };
+        // Freed outside the lock.
+        drop(evicted);
     }
 
     /// The matching entries, oldest first, redacted. The ring's lock is held
-    /// only to pick them; redaction runs after.
+    /// only to pick them; parsing and redaction run after.
     pub fn entries(&self, filter: &JournalFilter) -> Vec<JournalEntry> {
-        let picked: Vec<(u64, DateTime<Utc>, Call, Captured, Captured)> = {
+        type Picked = (
+            u64,
+            DateTime<Utc>,
+            Call,
+            RequestKind,
+            Vec<u8>,
+            RequestKind,
+            Vec<u8>,
+        );
+        let picked: Vec<Picked> = {
             let ring = self.ring.lock();
-            let matching = ring.entries.iter().filter(|r| filter.accepts(r));
-            let mut picked: Vec<_> = match filter.limit {
-                // Newest `limit`, still oldest first.
-                Some(limit) => {
-                    let mut newest: Vec<_> = matching.rev().take(limit).collect();
-                    newest.reverse();
-                    newest
-                }
-                None => matching.collect(),
-            }
-            .into_iter()
-            .map(|r| {
-                (
-                    r.id,
-                    r.at,
-                    r.call.clone(),
-                    r.request.clone(),
-                    r.reply.clone(),
-                )
-            })
-            .collect();
-            picked.shrink_to_fit();
-            picked
+            let matching: Vec<&Recorded> =
+                ring.entries.iter().filter(|r| filter.accepts(r)).collect();
+            let skip = filter
+                .limit
+                .map_or(0, |limit| matching.len().saturating_sub(limit));
+            matching[skip..]
+                .iter()
+                .map(|r| {
+                    (
+                        r.id,
+                        r.at,
+                        r.call(),
+                        r.request,
+                        r.part(4).to_vec(),
+                        r.reply,
+                        r.part(5).to_vec(),
+                    )
+                })
+                .collect()
         };
         picked
             .into_iter()
-            .map(|(id, at, call, request, reply)| JournalEntry {
-                id,
-                at: at.to_rfc3339_opts(SecondsFormat::Millis, true),
-                call,
-                request: request.redacted(),
-                reply: reply.redacted(),
-            })
+            .map(
+                |(id, at, call, request_kind, request, reply_kind, reply)| JournalEntry {
+                    id,
+                    at: at.to_rfc3339_opts(SecondsFormat::Millis, true),
+                    call,
+                    request: redacted(request_kind, &request),
+                    reply: redacted(reply_kind, &reply),
+                },
+            )
             .collect()
     }
 
@@ -279,13 +370,13 @@ impl Journal {
 mod tests {
     use super::*;
 
-    fn call(method: &str) -> Call {
-        Call {
-            organisation: Some("Org".into()),
-            method: method.into(),
-            http_method: "POST".into(),
+    fn call(method: &str) -> CallRecord<'_> {
+        CallRecord {
+            organisation: Some("Org"),
+            method,
+            http_method: "POST",
             http_status: 200,
-            status_code: "OK".into(),
+            status_code: "OK",
             latency_us: 1,
             fault: None,
         }
@@ -295,13 +386,7 @@ mod tests {
     fn the_ring_keeps_the_newest_entries_up_to_its_capacity() {
         let journal = Journal::new(3);
         for n in 0..5 {
-            journal.record(
-                Utc::now(),
-                call(&format!("m{n}")),
-                Bytes::new(),
-                "",
-                Bytes::new(),
-            );
+            journal.record(Utc::now(), call(&format!("m{n}")), b"", "", b"");
         }
         let all = journal.entries(&JournalFilter::default());
         assert_eq!(all.iter().map(|e| e.id).collect::<Vec<_>>(), [3, 4, 5]);
@@ -317,19 +402,13 @@ mod tests {
         let journal = Journal::new(10);
         let body = br#"{"token":"T","access_token_identifier":{"identifier":"i","pass_code":"p"},"new_pass_code":"n"}"#;
         let reply = br#"{"data":{"token":"jwt","random_pass_code":"123456","one_time_password":"654321","verification_code":null}}"#;
-        journal.record(
-            Utc::now(),
-            call("x"),
-            Bytes::from_static(body),
-            "",
-            Bytes::from_static(reply),
-        );
+        journal.record(Utc::now(), call("x"), body, "", reply);
         journal.record(
             Utc::now(),
             call("y"),
-            Bytes::new(),
+            b"",
             "token=secret-token&number=3",
-            Bytes::from_static(b"not json with secret"),
+            b"not json with secret",
         );
         let text =
             serde_json::to_string(&journal.entries(&JournalFilter::default())).expect("json");

@@ -6,7 +6,7 @@ use crate::envelope;
 use crate::error::{ApiError, ApiResult};
 use crate::faults::Outcome;
 use crate::fields_set;
-use crate::journal::Call;
+use crate::journal::CallRecord;
 use crate::params::Params;
 use crate::routes::{self, Handler, Reply, Request, Route, Verb, API_PREFIX};
 use crate::session::Caller;
@@ -243,21 +243,18 @@ async fn dispatch(
         Answer::Drop => (dropped_connection(), 0, "DROPPED".into(), Bytes::new()),
     };
     if state.journal.capacity() > 0 {
-        let call = Call {
-            organisation: trace.organisation,
-            method: trace
-                .method
-                .map(str::to_string)
-                .unwrap_or_else(|| req.path().to_string()),
-            http_method: req.method().to_string(),
+        let call = CallRecord {
+            organisation: trace.organisation.as_deref(),
+            method: trace.method.unwrap_or_else(|| req.path()),
+            http_method: req.method().as_str(),
             http_status: status,
-            status_code: code,
+            status_code: &code,
             latency_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
             fault: trace.fault,
         };
         state
             .journal
-            .record(arrived, call, trace.body, req.query_string(), reply);
+            .record(arrived, call, &trace.body, req.query_string(), &reply);
     }
     response
 }
