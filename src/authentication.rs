@@ -6,6 +6,7 @@
 use crate::access_tokens::{self, entity::LifeCycleState};
 use crate::error::{ApiError, ApiResult, Entity};
 use crate::identifiers::required_access_token;
+use crate::params::Params;
 use crate::reference::{ApplicationKey, Reference, User};
 use crate::routes::{Reply, Request};
 use crate::secret::secrets_equal;
@@ -45,9 +46,9 @@ fn user_session(
 
 /// The organisation named in the body: `organisation`, or the spelling
 /// `organization` of earlier CRM.COM releases.
-fn organisation_param<'a>(req: &'a Request) -> ApiResult<Option<&'a str>> {
+pub fn organisation_param(params: &Params) -> ApiResult<Option<&str>> {
     for name in ["organisation", "organization"] {
-        if let Some(org) = req.params.opt_str(name)? {
+        if let Some(org) = params.opt_str(name)? {
             if !org.trim().is_empty() {
                 return Ok(Some(org));
             }
@@ -61,7 +62,7 @@ fn organisation_param<'a>(req: &'a Request) -> ApiResult<Option<&'a str>> {
 pub fn token(state: &AppState, req: &Request) -> ApiResult<Reply> {
     let username = req.params.req_str("username")?;
     let password = req.params.req_str("password")?;
-    let organisation = organisation_param(req)?
+    let organisation = organisation_param(&req.params)?
         .ok_or_else(|| ApiError::MandatoryParameter("organisation".into()))?;
     let user = state
         .fixtures
@@ -112,7 +113,7 @@ fn application_key<'r>(
 pub fn web_api_key_token(state: &AppState, req: &Request) -> ApiResult<Reply> {
     let reference = &state.fixtures.reference;
     let (entry, user) = application_key(reference, &reference.web_api_keys, req)?;
-    let organisation = organisation_param(req)?.unwrap_or(&entry.organisation);
+    let organisation = organisation_param(&req.params)?.unwrap_or(&entry.organisation);
     user_session(state, req, organisation, user, &entry.unit_id, None)
 }
 
@@ -123,7 +124,7 @@ pub fn consumer_application_key_token(state: &AppState, req: &Request) -> ApiRes
     let reference = &state.fixtures.reference;
     let (entry, user) = application_key(reference, &reference.consumer_application_keys, req)?;
     let key = required_access_token(&req.params)?;
-    let organisation = organisation_param(req)?.unwrap_or(&entry.organisation);
+    let organisation = organisation_param(&req.params)?.unwrap_or(&entry.organisation);
     let tenant = state.tenant(organisation);
     let (token_id, accounts_receivable) = {
         let store = tenant.access_tokens.read();

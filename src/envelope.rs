@@ -6,6 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
 use actix_web::HttpResponse;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 
 const JSON: &str = "application/json";
 
@@ -13,8 +14,9 @@ const JSON: &str = "application/json";
 #[derive(Debug, Clone)]
 pub struct Rendered {
     pub status: u16,
-    /// `status.code` of the body.
-    pub code: String,
+    /// `status.code` of the body (borrowed but for injected faults' codes,
+    /// so a reply costs no allocation for it).
+    pub code: Cow<'static, str>,
     pub body: Bytes,
     allow: Option<String>,
 }
@@ -43,7 +45,7 @@ pub fn ok(data: Option<&Value>) -> Rendered {
     body.push(b'}');
     Rendered {
         status: 200,
-        code: "OK".into(),
+        code: Cow::Borrowed("OK"),
         body: body.into(),
         allow: None,
     }
@@ -64,7 +66,7 @@ pub fn error(err: &ApiError) -> Rendered {
     };
     Rendered {
         status: err.http_status(),
-        code: err.code().to_string(),
+        code: err.static_code(),
         body: body.to_string().into(),
         allow,
     }

@@ -253,8 +253,24 @@ pub const CATALOGUE: &[(&str, &str)] = &[
 ];
 
 impl ApiError {
+    /// The `status.code`, borrowed when it is one of the catalogue's.
+    pub fn static_code(&self) -> std::borrow::Cow<'static, str> {
+        match self {
+            ApiError::InjectedFault { code, .. } => std::borrow::Cow::Owned(code.clone()),
+            other => std::borrow::Cow::Borrowed(other.catalogue_code()),
+        }
+    }
+
     /// The CRM.COM `status.code`.
     pub fn code(&self) -> &str {
+        match self {
+            ApiError::InjectedFault { code, .. } => code,
+            other => other.catalogue_code(),
+        }
+    }
+
+    /// The code from the catalogue (an injected fault's own code aside).
+    fn catalogue_code(&self) -> &'static str {
         use ApiError::*;
         match self {
             InvalidToken | ConsumerSessionRequired => codes::INVALID_TOKEN,
@@ -276,7 +292,7 @@ impl ApiError {
             OneTimePasswordExpired => codes::ONE_TIME_PASSWORD_EXPIRED,
             SchemaViolation(_) => codes::SCHEMA_VIOLATION,
             Internal(_) => codes::INTERNAL_ERROR,
-            InjectedFault { code, .. } => code,
+            InjectedFault { .. } => codes::INTERNAL_ERROR,
             AdminRequest(_) => codes::ADMIN_REQUEST,
             AdminNotFound(_) => codes::ADMIN_NOT_FOUND,
             AdminForbidden(_) => codes::ADMIN_FORBIDDEN,

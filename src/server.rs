@@ -153,15 +153,6 @@ enum Answer {
     Drop,
 }
 
-/// The organisation a login names, for the journal and organisation-scoped
-/// faults (session routes take the token's).
-fn login_organisation(params: &Params) -> Option<String> {
-    ["organisation", "organization"]
-        .iter()
-        .find_map(|name| params.opt_str(name).ok().flatten())
-        .map(|org| org.trim().to_string())
-}
-
 async fn answer(
     req: &HttpRequest,
     payload: web::Payload,
@@ -196,7 +187,12 @@ async fn answer(
     trace.organisation = match &session {
         Some(Ok(caller)) => Some(caller.tenant.organisation.clone()),
         Some(Err(_)) => None,
-        None => login_organisation(&request.params),
+        // A login names its organisation in the body (key logins may leave
+        // it to the key: those are journaled without one).
+        None => crate::authentication::organisation_param(&request.params)
+            .ok()
+            .flatten()
+            .map(|org| org.trim().to_string()),
     };
     if let Some(hit) = state.faults.hit(route.path, trace.organisation.as_deref()) {
         trace.fault = Some(hit.fault);
@@ -235,9 +231,9 @@ async fn dispatch(
     let answer = answer(&req, payload, &state, &mut trace).await;
     let (response, status, code, reply) = match answer {
         Answer::Reply(result) => {
-            let rendered = envelope::result(&result);
+            let mut rendered = envelope::result(&result);
             let reply = rendered.body.clone();
-            let (status, code) = (rendered.status, rendered.code.clone());
+            let (status, code) = (rendered.status, std::mem::take(&mut rendered.code));
             (rendered.into_response(), status, code, reply)
         }
         Answer::Drop => (dropped_connection(), 0, "DROPPED".into(), Bytes::new()),
