@@ -124,34 +124,25 @@ impl Recorded {
     }
 }
 
-/// What the dispatcher reports about one call, borrowed: the journal copies
-/// it into its own storage.
-#[derive(Debug, Clone, Copy)]
-pub struct CallRecord<'a> {
-    pub organisation: Option<&'a str>,
-    pub method: &'a str,
-    pub http_method: &'a str,
-    pub http_status: u16,
-    pub status_code: &'a str,
-    pub latency_us: u64,
-    pub fault: Option<u64>,
-}
-
-/// What the dispatcher reports about one answered call.
-#[derive(Debug, Clone, Serialize)]
-pub struct Call {
+/// One answered call: borrowed (`CallRecord`) when the dispatcher reports
+/// it, owned when a reader gets it back.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Call<S = String> {
     /// The organisation of the session or of the login, when known.
-    pub organisation: Option<String>,
+    pub organisation: Option<S>,
     /// The CRM.COM method (`access_tokens/show`), or the path for an unknown one.
-    pub method: String,
-    pub http_method: String,
+    pub method: S,
+    pub http_method: S,
     pub http_status: u16,
     /// `status.code` of the reply.
-    pub status_code: String,
+    pub status_code: S,
     pub latency_us: u64,
     /// The id of the fault that answered, if one did.
     pub fault: Option<u64>,
 }
+
+/// What the dispatcher reports; the journal copies it into its storage.
+pub type CallRecord<'a> = Call<&'a str>;
 
 /// One journal entry as readers see it: secrets redacted.
 #[derive(Debug, Clone, Serialize)]
