@@ -3,6 +3,7 @@
 //! a whole (one map insert), so a reader sees the old state or the new one,
 //! never a mix; its clock carries over.
 
+use crate::clock::TenantClock;
 use crate::error::{ApiError, ApiResult};
 use crate::fixtures::{assemble_reference, token_store};
 use crate::snapshot::{valid_name, Snapshot, SnapshotInfo, TenantState, STATE_FORMAT};
@@ -18,27 +19,23 @@ impl AppState {
             .ok_or_else(|| ApiError::AdminNotFound(format!("no tenant {organisation:?}")))
     }
 
-    /// Replaces (or creates) the organisation's tenant with `tenant`'s data,
-    /// keeping the clock of the tenant it replaces.
-    fn install(
-        &self,
-        organisation: &str,
-        make: impl FnOnce(Option<Arc<crate::clock::TenantClock>>) -> Tenant,
-    ) {
-        let clock = self.existing_tenant(organisation).map(|t| t.clock.clone());
+    /// Replaces (or creates) the organisation's tenant by the one `make`
+    /// builds from the name and clock of the tenant it replaces (for a new
+    /// tenant: the organisation as given, and the emulator's clock).
+    fn install(&self, organisation: &str, make: impl FnOnce(&str, Arc<TenantClock>) -> Tenant) {
+        let (name, clock) = match self.existing_tenant(organisation) {
+            Some(t) => (t.organisation.clone(), t.clock.clone()),
+            None => (organisation.trim().to_string(), self.following_clock()),
+        };
         self.tenants
-            .insert(tenant_key(organisation), Arc::new(make(clock)));
+            .insert(tenant_key(organisation), Arc::new(make(&name, clock)));
     }
 
     /// Back to the fixtures: data, generator and secret-attempt locks. Login
     /// sessions stay valid, so a test suite can reset between tests without
     /// logging in again. Creates the tenant if it does not exist.
     pub fn reset_tenant(&self, organisation: &str) {
-        let name = self
-            .existing_tenant(organisation)
-            .map(|t| t.organisation.clone())
-            .unwrap_or_else(|| organisation.trim().to_string());
-        self.install(organisation, |clock| self.fresh_tenant(&name, clock));
+        self.install(organisation, |name, clock| self.fresh_tenant(name, clock));
     }
 
     /// Resets every existing tenant.
@@ -90,23 +87,12 @@ impl AppState {
             .map_err(|e| ApiError::admin(format!("reference ({}): {}", e.file, e.problem)))?;
         let store = token_store(&reference, doc.access_tokens)
             .map_err(|p| ApiError::admin(format!("access_tokens: {p}")))?;
-        for token in store.iter() {
-            let rendered = crate::access_tokens::render::render(&reference, token);
-            self.schemas
-                .check_access_token(&rendered)
-                .map_err(|e| ApiError::admin(format!("access_tokens: {}: {e}", token.id)))?;
-        }
+        self.check_against_schemas(&reference, &store)
+            .map_err(ApiError::admin)?;
         let reference = Arc::new(reference);
-        let name = self
-            .existing_tenant(organisation)
-            .map(|t| t.organisation.clone())
-            .unwrap_or_else(|| organisation.trim().to_string());
         let seed = *self.seed.lock();
-        self.install(organisation, |clock| {
-            let clock = clock.unwrap_or_else(|| {
-                Arc::new(crate::clock::TenantClock::following(self.clock.clone()))
-            });
-            Tenant::new(&name, reference, store, seed, clock)
+        self.install(organisation, |name, clock| {
+            Tenant::new(name, reference, store, seed, clock)
         });
         Ok(())
     }

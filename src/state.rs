@@ -75,14 +75,26 @@ impl AppState {
         }
     }
 
-    /// Every fixture access token must render to a schema-valid object.
+    /// Every fixture access token and classification must render to a
+    /// schema-valid object.
     fn check_fixtures_against_schemas(&self) -> Result<(), String> {
-        let reference = &self.fixtures.reference;
-        for token in self.fixtures.access_tokens.iter() {
+        self.check_against_schemas(&self.fixtures.reference, &self.fixtures.access_tokens)
+            .map_err(|e| format!("fixture {e}"))
+    }
+
+    /// Every access token and classification of a tenant's data must render
+    /// to a schema-valid object (fixtures, imports); the problem names the
+    /// fixture file and the entity.
+    pub fn check_against_schemas(
+        &self,
+        reference: &crate::reference::Reference,
+        tokens: &crate::access_tokens::store::AccessTokenStore,
+    ) -> Result<(), String> {
+        for token in tokens.iter() {
             let rendered = crate::access_tokens::render::render(reference, token);
-            self.schemas.check_access_token(&rendered).map_err(|e| {
-                format!("fixture access_tokens.json: access token {}: {e}", token.id)
-            })?;
+            self.schemas
+                .check_access_token(&rendered)
+                .map_err(|e| format!("access_tokens.json: access token {}: {e}", token.id))?;
         }
         for classification in &reference.classifications {
             let rendered = reference.render_classification(classification);
@@ -91,7 +103,7 @@ impl AppState {
                 .check_data(crate::schemas::ReplySchema::ClassificationList, &list)
                 .map_err(|e| {
                     format!(
-                        "fixture access_token_classifications.json: {}: {e}",
+                        "access_token_classifications.json: {}: {e}",
                         classification.id
                     )
                 })?;
@@ -107,19 +119,24 @@ impl AppState {
         }
         self.tenants
             .entry(key)
-            .or_insert_with(|| Arc::new(self.fresh_tenant(organisation, None)))
+            .or_insert_with(|| Arc::new(self.fresh_tenant(organisation, self.following_clock())))
             .clone()
     }
 
-    /// A tenant holding the fixture data, keeping `clock` if it replaces one.
-    pub fn fresh_tenant(&self, organisation: &str, clock: Option<Arc<TenantClock>>) -> Tenant {
+    /// A tenant holding the fixture data, reading `clock`.
+    pub fn fresh_tenant(&self, organisation: &str, clock: Arc<TenantClock>) -> Tenant {
         Tenant::new(
             organisation,
             self.fixtures.reference.clone(),
             self.fixtures.access_tokens.clone(),
             *self.seed.lock(),
-            clock.unwrap_or_else(|| Arc::new(TenantClock::following(self.clock.clone()))),
+            clock,
         )
+    }
+
+    /// A tenant clock that follows the emulator's clock.
+    pub fn following_clock(&self) -> Arc<TenantClock> {
+        Arc::new(TenantClock::following(self.clock.clone()))
     }
 
     /// The organisation's tenant if it exists.
