@@ -5,7 +5,7 @@ use clap::Parser;
 use std::path::PathBuf;
 
 /// crmcom-emulator: a faithful, stateful emulator of the CRM.COM Web API.
-#[derive(Clone, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(name = "crmcom-emulator", version, about)]
 pub struct Config {
     /// Address to listen on. Anything but loopback exposes the emulator.
@@ -64,30 +64,35 @@ pub struct Config {
     /// Secret the admin API requires (X-Admin-Secret header); needed to use
     /// the admin API at all when bound to a non-loopback address.
     #[arg(long, env = "CRMCOM_EMULATOR_ADMIN_SECRET", hide_env_values = true)]
-    pub admin_secret: Option<String>,
+    pub admin_secret: Option<AdminSecret>,
 }
 
-impl std::fmt::Debug for Config {
-    // Every field but the admin secret.
+/// The admin secret: its `Debug` never prints it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AdminSecret(String);
+
+impl AdminSecret {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for AdminSecret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Config")
-            .field("bind", &self.bind)
-            .field("port", &self.port)
-            .field("fixtures", &self.fixtures)
-            .field("seed", &self.seed)
-            .field("token_lifetime", &self.token_lifetime)
-            .field("strict_schemas", &self.strict_schemas)
-            .field("max_body_bytes", &self.max_body_bytes)
-            .field("otp_validity", &self.otp_validity)
-            .field("max_secret_attempts", &self.max_secret_attempts)
-            .field("workers", &self.workers)
-            .field("state_dir", &self.state_dir)
-            .field("journal_size", &self.journal_size)
-            .field(
-                "admin_secret",
-                &self.admin_secret.as_ref().map(|_| "<redacted>"),
-            )
-            .finish()
+        f.write_str("AdminSecret(<redacted>)")
+    }
+}
+
+impl std::str::FromStr for AdminSecret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(AdminSecret(s.to_string()))
+    }
+}
+
+impl From<&str> for AdminSecret {
+    fn from(s: &str) -> Self {
+        AdminSecret(s.to_string())
     }
 }
 
@@ -110,5 +115,21 @@ impl Default for Config {
             journal_size: 10_000,
             admin_secret: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_never_shows_the_admin_secret() {
+        let config = Config::try_parse_from(["crmcom-emulator", "--admin-secret", "hunter22"])
+            .expect("flags");
+        assert_eq!(
+            config.admin_secret.as_ref().map(AdminSecret::as_str),
+            Some("hunter22")
+        );
+        assert!(!format!("{config:?}").contains("hunter22"));
     }
 }

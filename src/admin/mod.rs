@@ -6,6 +6,7 @@ mod controls;
 pub mod openapi;
 mod tenants;
 
+use crate::config::AdminSecret;
 use crate::envelope;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -329,7 +330,7 @@ pub async fn dispatch(
     let result = async {
         check_access(
             &config.bind,
-            config.admin_secret.as_deref(),
+            config.admin_secret.as_ref().map(AdminSecret::as_str),
             presented_secret(req),
         )?;
         let (route, args) = route_of(req.method().as_str(), rest)?;
