@@ -90,6 +90,10 @@ impl Snapshots {
             .unwrap_or_default()
     }
 
+    pub fn count(&self, tenant_key: &str) -> usize {
+        self.by_tenant.get(tenant_key).map_or(0, |m| m.len())
+    }
+
     pub fn remove(&self, tenant_key: &str, name: &str) -> bool {
         self.by_tenant
             .get_mut(tenant_key)
