@@ -329,6 +329,29 @@ mod tests {
     }
 
     #[test]
+    fn probabilities_and_latency_ranges_are_drawn_from_the_seed() {
+        let draws = |seed| {
+            let faults = Faults::new(Some(seed));
+            faults
+                .add(spec(
+                    serde_json::json!({"probability": 0.5, "latency_ms": {"min": 10, "max": 20}}),
+                ))
+                .expect("add");
+            (0..1000)
+                .map(|_| faults.hit("access_tokens/show", None).map(|h| h.latency))
+                .collect::<Vec<_>>()
+        };
+        let first = draws(3);
+        assert_eq!(first, draws(3), "the same seed, the same draws");
+        let hits: Vec<Duration> = first.iter().flatten().flatten().copied().collect();
+        assert!((400..=600).contains(&hits.len()), "{} hits", hits.len());
+        assert!(hits
+            .iter()
+            .all(|l| (Duration::from_millis(10)..=Duration::from_millis(20)).contains(l)));
+        assert!(hits.iter().any(|l| *l != hits[0]), "a range, not one value");
+    }
+
+    #[test]
     fn rules_that_cannot_act_are_refused() {
         for bad in [
             serde_json::json!({"method": "nope", "http_status": 500}),

@@ -7,19 +7,7 @@ use crmcom_emulator::Config;
 use serde_json::{json, Value};
 
 fn numbers(org: &Org) -> Vec<String> {
-    let (_, reply) = org.app.get(
-        "access_tokens/list",
-        &format!(
-            "token={}&accounts_receivable_identifier=number=ACR000783&fields_set=number",
-            org.token
-        ),
-    );
-    reply["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["number"].as_str().unwrap().to_string())
-        .collect()
+    org.numbers("list", "accounts_receivable_identifier=number=ACR000783")
 }
 
 fn create_for_ar(org: &Org, authentication_code: &str) {

@@ -100,6 +100,9 @@ fn every_flag_is_also_an_environment_variable() {
         "otp-validity",
         "max-secret-attempts",
         "workers",
+        "state-dir",
+        "journal-size",
+        "admin-secret",
     ] {
         let env = format!("CRMCOM_EMULATOR_{}", flag.to_uppercase().replace('-', "_"));
         assert!(

@@ -104,3 +104,22 @@ fn the_same_seed_gives_the_same_login_tokens_and_codes() {
     };
     assert_eq!(run(), run());
 }
+
+#[test]
+fn the_builder_takes_a_fixtures_directory() {
+    let dir = std::env::temp_dir().join(format!("crmcom-embed-fixtures-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("access_token_definition.json"),
+        r#"{"allow_without_identifier_and_pass_code": true, "requires_verification": true}"#,
+    )
+    .unwrap();
+    let emulator = Emulator::builder().fixtures_dir(&dir).start().unwrap();
+    let token = emulator.login("fixtures").unwrap();
+    let created = create(&emulator, &token, "NEEDS-VERIFYING");
+    assert_eq!(
+        created["data"]["life_cycle_state"], "PENDING_VERIFICATION",
+        "{created}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -284,9 +284,14 @@ impl Org {
     }
 
     pub fn not_associated_numbers(&self) -> Vec<String> {
+        self.numbers("get_not_associated", "number=1000")
+    }
+
+    /// The numbers a GET access-token method answers for `query`.
+    pub fn numbers(&self, method: &str, query: &str) -> Vec<String> {
         let (_, reply) = self.app.get(
-            "access_tokens/get_not_associated",
-            &format!("token={}&number=1000&fields_set=number", self.token),
+            &format!("access_tokens/{method}"),
+            &format!("token={}&{query}&fields_set=number", self.token),
         );
         reply["data"]
             .as_array()
