@@ -85,13 +85,31 @@ fn params_of(req: &HttpRequest, body: &[u8], route: &Route) -> ApiResult<Params>
     Params::from_body(body, content_type, route.empty_body_ok)
 }
 
-/// Runs one CRM.COM method: handler, schema check, `fields_set`. `session`
-/// is the checked token of a session route (`None` for the logins).
+/// A route's handler with what it needs: a session route carries the
+/// outcome of its token check, made before faults are applied.
+enum Bound {
+    Public(fn(&AppState, &Request) -> ApiResult<Reply>),
+    Session(
+        fn(&AppState, &Caller, &Request) -> ApiResult<Reply>,
+        ApiResult<Caller>,
+    ),
+}
+
+impl Bound {
+    fn of(state: &AppState, route: &Route, params: &Params) -> Bound {
+        match route.handler {
+            Handler::Public(handler) => Bound::Public(handler),
+            Handler::Session(handler) => Bound::Session(handler, state.authenticate(params)),
+        }
+    }
+}
+
+/// Runs one CRM.COM method: handler, schema check, `fields_set`.
 fn run(
     state: &AppState,
     route: &Route,
     request: &Request,
-    session: Option<ApiResult<Caller>>,
+    bound: Bound,
 ) -> ApiResult<Option<serde_json::Value>> {
     // fields_set is read before the handler runs, so a bad one never follows
     // a write; for session routes the token is checked before both.
@@ -102,17 +120,16 @@ fn run(
             Ok(None)
         }
     };
-    let (reply, fields) = match (route.handler, session) {
-        (Handler::Session(handler), Some(caller)) => {
+    let (reply, fields) = match bound {
+        Bound::Session(handler, caller) => {
             let caller = caller?;
             let fields = fields()?;
             (handler(state, &caller, request)?, fields)
         }
-        (Handler::Public(handler), _) => {
+        Bound::Public(handler) => {
             let fields = fields()?;
             (handler(state, request)?, fields)
         }
-        (Handler::Session(_), None) => return Err(ApiError::InvalidToken),
     };
     match reply {
         Reply::StatusOnly => Ok(None),
@@ -180,16 +197,13 @@ async fn answer(
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok()),
     };
-    let session = match route.handler {
-        Handler::Session(_) => Some(state.authenticate(&request.params)),
-        Handler::Public(_) => None,
-    };
-    trace.organisation = match &session {
-        Some(Ok(caller)) => Some(caller.tenant.organisation.clone()),
-        Some(Err(_)) => None,
+    let bound = Bound::of(state, route, &request.params);
+    trace.organisation = match &bound {
+        Bound::Session(_, Ok(caller)) => Some(caller.tenant.organisation.clone()),
+        Bound::Session(_, Err(_)) => None,
         // A login names its organisation in the body (key logins may leave
         // it to the key: those are journaled without one).
-        None => crate::authentication::organisation_param(&request.params)
+        Bound::Public(_) => crate::authentication::organisation_param(&request.params)
             .ok()
             .flatten()
             .map(|org| org.trim().to_string()),
@@ -205,7 +219,7 @@ async fn answer(
             Outcome::Drop => return Answer::Drop,
         }
     }
-    Answer::Reply(run(state, route, &request, session))
+    Answer::Reply(run(state, route, &request, bound))
 }
 
 /// A reply whose body fails before its first byte: actix then closes the
