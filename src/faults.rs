@@ -23,34 +23,25 @@ pub enum Latency {
 }
 
 /// A fault as a client asks for it (`POST /__admin/faults`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct FaultSpec {
     /// A CRM.COM method (`access_tokens/show`); absent or `*` for every one.
-    #[serde(default)]
     pub method: Option<String>,
     /// Only calls of this organisation; absent for all.
-    #[serde(default)]
     pub organisation: Option<String>,
-    #[serde(default)]
     pub latency_ms: Option<Latency>,
     /// Answer this `status.code` instead of the real reply.
-    #[serde(default)]
     pub error_code: Option<String>,
     /// `status.message` to go with `error_code`.
-    #[serde(default)]
     pub message: Option<String>,
     /// Answer with this HTTP status (500–599) and the error envelope.
-    #[serde(default)]
     pub http_status: Option<u16>,
     /// Close the connection without a reply.
-    #[serde(default)]
     pub drop_connection: bool,
     /// Chance that a matching call is hit, 0 to 1 (default 1).
-    #[serde(default)]
     pub probability: Option<f64>,
     /// Hit only this many calls; absent for every matching call.
-    #[serde(default)]
     pub count: Option<u64>,
 }
 
