@@ -2,14 +2,17 @@
 //! duplicate code wins once, a pending token is verified once, and no update
 //! is lost. Each client keeps one connection open.
 
-use crate::helpers::{shared_app, unique_org, Client};
+use crate::helpers::{shared_app, spawn_app, unique_org, Client, TestApp};
 use crmcom_emulator::error::codes;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
 /// Runs `clients` threads, each with its own connection; returns their results.
-fn in_parallel<T: Send>(clients: usize, work: impl Fn(usize, &mut Client) -> T + Sync) -> Vec<T> {
-    let app = shared_app();
+fn in_parallel<T: Send>(
+    app: &TestApp,
+    clients: usize,
+    work: impl Fn(usize, &mut Client) -> T + Sync,
+) -> Vec<T> {
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..clients)
             .map(|c| {
@@ -39,7 +42,10 @@ fn assert_one_winner(replies: &[Value], losers: &str) {
 fn concurrent_creates_get_unique_gapless_numbers_and_the_list_matches() {
     const CLIENTS: usize = 64;
     const EACH: usize = 500;
-    let app = shared_app();
+    // Its own emulator: listing 32,000 tokens holds a worker for seconds in
+    // a debug build, and requests of other tests queued behind it would
+    // meet the 5 s header timeout.
+    let app = &spawn_app();
     let token = app.login(&unique_org("many-creates"));
     let list = |token: &str| {
         let (_, reply) = app.get(
@@ -58,7 +64,7 @@ fn concurrent_creates_get_unique_gapless_numbers_and_the_list_matches() {
     };
     let before: BTreeSet<String> = list(&token).into_iter().collect();
 
-    let numbers: Vec<Vec<String>> = in_parallel(CLIENTS, |c, client| {
+    let numbers: Vec<Vec<String>> = in_parallel(app, CLIENTS, |c, client| {
         (0..EACH)
             .map(|i| {
                 let (_, reply) = client.post(
@@ -94,7 +100,7 @@ fn concurrent_creates_get_unique_gapless_numbers_and_the_list_matches() {
 fn of_concurrent_creates_with_one_authentication_code_exactly_one_wins() {
     let app = shared_app();
     let token = app.login(&unique_org("same-code"));
-    let replies = in_parallel(64, |_, client| {
+    let replies = in_parallel(app, 64, |_, client| {
         client
             .post(
                 "access_tokens/create",
@@ -116,7 +122,7 @@ fn of_concurrent_verifies_of_one_pending_token_exactly_one_succeeds() {
     );
     assert_eq!(created["data"]["life_cycle_state"], "PENDING_VERIFICATION");
     let code = created["data"]["verification_code"].clone();
-    let replies = in_parallel(16, |_, client| {
+    let replies = in_parallel(app, 16, |_, client| {
         client
             .post(
                 "access_tokens/verify",
@@ -137,7 +143,7 @@ fn concurrent_updates_of_different_udf_fields_lose_nothing() {
         "access_tokens/create",
         &json!({"token": token, "authentication_code": "UDF-1"}),
     );
-    in_parallel(8, |c, client| {
+    in_parallel(app, 8, |c, client| {
         for i in 0..ROUNDS {
             let (_, reply) = client.post(
                 "access_tokens/update",
