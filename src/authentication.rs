@@ -40,7 +40,7 @@ fn user_session(
         user_id: &user.id,
         unit_id,
         consumer,
-    });
+    })?;
     Ok(Reply::Data(json!({ "token": token })))
 }
 
@@ -125,7 +125,7 @@ pub fn consumer_application_key_token(state: &AppState, req: &Request) -> ApiRes
     let (entry, user) = application_key(reference, &reference.consumer_application_keys, req)?;
     let key = required_access_token(&req.params)?;
     let organisation = organisation_param(&req.params)?.unwrap_or(&entry.organisation);
-    let tenant = state.tenant(organisation);
+    let tenant = state.tenant(organisation)?;
     let (token_id, accounts_receivable) = {
         let store = tenant.access_tokens.read();
         let token = access_tokens::lookup(state, &tenant, &store, &key, |_| true)?;

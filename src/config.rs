@@ -58,13 +58,89 @@ pub struct Config {
     pub state_dir: Option<PathBuf>,
 
     /// Calls the request journal keeps (the oldest go first); 0 turns it off.
-    #[arg(long, env = "CRMCOM_EMULATOR_JOURNAL_SIZE", default_value_t = 10_000)]
+    #[arg(long, env = "CRMCOM_EMULATOR_JOURNAL_SIZE", default_value_t = 10_000,
+          value_parser = journal_size)]
     pub journal_size: usize,
+
+    /// Longest wait for a request's body once its head has arrived; a client
+    /// that sends it slower is answered 408 and cut off.
+    #[arg(long, env = "CRMCOM_EMULATOR_BODY_TIMEOUT_MS", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_timeout_ms: u64,
+
+    /// Longest wait for a request's head on a new or idle connection.
+    #[arg(long, env = "CRMCOM_EMULATOR_HEADER_TIMEOUT_MS", default_value_t = 5_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_ms: u64,
+
+    /// How long an idle keep-alive connection stays open. Longer than the
+    /// idle timeout of pooled HTTP clients (Go 90 s, nginx 75 s), so a
+    /// client never reuses a connection the emulator just closed.
+    #[arg(long, env = "CRMCOM_EMULATOR_KEEP_ALIVE_SECS", default_value_t = 120)]
+    pub keep_alive_secs: u64,
+
+    /// On SIGTERM/SIGINT, how long in-flight replies may take to finish.
+    #[arg(
+        long,
+        env = "CRMCOM_EMULATOR_SHUTDOWN_TIMEOUT_SECS",
+        default_value_t = 30
+    )]
+    pub shutdown_timeout_secs: u64,
+
+    /// Most organisations (tenants) held at once.
+    #[arg(long, env = "CRMCOM_EMULATOR_MAX_TENANTS", default_value_t = 1_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_tenants: u64,
+
+    /// Most live login sessions, all tenants together (expired ones are
+    /// swept before a login is refused).
+    #[arg(long, env = "CRMCOM_EMULATOR_MAX_SESSIONS", default_value_t = 100_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_sessions: u64,
+
+    /// Most access tokens in one tenant.
+    #[arg(long, env = "CRMCOM_EMULATOR_MAX_ACCESS_TOKENS", default_value_t = 1_000_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_access_tokens: u64,
+
+    /// A `Host` the emulator answers besides the bound address and
+    /// `localhost` (repeatable; `*` allows any, which gives up the DNS
+    /// rebinding protection).
+    #[arg(
+        long = "allowed-host",
+        env = "CRMCOM_EMULATOR_ALLOWED_HOSTS",
+        value_delimiter = ','
+    )]
+    pub allowed_hosts: Vec<String>,
+
+    /// A browser origin allowed by CORS besides `http://localhost:*` and
+    /// `http://127.0.0.1:*` (repeatable, exact, e.g. `https://app.example`;
+    /// `*` allows any origin, without credentials).
+    #[arg(
+        long = "cors-origin",
+        env = "CRMCOM_EMULATOR_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub cors_origins: Vec<String>,
+
+    /// Request log level on stderr: off, error, warn, info (one line per
+    /// call) or debug. Secrets never appear in it.
+    #[arg(long, env = "CRMCOM_EMULATOR_LOG", default_value = "info",
+          value_parser = ["off", "error", "warn", "info", "debug"])]
+    pub log: String,
 
     /// Secret the admin API requires (X-Admin-Secret header); needed to use
     /// the admin API at all when bound to a non-loopback address.
     #[arg(long, env = "CRMCOM_EMULATOR_ADMIN_SECRET", hide_env_values = true)]
     pub admin_secret: Option<AdminSecret>,
+}
+
+/// At most a million journal entries: each may hold 32 KiB of bodies.
+fn journal_size(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n <= 1_000_000 => Ok(n),
+        _ => Err("a number from 0 to 1000000 is expected".into()),
+    }
 }
 
 /// The admin secret: its `Debug` never prints it.
@@ -113,6 +189,16 @@ impl Default for Config {
             workers: Some(2),
             state_dir: None,
             journal_size: 10_000,
+            body_timeout_ms: 10_000,
+            header_timeout_ms: 5_000,
+            keep_alive_secs: 120,
+            shutdown_timeout_secs: 30,
+            max_tenants: 1_000,
+            max_sessions: 100_000,
+            max_access_tokens: 1_000_000,
+            allowed_hosts: Vec::new(),
+            cors_origins: Vec::new(),
+            log: "info".into(),
             admin_secret: None,
         }
     }

@@ -158,13 +158,15 @@ impl Emulator {
         if organisation.trim().is_empty() {
             return Err("the organisation must not be empty".into());
         }
-        Ok(self.state.open_session(Login {
-            organisation,
-            username: &user.username,
-            user_id: &user.id,
-            unit_id: &user.default_unit_id,
-            consumer: None,
-        }))
+        self.state
+            .open_session(Login {
+                organisation,
+                username: &user.username,
+                user_id: &user.id,
+                unit_id: &user.default_unit_id,
+                consumer: None,
+            })
+            .map_err(|e| e.description())
     }
 
     /// Every tenant back to the fixtures; login tokens stay valid.
@@ -172,9 +174,12 @@ impl Emulator {
         self.state.reset_all();
     }
 
-    /// One tenant back to the fixtures.
-    pub fn reset_tenant(&self, organisation: &str) {
-        self.state.reset_tenant(organisation);
+    /// One tenant back to the fixtures (created if it does not exist, which
+    /// `--max-tenants` may refuse).
+    pub fn reset_tenant(&self, organisation: &str) -> Result<(), String> {
+        self.state
+            .reset_tenant(organisation)
+            .map_err(|e| e.description())
     }
 
     /// The emulator's clock: freeze, set and advance it.

@@ -36,6 +36,20 @@ pub enum ApiError {
     WrongHttpMethod { path: String, allowed: String },
     /// The body is larger than the configured limit (HTTP 413).
     PayloadTooLarge { limit: usize },
+    /// The body did not arrive within `--body-timeout-ms` (HTTP 408).
+    RequestTimeout { limit_ms: u64 },
+    /// A configured capacity is full: tenants, live sessions or access
+    /// tokens in one tenant. `flag` names the option that raises it.
+    LimitReached {
+        what: &'static str,
+        flag: &'static str,
+        limit: usize,
+    },
+    /// The `Host` header names neither the bound address, `localhost`, nor
+    /// an `--allowed-host` (DNS rebinding protection; HTTP 403).
+    HostNotAllowed(String),
+    /// A browser request from an origin CORS does not allow (HTTP 403).
+    OriginNotAllowed(String),
     /// A referenced entity does not exist in the tenant.
     NotFound(Entity),
     /// The access token's life-cycle state does not allow the action.
@@ -122,6 +136,7 @@ pub mod codes {
         "COM.CRM.EXCEPTION.WEBAPI.INVALIDPARAMETERVALUEEXCEPTION";
     pub const METHOD_NOT_SUPPORTED: &str = "COM.CRM.EXCEPTION.WEBAPI.METHODNOTSUPPORTEDEXCEPTION";
     pub const PAYLOAD_TOO_LARGE: &str = "COM.CRM.EXCEPTION.WEBAPI.PAYLOADTOOLARGEEXCEPTION";
+    pub const REQUEST_TIMEOUT: &str = "COM.CRM.EXCEPTION.WEBAPI.REQUESTTIMEOUTEXCEPTION";
     pub const ACCESS_TOKEN_NOT_FOUND: &str =
         "COM.CRM.EXCEPTION.ACCESSTOKENS.ACCESSTOKENNOTFOUNDEXCEPTION";
     pub const ACCOUNTS_RECEIVABLE_NOT_FOUND: &str =
@@ -147,6 +162,9 @@ pub mod codes {
     pub const ADMIN_REQUEST: &str = "COM.CRM.EXCEPTION.EMULATOR.INVALIDADMINREQUESTEXCEPTION";
     pub const ADMIN_NOT_FOUND: &str = "COM.CRM.EXCEPTION.EMULATOR.ADMINNOTFOUNDEXCEPTION";
     pub const ADMIN_FORBIDDEN: &str = "COM.CRM.EXCEPTION.EMULATOR.ADMINFORBIDDENEXCEPTION";
+    pub const LIMIT_REACHED: &str = "COM.CRM.EXCEPTION.EMULATOR.LIMITREACHEDEXCEPTION";
+    pub const HOST_NOT_ALLOWED: &str = "COM.CRM.EXCEPTION.EMULATOR.HOSTNOTALLOWEDEXCEPTION";
+    pub const ORIGIN_NOT_ALLOWED: &str = "COM.CRM.EXCEPTION.EMULATOR.ORIGINNOTALLOWEDEXCEPTION";
 }
 
 /// The catalogue: (code, situation) for every code the emulator can answer,
@@ -188,6 +206,10 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     (
         codes::PAYLOAD_TOO_LARGE,
         "body over the size limit (HTTP 413)",
+    ),
+    (
+        codes::REQUEST_TIMEOUT,
+        "body not received within --body-timeout-ms (HTTP 408)",
     ),
     (
         codes::ACCESS_TOKEN_NOT_FOUND,
@@ -250,6 +272,18 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         codes::ADMIN_FORBIDDEN,
         "emulator only: admin route refused: exposed bind without --admin-secret, or wrong secret (HTTP 403)",
     ),
+    (
+        codes::LIMIT_REACHED,
+        "emulator only: --max-tenants, --max-sessions or --max-access-tokens reached",
+    ),
+    (
+        codes::HOST_NOT_ALLOWED,
+        "emulator only: Host header not the bound address, localhost or an --allowed-host (HTTP 403)",
+    ),
+    (
+        codes::ORIGIN_NOT_ALLOWED,
+        "emulator only: browser Origin not allowed by CORS (HTTP 403)",
+    ),
 ];
 
 impl ApiError {
@@ -283,6 +317,10 @@ impl ApiError {
             InvalidParameterValue { .. } => codes::INVALID_PARAMETER_VALUE,
             MethodNotSupported { .. } | WrongHttpMethod { .. } => codes::METHOD_NOT_SUPPORTED,
             PayloadTooLarge { .. } => codes::PAYLOAD_TOO_LARGE,
+            RequestTimeout { .. } => codes::REQUEST_TIMEOUT,
+            LimitReached { .. } => codes::LIMIT_REACHED,
+            HostNotAllowed(_) => codes::HOST_NOT_ALLOWED,
+            OriginNotAllowed(_) => codes::ORIGIN_NOT_ALLOWED,
             NotFound(entity) => entity.code(),
             InvalidLifeCycleState { .. } => codes::INVALID_LIFE_CYCLE_STATE,
             InvalidVerificationCode => codes::INVALID_VERIFICATION_CODE,
@@ -307,6 +345,8 @@ impl ApiError {
             } => 404,
             ApiError::WrongHttpMethod { .. } => 405,
             ApiError::PayloadTooLarge { .. } => 413,
+            ApiError::RequestTimeout { .. } => 408,
+            ApiError::HostNotAllowed(_) | ApiError::OriginNotAllowed(_) => 403,
             ApiError::Internal(_) => 500,
             ApiError::InjectedFault { http_status, .. } => *http_status,
             ApiError::AdminRequest(_) => 400,
@@ -336,6 +376,10 @@ impl ApiError {
             MethodNotSupported { .. } => "The method is not supported".into(),
             WrongHttpMethod { .. } => "The HTTP method is not supported for this method".into(),
             PayloadTooLarge { .. } => "The request body is too large".into(),
+            RequestTimeout { .. } => "The request body did not arrive in time".into(),
+            LimitReached { what, .. } => format!("The emulator holds as many {what} as it may"),
+            HostNotAllowed(_) => "The Host header is not allowed".into(),
+            OriginNotAllowed(_) => "The Origin is not allowed".into(),
             NotFound(entity) => format!("The {} was not found", entity.label()),
             InvalidLifeCycleState { action, .. } => {
                 format!("The access token cannot be {action} in its current life cycle state")
@@ -373,6 +417,16 @@ impl ApiError {
             MethodNotSupported { path, .. } => path.clone(),
             WrongHttpMethod { path, allowed } => format!("{path} accepts {allowed} only"),
             PayloadTooLarge { limit } => format!("the limit is {limit} bytes"),
+            RequestTimeout { limit_ms } => format!("the limit is {limit_ms} ms"),
+            LimitReached { flag, limit, .. } => {
+                format!("the limit is {limit}; raise it with {flag}")
+            }
+            HostNotAllowed(host) => {
+                format!("Host {host:?}; allow it with --allowed-host")
+            }
+            OriginNotAllowed(origin) => {
+                format!("Origin {origin:?}; allow it with --cors-origin")
+            }
             InvalidLifeCycleState { state, .. } => format!("life_cycle_state: {state}"),
             DuplicateAccessToken { field } => (*field).to_string(),
             NotFound(entity) => entity.label().to_string(),

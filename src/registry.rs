@@ -21,21 +21,32 @@ impl AppState {
 
     /// Replaces (or creates) the organisation's tenant by the one `make`
     /// builds from the name and clock of the tenant it replaces (for a new
-    /// tenant: the organisation as given, and the emulator's clock).
-    fn install(&self, organisation: &str, make: impl FnOnce(&str, Arc<TenantClock>) -> Tenant) {
-        let (name, clock) = match self.existing_tenant(organisation) {
-            Some(t) => (t.organisation.clone(), t.clock.clone()),
-            None => (organisation.trim().to_string(), self.following_clock()),
-        };
-        self.tenants
-            .insert(tenant_key(organisation), Arc::new(make(&name, clock)));
+    /// tenant: the organisation as given, and the emulator's clock). A new
+    /// tenant counts against `--max-tenants`.
+    fn install(
+        &self,
+        organisation: &str,
+        make: impl FnOnce(&str, Arc<TenantClock>) -> Tenant,
+    ) -> ApiResult<()> {
+        match self.existing_tenant(organisation) {
+            Some(t) => {
+                let tenant = make(&t.organisation, t.clock.clone());
+                self.tenants
+                    .insert(tenant_key(organisation), Arc::new(tenant));
+            }
+            None => {
+                self.create_tenant(organisation, |name, clock| Ok(make(name, clock)))
+                    .map_err(|e| ApiError::admin(e.description()))?;
+            }
+        }
+        Ok(())
     }
 
     /// Back to the fixtures: data, generator and secret-attempt locks. Login
     /// sessions stay valid, so a test suite can reset between tests without
     /// logging in again. Creates the tenant if it does not exist.
-    pub fn reset_tenant(&self, organisation: &str) {
-        self.install(organisation, |name, clock| self.fresh_tenant(name, clock));
+    pub fn reset_tenant(&self, organisation: &str) -> ApiResult<()> {
+        self.install(organisation, |name, clock| self.fresh_tenant(name, clock))
     }
 
     /// Resets every existing tenant.
@@ -46,7 +57,9 @@ impl AppState {
             .map(|t| t.organisation.clone())
             .collect();
         for name in &names {
-            self.reset_tenant(name);
+            // Each exists, so no limit applies; one deleted meanwhile is
+            // created again, which the limit may refuse.
+            let _ = self.reset_tenant(name);
         }
         names.len()
     }
@@ -87,14 +100,20 @@ impl AppState {
             .map_err(|e| ApiError::admin(format!("reference ({}): {}", e.file, e.problem)))?;
         let store = token_store(&reference, doc.access_tokens)
             .map_err(|p| ApiError::admin(format!("access_tokens: {p}")))?;
+        let limit = self.config.max_access_tokens;
+        if u64::try_from(store.len()).unwrap_or(u64::MAX) > limit {
+            return Err(ApiError::admin(format!(
+                "access_tokens: {} is over --max-access-tokens {limit}",
+                store.len()
+            )));
+        }
         self.check_against_schemas(&reference, &store)
             .map_err(ApiError::admin)?;
         let reference = Arc::new(reference);
         let seed = *self.seed.lock();
         self.install(organisation, |name, clock| {
             Tenant::new(name, reference, store, seed, clock)
-        });
-        Ok(())
+        })
     }
 
     /// Saves the tenant's state under `name` (replacing a snapshot of that

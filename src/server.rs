@@ -2,6 +2,7 @@
 //! table, so unknown paths, wrong verbs, oversize and malformed bodies all
 //! answer the same envelope as business errors.
 
+use crate::config::Config;
 use crate::envelope;
 use crate::error::{ApiError, ApiResult};
 use crate::faults::Outcome;
@@ -12,17 +13,32 @@ use crate::routes::{self, Handler, Reply, Request, Route, Verb, API_PREFIX};
 use crate::session::Caller;
 use crate::state::AppState;
 use actix_web::dev::Server;
-use actix_web::http::{header, Method};
+use actix_web::http::{header, KeepAlive, Method};
 use actix_web::web::Bytes;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use chrono::Utc;
 use futures_util::StreamExt;
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-/// Reads the body, refusing more than `limit` bytes.
+/// Reads the body, refusing more than `limit` bytes, and cutting off a
+/// client that takes longer than `--body-timeout-ms` to send it.
 pub(crate) async fn read_body(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+    config: &Config,
+) -> ApiResult<Vec<u8>> {
+    let allowed = Duration::from_millis(config.body_timeout_ms);
+    actix_web::rt::time::timeout(allowed, read_limited(req, payload, limit))
+        .await
+        .unwrap_or(Err(ApiError::RequestTimeout {
+            limit_ms: config.body_timeout_ms,
+        }))
+}
+
+async fn read_limited(
     req: &HttpRequest,
     mut payload: web::Payload,
     limit: usize,
@@ -181,7 +197,7 @@ async fn answer(
         Err(e) => return Answer::Reply(Err(e)),
     };
     trace.method = Some(route.path);
-    let body = match read_body(req, payload, state.config.max_body_bytes).await {
+    let body = match read_body(req, payload, state.config.max_body_bytes, &state.config).await {
         Ok(body) => Bytes::from(body),
         Err(e) => return Answer::Reply(Err(e)),
     };
@@ -277,6 +293,12 @@ pub fn serve(state: Arc<AppState>, listener: TcpListener) -> std::io::Result<Ser
             .app_data(data.clone())
             .default_service(web::to(dispatch))
     })
+    .keep_alive(match state.config.keep_alive_secs {
+        0 => KeepAlive::Disabled,
+        secs => KeepAlive::Timeout(Duration::from_secs(secs)),
+    })
+    .client_request_timeout(Duration::from_millis(state.config.header_timeout_ms))
+    .shutdown_timeout(state.config.shutdown_timeout_secs)
     .listen(listener)?;
     if let Some(workers) = state.config.workers {
         server = server.workers(workers.max(1));

@@ -58,9 +58,13 @@ pub struct Consumer<'a> {
 }
 
 impl AppState {
-    /// Opens a session and returns its signed token.
-    pub fn open_session(&self, login: Login<'_>) -> String {
-        let tenant = self.tenant(login.organisation);
+    /// Opens a session and returns its signed token, unless
+    /// `--max-sessions` are live (expired ones are forgotten first).
+    pub fn open_session(&self, login: Login<'_>) -> ApiResult<String> {
+        let tenant = self.tenant(login.organisation)?;
+        // Held from the count to the insert, so the limit holds exactly.
+        let _opening = self.opening.lock();
+        self.room_for_session()?;
         let iat = tenant.clock.current().now_secs();
         let exp = iat.saturating_add(i64::try_from(self.config.token_lifetime).unwrap_or(i64::MAX));
         let claims = Claims {
@@ -84,7 +88,27 @@ impl AppState {
                 access_token_id: login.consumer.map(|c| c.access_token_id.to_string()),
             },
         );
-        jwt::encode(&claims, &self.signing_key)
+        Ok(jwt::encode(&claims, &self.signing_key))
+    }
+
+    fn room_for_session(&self) -> ApiResult<()> {
+        let limit = usize::try_from(self.config.max_sessions).unwrap_or(usize::MAX);
+        if self.sessions.len() < limit {
+            return Ok(());
+        }
+        self.sessions.retain(|_, s| {
+            self.tenants
+                .get(&s.tenant)
+                .is_some_and(|t| t.clock.current().now_secs() < s.expires_at)
+        });
+        if self.sessions.len() < limit {
+            return Ok(());
+        }
+        Err(ApiError::LimitReached {
+            what: "live sessions",
+            flag: "--max-sessions",
+            limit,
+        })
     }
 
     /// Checks the `token` parameter: signed here, not released, not expired,

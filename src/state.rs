@@ -4,6 +4,7 @@
 
 use crate::clock::{Clock, TenantClock};
 use crate::config::Config;
+use crate::error::{ApiError, ApiResult};
 use crate::faults::Faults;
 use crate::fixtures::Fixtures;
 use crate::generator::Generator;
@@ -35,6 +36,10 @@ pub struct AppState {
     pub journal: Journal,
     pub faults: Faults,
     pub snapshots: Snapshots,
+    /// Held while a tenant is created, so `--max-tenants` holds exactly.
+    creating: Mutex<()>,
+    /// Held while a session is opened, so `--max-sessions` holds exactly.
+    pub(crate) opening: Mutex<()>,
 }
 
 impl AppState {
@@ -57,6 +62,8 @@ impl AppState {
             clock: Arc::new(Clock::default()),
             tenants: DashMap::new(),
             sessions: DashMap::new(),
+            creating: Mutex::new(()),
+            opening: Mutex::new(()),
         };
         state.check_fixtures_against_schemas()?;
         if let Some(dir) = state.config.state_dir.clone() {
@@ -111,16 +118,41 @@ impl AppState {
         Ok(())
     }
 
-    /// The organisation's tenant, created from the fixtures on first use.
-    pub fn tenant(&self, organisation: &str) -> Arc<Tenant> {
-        let key = tenant_key(organisation);
-        if let Some(tenant) = self.tenants.get(&key) {
-            return tenant.clone();
+    /// The organisation's tenant, created from the fixtures on first use
+    /// unless `--max-tenants` are already held.
+    pub fn tenant(&self, organisation: &str) -> ApiResult<Arc<Tenant>> {
+        if let Some(tenant) = self.existing_tenant(organisation) {
+            return Ok(tenant);
         }
+        self.create_tenant(organisation, |name, clock| {
+            Ok(self.fresh_tenant(name, clock))
+        })
+    }
+
+    /// Creates the organisation's tenant with `make` (given the name and a
+    /// clock following the emulator's) unless `--max-tenants` are held; a
+    /// tenant created meanwhile by another request is returned as it is.
+    pub(crate) fn create_tenant(
+        &self,
+        organisation: &str,
+        make: impl FnOnce(&str, Arc<TenantClock>) -> ApiResult<Tenant>,
+    ) -> ApiResult<Arc<Tenant>> {
+        let _creating = self.creating.lock();
+        if let Some(tenant) = self.existing_tenant(organisation) {
+            return Ok(tenant);
+        }
+        let limit = self.config.max_tenants;
+        if u64::try_from(self.tenants.len()).unwrap_or(u64::MAX) >= limit {
+            return Err(ApiError::LimitReached {
+                what: "tenants",
+                flag: "--max-tenants",
+                limit: usize::try_from(limit).unwrap_or(usize::MAX),
+            });
+        }
+        let tenant = Arc::new(make(organisation.trim(), self.following_clock())?);
         self.tenants
-            .entry(key)
-            .or_insert_with(|| Arc::new(self.fresh_tenant(organisation, self.following_clock())))
-            .clone()
+            .insert(tenant_key(organisation), tenant.clone());
+        Ok(tenant)
     }
 
     /// A tenant holding the fixture data, reading `clock`.

@@ -56,7 +56,7 @@ pub fn reset_all(state: &AppState, _: &AdminCall) -> ApiResult<Value> {
 }
 
 pub fn reset(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
-    state.reset_tenant(&call.args[0]);
+    state.reset_tenant(&call.args[0])?;
     Ok(json!({ "organisation": call.args[0], "reset": true }))
 }
 

@@ -39,7 +39,7 @@ fn the_binary_prints_where_it_listens_then_the_credentials_and_serves() {
 
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream
-        .write_all(b"GET /crmapi/rest/v2/access_tokens/list HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .write_all(b"GET /crmapi/rest/v2/access_tokens/list HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         .unwrap();
     let mut reply = String::new();
     stream.read_to_string(&mut reply).unwrap();

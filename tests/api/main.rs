@@ -14,6 +14,7 @@ mod contract;
 mod embedding;
 mod examples;
 mod lifecycle_behaviour;
+mod limits;
 mod login;
 mod parallel_tenants;
 mod read_negative;
