@@ -10,6 +10,7 @@ pub mod config;
 pub mod emulator;
 pub mod envelope;
 pub mod error;
+pub mod exposure;
 pub mod faults;
 pub mod fields_set;
 pub mod fixtures;

@@ -32,6 +32,9 @@ async fn main() -> ExitCode {
         .map(|a| a.port())
         .unwrap_or(config.port);
     println!("listening on http://{}:{port}", config.bind);
+    if let Some(warning) = crmcom_emulator::exposure::bind_warning(&config.bind) {
+        eprintln!("{warning}");
+    }
     println!(
         "admin API: http://{}:{port}/__admin/health{}",
         config.bind,

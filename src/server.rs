@@ -5,6 +5,7 @@
 use crate::config::Config;
 use crate::envelope;
 use crate::error::{ApiError, ApiResult};
+use crate::exposure;
 use crate::faults::Outcome;
 use crate::fields_set;
 use crate::journal::CallRecord;
@@ -252,13 +253,29 @@ async fn dispatch(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    if let Some(rest) = crate::admin::admin_path(req.path()) {
-        return crate::admin::dispatch(&req, payload, &state, rest).await;
-    }
+    let grant = match state.exposure.admit(&req) {
+        Ok(grant) => grant,
+        Err(refused) => return envelope::error(&refused).into_response(),
+    };
+    let mut response = if exposure::is_preflight(&req) {
+        let mut reply = HttpResponse::NoContent().finish();
+        exposure::preflight_headers(&req, reply.headers_mut());
+        reply
+    } else if let Some(rest) = crate::admin::admin_path(req.path()) {
+        crate::admin::dispatch(&req, payload, &state, rest).await
+    } else {
+        crm_call(&req, payload, &state).await
+    };
+    grant.apply(response.headers_mut());
+    response
+}
+
+/// A CRM.COM call: answered, then journaled.
+async fn crm_call(req: &HttpRequest, payload: web::Payload, state: &AppState) -> HttpResponse {
     let arrived = Utc::now();
     let started = Instant::now();
     let mut trace = Trace::default();
-    let answer = answer(&req, payload, &state, &mut trace).await;
+    let answer = answer(req, payload, state, &mut trace).await;
     let (response, status, code, reply) = match answer {
         Answer::Reply(result) => {
             let mut rendered = envelope::result(&result);

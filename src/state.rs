@@ -5,6 +5,7 @@
 use crate::clock::{Clock, TenantClock};
 use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
+use crate::exposure::Exposure;
 use crate::faults::Faults;
 use crate::fixtures::Fixtures;
 use crate::generator::Generator;
@@ -36,6 +37,8 @@ pub struct AppState {
     pub journal: Journal,
     pub faults: Faults,
     pub snapshots: Snapshots,
+    /// The Host and CORS rules.
+    pub exposure: Exposure,
     /// Held while a tenant is created, so `--max-tenants` holds exactly.
     creating: Mutex<()>,
     /// Held while a session is opened, so `--max-sessions` holds exactly.
@@ -56,6 +59,7 @@ impl AppState {
             journal: Journal::new(config.journal_size),
             faults: Faults::new(config.seed),
             snapshots: Snapshots::default(),
+            exposure: Exposure::new(&config),
             config,
             fixtures,
             schemas,

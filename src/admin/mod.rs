@@ -299,7 +299,8 @@ pub fn check_access(bind: &str, secret: Option<&str>, presented: Option<&str>) -
     }
 }
 
-fn is_loopback(bind: &str) -> bool {
+/// Whether `bind` only reaches this machine.
+pub fn is_loopback(bind: &str) -> bool {
     bind.eq_ignore_ascii_case("localhost")
         || bind
             .trim_matches(|c| c == '[' || c == ']')

@@ -13,6 +13,7 @@ mod consumer;
 mod contract;
 mod embedding;
 mod examples;
+mod exposure;
 mod lifecycle_behaviour;
 mod limits;
 mod login;
