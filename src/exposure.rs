@@ -277,7 +277,7 @@ mod tests {
         assert_eq!(bind_warning("127.0.0.1"), None);
         assert_eq!(bind_warning("::1"), None);
         assert_eq!(bind_warning("localhost"), None);
-        let warning = bind_warning("0.0.0.0").unwrap();
+        let warning = bind_warning("0.0.0.0").expect("0.0.0.0 warns");
         assert!(
             warning.starts_with("warning: bound to 0.0.0.0"),
             "{warning}"
