@@ -55,6 +55,14 @@ fn redacted(kind: RequestKind, bytes: &[u8]) -> Value {
     }
 }
 
+/// A GET query string as redacted JSON (for the request log).
+pub fn redacted_query(query: &str) -> Value {
+    redacted(
+        kind_of(query.as_bytes(), RequestKind::Query),
+        query.as_bytes(),
+    )
+}
+
 fn kind_of(bytes: &[u8], present: RequestKind) -> RequestKind {
     match bytes.len() {
         0 => RequestKind::None,

@@ -22,6 +22,7 @@ pub mod params;
 pub mod persistence;
 pub mod reference;
 pub mod registry;
+pub mod request_log;
 pub mod routes;
 pub mod schemas;
 pub mod secret;

@@ -10,6 +10,7 @@ use std::sync::Arc;
 #[actix_web::main]
 async fn main() -> ExitCode {
     let config = Config::parse();
+    crmcom_emulator::request_log::install(&config.log);
     let state = match AppState::new(config.clone()) {
         Ok(state) => Arc::new(state),
         Err(problem) => {

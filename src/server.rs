@@ -10,6 +10,7 @@ use crate::faults::Outcome;
 use crate::fields_set;
 use crate::journal::CallRecord;
 use crate::params::Params;
+use crate::request_log;
 use crate::routes::{self, Handler, Reply, Request, Route, Verb, API_PREFIX};
 use crate::session::Caller;
 use crate::state::AppState;
@@ -158,7 +159,7 @@ fn run(
                         route.path
                     )));
                 }
-                eprintln!(
+                tracing::warn!(
                     "schema violation in the reply of {}: {violation}",
                     route.path
                 );
@@ -253,25 +254,39 @@ async fn dispatch(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    let grant = match state.exposure.admit(&req) {
-        Ok(grant) => grant,
-        Err(refused) => return envelope::error(&refused).into_response(),
+    let started = Instant::now();
+    let mut outcome = request_log::Outcome::default();
+    let response = match state.exposure.admit(&req) {
+        Err(refused) => {
+            outcome.code = Some(refused.static_code());
+            envelope::error(&refused).into_response()
+        }
+        Ok(grant) => {
+            let mut response = if exposure::is_preflight(&req) {
+                let mut reply = HttpResponse::NoContent().finish();
+                exposure::preflight_headers(&req, reply.headers_mut());
+                reply
+            } else if let Some(rest) = crate::admin::admin_path(req.path()) {
+                crate::admin::dispatch(&req, payload, &state, rest).await
+            } else {
+                crm_call(&req, payload, &state, &mut outcome).await
+            };
+            grant.apply(response.headers_mut());
+            response
+        }
     };
-    let mut response = if exposure::is_preflight(&req) {
-        let mut reply = HttpResponse::NoContent().finish();
-        exposure::preflight_headers(&req, reply.headers_mut());
-        reply
-    } else if let Some(rest) = crate::admin::admin_path(req.path()) {
-        crate::admin::dispatch(&req, payload, &state, rest).await
-    } else {
-        crm_call(&req, payload, &state).await
-    };
-    grant.apply(response.headers_mut());
+    outcome.status = response.status().as_u16();
+    request_log::call(&req, started, &outcome);
     response
 }
 
 /// A CRM.COM call: answered, then journaled.
-async fn crm_call(req: &HttpRequest, payload: web::Payload, state: &AppState) -> HttpResponse {
+async fn crm_call(
+    req: &HttpRequest,
+    payload: web::Payload,
+    state: &AppState,
+    outcome: &mut request_log::Outcome,
+) -> HttpResponse {
     let arrived = Utc::now();
     let started = Instant::now();
     let mut trace = Trace::default();
@@ -299,6 +314,8 @@ async fn crm_call(req: &HttpRequest, payload: web::Payload, state: &AppState) ->
             .journal
             .record(arrived, call, &trace.body, req.query_string(), &reply);
     }
+    outcome.code = Some(code);
+    outcome.organisation = trace.organisation;
     response
 }
 

@@ -1,6 +1,8 @@
 //! Pass codes are write-only: a full run of the binary through every method
 //! that takes one, including malformed requests that carry them, leaves none
-//! in any reply, in the process's output, or in a dump of the state.
+//! in any reply, in the process's output, or in a dump of the state. The
+//! request log (at debug level) holds no login token, verification code,
+//! one-time password or generated pass code either, GET queries included.
 
 use crate::helpers::{request_to, spawn_app};
 use base64::Engine;
@@ -114,10 +116,79 @@ fn full_run(port: u16) -> Vec<String> {
     replies.into_inner()
 }
 
+/// Calls whose replies carry the other secrets (login token, verification
+/// code, one-time password, generated pass code) and a GET with the login
+/// token in its query; returns those secrets.
+fn secret_bearing_run(port: u16) -> Vec<String> {
+    let post = |path: &str, body: Value| -> Value {
+        request_to(
+            port,
+            "POST",
+            &format!("/crmapi/rest/v2/{path}"),
+            &[("Content-Type", "application/json")],
+            body.to_string().as_bytes(),
+        )
+        .json()
+    };
+    let login = post(
+        "authentication/token",
+        json!({"username": "MPAdministrator", "password": "1234", "organisation": "log-scan"}),
+    );
+    let token = login["data"]["token"].as_str().unwrap().to_string();
+    let created = post(
+        "access_tokens/create",
+        json!({"token": token, "identifier": "log-scan-user", "pass_code": secret(12),
+            "accounts_receivable_identifier": {"number": "ACR000783"},
+            "classification_identifier": {"alternative_code": "VERIFIED"}}),
+    );
+    post(
+        "access_tokens/create",
+        json!({"token": token, "identifier": "log-scan-otp", "pass_code": secret(12),
+            "accounts_receivable_identifier": {"number": "ACR000783"}}),
+    );
+    let id = json!({"identifier": "log-scan-otp", "pass_code": secret(12)});
+    let otp = post(
+        "access_tokens/generate_otp",
+        json!({"token": token, "access_token_identifier": id}),
+    );
+    let reset = post(
+        "access_tokens/reset_pass_code",
+        json!({"token": token, "identifier": "log-scan-otp"}),
+    );
+    let listed = request_to(
+        port,
+        "GET",
+        &format!("/crmapi/rest/v2/access_tokens/list?token={token}&accounts_receivable_identifier=number=ACR000783"),
+        &[],
+        b"",
+    )
+    .json();
+    assert_eq!(listed["status"]["code"], "OK", "{listed}");
+    let secrets = vec![
+        token,
+        created["data"]["verification_code"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+        otp["data"]["one_time_password"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+        reset["data"]["random_pass_code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{reset}"))
+            .to_string(),
+    ];
+    for s in &secrets {
+        assert!(s.len() >= 4, "secret {s:?} is long enough to search for");
+    }
+    secrets
+}
+
 #[test]
 fn no_pass_code_reaches_a_reply_or_the_log_of_a_full_run() {
     let mut child = Command::new(BIN)
-        .args(["--port", "0"])
+        .args(["--port", "0", "--log", "debug"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -132,16 +203,19 @@ fn no_pass_code_reaches_a_reply_or_the_log_of_a_full_run() {
         .parse()
         .unwrap();
     let replies = full_run(port);
+    let others = secret_bearing_run(port);
     child.kill().unwrap();
     child.wait().unwrap();
     let mut log = first;
     stdout.read_to_string(&mut log).unwrap();
+    let mut request_log = String::new();
     child
         .stderr
         .take()
         .unwrap()
-        .read_to_string(&mut log)
+        .read_to_string(&mut request_log)
         .unwrap();
+    log.push_str(&request_log);
 
     assert_eq!(replies.len(), 14, "the run happened");
     assert!(
@@ -158,6 +232,21 @@ fn no_pass_code_reaches_a_reply_or_the_log_of_a_full_run() {
         }
         assert!(!log.contains(&secret), "pass code {n} in the log: {log}");
     }
+    // The request log wrote a line per call, yet no other secret either.
+    assert!(
+        log.contains("POST /crmapi/rest/v2/access_tokens/create 200 OK org=secrets"),
+        "{log}"
+    );
+    assert!(
+        log.contains("GET /crmapi/rest/v2/access_tokens/list 200 OK"),
+        "{log}"
+    );
+    assert!(log.contains(r#""token":"<redacted>""#), "{log}");
+    for secret in &others {
+        assert!(!log.contains(secret.as_str()), "{secret} in the log: {log}");
+    }
+    // stdout prints the shipped demo password on purpose; stderr never.
+    assert!(!request_log.contains("password"), "{request_log}");
 }
 
 #[test]
