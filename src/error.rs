@@ -452,6 +452,18 @@ impl ApiError {
     }
 }
 
+/// Runs a handler; a panic becomes the HTTP 500 internal error, so one bug
+/// costs one reply, not the connection or the worker. The panic's message
+/// goes to the log (the panic hook prints it), never into the reply.
+pub fn guarded<T>(handler: impl FnOnce() -> ApiResult<T>) -> ApiResult<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(handler)).unwrap_or_else(|_| {
+        tracing::error!("a handler panicked; answered HTTP 500");
+        Err(ApiError::Internal(
+            "the emulator failed while answering; the server keeps serving".into(),
+        ))
+    })
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.code(), self.description())

@@ -39,6 +39,9 @@ pub struct FaultSpec {
     pub http_status: Option<u16>,
     /// Close the connection without a reply.
     pub drop_connection: bool,
+    /// Make the method's handler panic, to see the emulator recover: the
+    /// reply is the HTTP 500 envelope and the server keeps serving.
+    pub panic: bool,
     /// Chance that a matching call is hit, 0 to 1 (default 1).
     pub probability: Option<f64>,
     /// Hit only this many calls; absent for every matching call.
@@ -78,6 +81,14 @@ impl FaultSpec {
         if self.drop_connection && (self.error_code.is_some() || self.http_status.is_some()) {
             return bad("drop_connection", "cannot be combined with a reply");
         }
+        if self.panic
+            && (self.drop_connection || self.error_code.is_some() || self.http_status.is_some())
+        {
+            return bad(
+                "panic",
+                "cannot be combined with a reply or a dropped connection",
+            );
+        }
         if self
             .probability
             .is_some_and(|p| !(0.0..=1.0).contains(&p) || p.is_nan())
@@ -87,11 +98,12 @@ impl FaultSpec {
         let acts = self.latency_ms.is_some()
             || self.error_code.is_some()
             || self.http_status.is_some()
-            || self.drop_connection;
+            || self.drop_connection
+            || self.panic;
         if !acts {
             return bad(
                 "fault",
-                "name at least one of latency_ms, error_code, http_status, drop_connection",
+                "name at least one of latency_ms, error_code, http_status, drop_connection, panic",
             );
         }
         Ok(())
@@ -144,6 +156,8 @@ pub enum Outcome {
     Proceed,
     Fail(ApiError),
     Drop,
+    /// The handler panics (inside the dispatcher's panic guard).
+    Panic,
 }
 
 /// Every fault rule, tried in the order they were added.
@@ -258,6 +272,8 @@ impl Faults {
         });
         let outcome = if spec.drop_connection {
             Outcome::Drop
+        } else if spec.panic {
+            Outcome::Panic
         } else if spec.error_code.is_some() || spec.http_status.is_some() {
             Outcome::Fail(ApiError::InjectedFault {
                 code: spec

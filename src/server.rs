@@ -4,7 +4,7 @@
 
 use crate::config::Config;
 use crate::envelope;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{guarded, ApiError, ApiResult};
 use crate::exposure;
 use crate::faults::Outcome;
 use crate::fields_set;
@@ -226,6 +226,7 @@ async fn answer(
             .flatten()
             .map(|org| org.trim().to_string()),
     };
+    let mut panic = false;
     if let Some(hit) = state.faults.hit(route.path, trace.organisation.as_deref()) {
         trace.fault = Some(hit.fault);
         if let Some(latency) = hit.latency {
@@ -233,11 +234,17 @@ async fn answer(
         }
         match hit.outcome {
             Outcome::Proceed => {}
+            Outcome::Panic => panic = true,
             Outcome::Fail(e) => return Answer::Reply(Err(e)),
             Outcome::Drop => return Answer::Drop,
         }
     }
-    Answer::Reply(run(state, route, &request, bound))
+    Answer::Reply(guarded(|| {
+        if panic {
+            panic!("a fault rule made {} panic", route.path);
+        }
+        run(state, route, &request, bound)
+    }))
 }
 
 /// A reply whose body fails before its first byte: actix then closes the

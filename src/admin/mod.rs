@@ -342,7 +342,7 @@ pub async fn dispatch(
             query: req.query_string(),
             body: &body,
         };
-        (route.handler)(state, &call).map(|data| (route.bare, data))
+        crate::error::guarded(|| (route.handler)(state, &call)).map(|data| (route.bare, data))
     }
     .await;
     match result {

@@ -50,6 +50,7 @@ fn request_body(verb: &str, path: &str) -> Option<Value> {
                 "message": {"type": "string"},
                 "http_status": {"type": "integer", "minimum": 500, "maximum": 599},
                 "drop_connection": {"type": "boolean"},
+                "panic": {"type": "boolean"},
                 "probability": {"type": "number", "minimum": 0, "maximum": 1},
                 "count": {"type": "integer", "minimum": 0}
             }

@@ -17,6 +17,7 @@ mod exposure;
 mod lifecycle_behaviour;
 mod limits;
 mod login;
+mod panics;
 mod parallel_tenants;
 mod read_negative;
 mod routing;
