@@ -160,3 +160,41 @@ fn a_broken_state_file_stops_the_start_naming_it() {
     assert!(stderr.contains("tenants/x.json"), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// SIGTERM while a reply is in flight: the reply completes, the state is
+/// written, and the process exits 0.
+#[test]
+fn sigterm_lets_the_reply_in_flight_finish_then_writes_the_state() {
+    let dir = std::env::temp_dir().join(format!("crmcom-shutdown-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let running = start(&dir);
+    let port = running.port;
+    let token = login(port, "Shutdown Co");
+    let fault = call(
+        port,
+        "POST",
+        "/__admin/faults",
+        &json!({"method": "access_tokens/show", "latency_ms": 1500}),
+    );
+    assert_eq!(fault["status"]["code"], "OK", "{fault}");
+    let in_flight = std::thread::spawn(move || {
+        let started = std::time::Instant::now();
+        let reply = show(port, &token, "CCD4537CA4AD4EE8912FFBAE53110601");
+        (reply, started.elapsed())
+    });
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    stop(running);
+    let (reply, took) = in_flight.join().unwrap();
+    assert_eq!(reply["status"]["code"], "OK", "{reply}");
+    assert!(took >= std::time::Duration::from_millis(1400), "{took:?}");
+    let written = std::fs::read_dir(dir.join("tenants"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect::<Vec<_>>();
+    assert_eq!(
+        written,
+        vec!["shutdown%20co.json".to_string()],
+        "{written:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
