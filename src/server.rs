@@ -40,6 +40,12 @@ pub(crate) async fn read_body(
         }))
 }
 
+/// An oversize body up to this size is read and dropped before the 413 is
+/// sent, so a client that writes its whole body before reading (most do)
+/// gets the reply at once rather than a stalled write; a larger one is
+/// refused as soon as its `Content-Length` is seen.
+const DRAINED_AT_MOST: usize = 16 * 1024 * 1024;
+
 async fn read_limited(
     req: &HttpRequest,
     mut payload: web::Payload,
@@ -51,17 +57,26 @@ async fn read_limited(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit) {
+    if declared.is_some_and(|n| n > limit.max(DRAINED_AT_MOST)) {
         return Err(too_large);
     }
     let mut body = Vec::with_capacity(declared.unwrap_or(0).min(limit));
+    let mut received = 0usize;
     while let Some(chunk) = payload.next().await {
         let chunk = chunk
             .map_err(|_| ApiError::InvalidRequest("the request body could not be read".into()))?;
-        if body.len() + chunk.len() > limit {
-            return Err(too_large);
+        received = received.saturating_add(chunk.len());
+        if received > limit {
+            body = Vec::new();
+            if received > DRAINED_AT_MOST {
+                return Err(too_large);
+            }
+            continue;
         }
         body.extend_from_slice(&chunk);
+    }
+    if received > limit {
+        return Err(too_large);
     }
     Ok(body)
 }
@@ -273,6 +288,8 @@ async fn dispatch(
                 let mut reply = HttpResponse::NoContent().finish();
                 exposure::preflight_headers(&req, reply.headers_mut());
                 reply
+            } else if req.path() == crate::openapi::PATH {
+                crate::openapi::reply(&req)
             } else if let Some(rest) = crate::admin::admin_path(req.path()) {
                 crate::admin::dispatch(&req, payload, &state, rest).await
             } else {
