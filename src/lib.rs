@@ -18,6 +18,7 @@ pub mod generator;
 pub mod identifiers;
 pub mod journal;
 pub mod jwt;
+pub mod openapi;
 pub mod params;
 pub mod persistence;
 pub mod reference;

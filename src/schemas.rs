@@ -26,6 +26,7 @@ pub const FILES: &[(&str, &str)] = embedded!(
     "replies/status_only.json",
     "replies/reset_pass_code.json",
     "replies/one_time_password.json",
+    "requests.json",
 );
 
 /// Names of the reply schemas (`schemas/replies/<name>.json`).

@@ -1,11 +1,11 @@
-//! The admin API's OpenAPI 3.1 document, generated from `ADMIN_ROUTES` so it
-//! cannot drift from what the dispatcher serves. Served at
-//! `GET /__admin/openapi.json` and committed as `openapi/admin.json`.
+//! The admin API's part of the OpenAPI document (`crate::openapi`),
+//! generated from `ADMIN_ROUTES` so it cannot drift from what the
+//! dispatcher serves.
 
 use super::{AdminCall, ADMIN_PREFIX, ADMIN_ROUTES};
 use crate::error::ApiResult;
 use crate::state::AppState;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 /// The request body each admin route takes, if any.
 fn request_body(verb: &str, path: &str) -> Option<Value> {
@@ -89,60 +89,63 @@ fn operation(verb: &str, path: &str, summary: &str) -> Value {
     op
 }
 
-/// The whole document.
-pub fn document() -> Value {
-    let mut paths = Map::new();
+/// The admin routes, by path.
+pub fn paths() -> Vec<(String, Value)> {
+    let mut paths: Vec<(String, Value)> = Vec::new();
     for route in ADMIN_ROUTES {
-        let entry = paths
-            .entry(format!("{ADMIN_PREFIX}/{}", route.path))
-            .or_insert_with(|| json!({}));
-        entry[route.verb.to_lowercase()] = operation(route.verb, route.path, route.summary);
-    }
-    json!({
-        "openapi": "3.1.0",
-        "info": {
-            "title": "crmcom-emulator admin API",
-            "version": env!("CARGO_PKG_VERSION"),
-            "description": "Test and demo controls of crmcom-emulator. Every reply is the CRM.COM envelope."
-        },
-        "paths": paths,
-        "components": {
-            "securitySchemes": {
-                "AdminSecret": {"type": "apiKey", "in": "header", "name": "X-Admin-Secret"}
-            },
-            "schemas": {
-                "Envelope": {
-                    "type": "object",
-                    "required": ["status"],
-                    "properties": {
-                        "status": {
-                            "type": "object",
-                            "required": ["code", "message", "description"],
-                            "properties": {
-                                "code": {"type": "string"},
-                                "message": {"type": "string"},
-                                "description": {"type": "string"}
-                            }
-                        },
-                        "data": {}
-                    }
-                },
-                "TenantState": {
-                    "type": "object",
-                    "required": ["format", "organisation", "reference", "access_tokens"],
-                    "properties": {
-                        "format": {"const": crate::snapshot::STATE_FORMAT},
-                        "organisation": {"type": "string"},
-                        "reference": {"type": "object"},
-                        "access_tokens": {"type": "array", "items": {"type": "object"}}
-                    }
-                }
+        let path = format!("{ADMIN_PREFIX}/{}", route.path);
+        let operation = operation(route.verb, route.path, route.summary);
+        match paths.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, item)) => item[route.verb.to_lowercase()] = operation,
+            None => {
+                let mut item = json!({});
+                item[route.verb.to_lowercase()] = operation;
+                paths.push((path, item));
             }
         }
-    })
+    }
+    paths
+}
+
+/// The schemas the admin routes refer to.
+pub fn schemas() -> Vec<(String, Value)> {
+    vec![
+        (
+            "Envelope".into(),
+            json!({
+                "type": "object",
+                "required": ["status"],
+                "properties": {
+                    "status": {
+                        "type": "object",
+                        "required": ["code", "message", "description"],
+                        "properties": {
+                            "code": {"type": "string"},
+                            "message": {"type": "string"},
+                            "description": {"type": "string"}
+                        }
+                    },
+                    "data": {}
+                }
+            }),
+        ),
+        (
+            "TenantState".into(),
+            json!({
+                "type": "object",
+                "required": ["format", "organisation", "reference", "access_tokens"],
+                "properties": {
+                    "format": {"const": crate::snapshot::STATE_FORMAT},
+                    "organisation": {"type": "string"},
+                    "reference": {"type": "object"},
+                    "access_tokens": {"type": "array", "items": {"type": "object"}}
+                }
+            }),
+        ),
+    ]
 }
 
 /// `GET /__admin/openapi.json`.
 pub fn serve(_: &AppState, _: &AdminCall) -> ApiResult<Value> {
-    Ok(document())
+    Ok(crate::openapi::document())
 }

@@ -4,8 +4,8 @@
 use crate::helpers::shared_app;
 use crmcom_emulator::access_tokens::render::render;
 use crmcom_emulator::error::CATALOGUE;
-use crmcom_emulator::routes::ROUTES;
-use serde_json::json;
+use crmcom_emulator::routes::{Verb, ROUTES};
+use serde_json::{json, Value};
 
 fn readme() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap()
@@ -42,9 +42,9 @@ fn the_readme_lists_every_admin_route() {
 }
 
 #[test]
-fn the_committed_admin_openapi_document_is_the_generated_one() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/admin.json");
-    let generated = crmcom_emulator::admin::openapi::document();
+fn the_committed_openapi_document_is_the_generated_one_and_matches_the_route_tables() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.json");
+    let generated = crmcom_emulator::openapi::document();
     let text = serde_json::to_string_pretty(&generated).unwrap() + "\n";
     if std::env::var_os("UPDATE_OPENAPI").is_some() {
         std::fs::create_dir_all(std::path::Path::new(path).parent().unwrap()).unwrap();
@@ -53,7 +53,7 @@ fn the_committed_admin_openapi_document_is_the_generated_one() {
     let committed = std::fs::read_to_string(path).unwrap_or_default();
     assert!(
         committed == text,
-        "openapi/admin.json is stale: run `UPDATE_OPENAPI=1 cargo test` and commit it"
+        "openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test` and commit it"
     );
     for route in crmcom_emulator::admin::ADMIN_ROUTES {
         let path = format!("/__admin/{}", route.path);
@@ -63,10 +63,55 @@ fn the_committed_admin_openapi_document_is_the_generated_one() {
             route.verb
         );
     }
-    // It is served as is, without the envelope.
+    let verbs = |verb: Verb| match verb {
+        Verb::Get => vec!["get"],
+        Verb::Post => vec!["post"],
+        Verb::Any => vec!["get", "post"],
+    };
+    for route in ROUTES {
+        let item = &generated["paths"][format!("/crmapi/rest/v2/{}", route.path)];
+        let mut documented: Vec<&str> = item
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        documented.sort_unstable();
+        let mut served = verbs(route.verb);
+        served.sort_unstable();
+        assert_eq!(documented, served, "{}", route.path);
+    }
+    let admin_paths: std::collections::BTreeSet<&str> = crmcom_emulator::admin::ADMIN_ROUTES
+        .iter()
+        .map(|r| r.path)
+        .collect();
+    assert_eq!(
+        generated["paths"].as_object().unwrap().len(),
+        ROUTES.len() + admin_paths.len(),
+        "no path the dispatcher does not serve"
+    );
+    // Every method has its request schema, and no schema names a method
+    // that does not exist.
+    let requests: Value =
+        serde_json::from_str(include_str!("../../schemas/requests.json")).unwrap();
+    let mut methods: Vec<&str> = requests["methods"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    methods.sort_unstable();
+    let mut routes: Vec<&str> = ROUTES.iter().map(|r| r.path).collect();
+    routes.sort_unstable();
+    assert_eq!(methods, routes);
+    // It is served as is, without the envelope, at both addresses.
     let app = crate::helpers::shared_app();
-    let served = app.request("GET", "/__admin/openapi.json", &[], b"").json();
-    assert_eq!(served, generated);
+    for path in ["/openapi.json", "/__admin/openapi.json"] {
+        let served = app.request("GET", path, &[], b"").json();
+        assert_eq!(served, generated, "{path}");
+    }
+    let wrong = app.request("POST", "/openapi.json", &[], b"");
+    assert_eq!(wrong.status, 405);
 }
 
 #[test]
