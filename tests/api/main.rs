@@ -20,6 +20,7 @@ mod login;
 mod panics;
 mod parallel_tenants;
 mod read_negative;
+mod robustness;
 mod routing;
 mod secrets;
 mod state_dir;
