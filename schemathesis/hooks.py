@@ -2,11 +2,12 @@
 
 A login hook: every generated request of a method that needs a login token
 gets a real one, so the run reaches the methods' own rules instead of stopping
-at the token check. And a check that replaces the HTTP-status-based
-`negative_data_rejection`: CRM.COM answers errors with HTTP 200 and the error
-envelope, so invalid data must be answered with a non-OK `status.code`.
+at the token check. And a check that stands in for the HTTP-status-based
+`ignored_auth` and `missing_required_header` on the key logins: CRM.COM answers
+bad credentials with HTTP 200 and the error envelope.
 """
 
+import base64
 import json
 import os
 import urllib.request
@@ -55,15 +56,41 @@ def map_query(ctx, query):
     return query
 
 
-@schemathesis.check
-def invalid_data_answers_the_error_envelope(ctx, response, case):
-    """Data that breaks the request schema is refused in the envelope."""
-    if case.meta is None or str(case.meta.generation.mode).lower().find("negative") < 0:
-        return None
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _keys(name: str) -> set:
+    with open(os.path.join(HERE, "..", "fixtures", name)) as f:
+        return {entry["key"] for entry in json.load(f)}
+
+
+KEYS = _keys("web_api_keys.json") | _keys("consumer_application_keys.json")
+
+
+def _basic_user(header) -> str:
+    if not header or not header.lower().startswith("basic "):
+        return ""
     try:
-        code = response.json()["status"]["code"]
-    except Exception as error:  # noqa: BLE001 - any non-envelope fails
-        raise AssertionError(f"not the envelope: {error}") from error
-    if code == "OK":
-        raise AssertionError("invalid data was answered OK")
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
+    except Exception:  # noqa: BLE001 - an undecodable header names no key
+        return ""
+    return decoded.split(":", 1)[0]
+
+
+@schemathesis.check
+def bad_credentials_answer_the_error_envelope(ctx, response, case):
+    """The key logins: without a known key the answer is an error envelope.
+
+    This is what `ignored_auth` and `missing_required_header` check by HTTP
+    status; CRM.COM answers bad credentials with HTTP 200 and
+    INVALIDCREDENTIALSEXCEPTION, so it is checked on the envelope instead.
+    """
+    if "_key/token" not in case.operation.path:
+        return None
+    code = response.json()["status"]["code"]
+    header = (case.headers or {}).get("Authorization") or response.request.headers.get(
+        "Authorization"
+    )
+    if code == "OK" and _basic_user(header) not in KEYS:
+        raise AssertionError("a key login without a known key was answered OK")
     return None

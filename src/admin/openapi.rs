@@ -60,7 +60,7 @@ fn request_body(verb: &str, path: &str) -> Option<Value> {
     Some(json!({"required": true, "content": {"application/json": {"schema": schema}}}))
 }
 
-fn operation(verb: &str, path: &str, summary: &str) -> Value {
+fn operation(verb: &str, path: &str, summary: &str, bare: bool) -> Value {
     let parameters: Vec<Value> = path
         .split('/')
         .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
@@ -83,6 +83,10 @@ fn operation(verb: &str, path: &str, summary: &str) -> Value {
         },
         "security": [{}, {"AdminSecret": []}],
     });
+    if bare {
+        op["responses"]["200"] = json!({"description": "The document itself, without the envelope",
+            "content": {"application/json": {"schema": {"type": "object"}}}});
+    }
     if let Some(body) = request_body(verb, path) {
         op["requestBody"] = body;
     }
@@ -94,7 +98,7 @@ pub fn paths() -> Vec<(String, Value)> {
     let mut paths: Vec<(String, Value)> = Vec::new();
     for route in ADMIN_ROUTES {
         let path = format!("{ADMIN_PREFIX}/{}", route.path);
-        let operation = operation(route.verb, route.path, route.summary);
+        let operation = operation(route.verb, route.path, route.summary, route.bare);
         match paths.iter_mut().find(|(p, _)| *p == path) {
             Some((_, item)) => item[route.verb.to_lowercase()] = operation,
             None => {
