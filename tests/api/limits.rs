@@ -232,3 +232,29 @@ fn keep_alive_defaults_to_longer_than_pooled_clients_and_the_flag_is_applied() {
         "closed after {idle:?}"
     );
 }
+
+/// A connection that never finishes its request head is answered 408 and
+/// closed after `--header-timeout-ms` (actix's own empty reply).
+#[test]
+fn a_slow_request_head_is_cut_off() {
+    let app = spawn_with(Config {
+        header_timeout_ms: 600,
+        ..Config::default()
+    });
+    let mut slow = TcpStream::connect(("127.0.0.1", app.emulator.port())).unwrap();
+    slow.write_all(b"POST /crmapi/rest/v2/authentication/token HTTP/1.1\r\nHost: 127")
+        .unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let started = Instant::now();
+    let mut raw = Vec::new();
+    let _ = slow.read_to_end(&mut raw);
+    let waited = started.elapsed();
+    assert!(
+        String::from_utf8_lossy(&raw).starts_with("HTTP/1.1 408"),
+        "{:?}",
+        String::from_utf8_lossy(&raw)
+    );
+    assert!(waited < Duration::from_secs(4), "cut off after {waited:?}");
+    app.login("after-slow-head");
+}
