@@ -125,13 +125,11 @@ fn crm_responses(route: &Route) -> Value {
 
 /// A GET method's parameters as query parameters; an identifier object
 /// travels as `name=field=value`.
-fn query_parameters(request: &Value) -> Vec<Value> {
+fn query_parameters(request: &Value, defs: &Value) -> Vec<Value> {
     let required: Vec<&str> = request["required"]
         .as_array()
         .map(|r| r.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    let defs: Value =
-        serde_json::from_str(requests_file()).map_or(Value::Null, |v: Value| v["$defs"].clone());
     let mut parameters = Vec::new();
     for (name, schema) in request["properties"].as_object().into_iter().flatten() {
         let def = schema["$ref"]
@@ -158,15 +156,16 @@ fn query_parameters(request: &Value) -> Vec<Value> {
     parameters
 }
 
-fn requests_file() -> &'static str {
+/// `schemas/requests.json`, parsed.
+fn requests() -> Value {
     FILES
         .iter()
         .find(|(f, _)| *f == "requests.json")
-        .map_or("{}", |(_, text)| text)
+        .and_then(|(_, text)| serde_json::from_str(text).ok())
+        .unwrap_or(Value::Null)
 }
 
-fn crm_operation(route: &Route, verb: Verb) -> Value {
-    let requests: Value = serde_json::from_str(requests_file()).unwrap_or(Value::Null);
+fn crm_operation(route: &Route, verb: Verb, requests: &Value) -> Value {
     let request = &requests["methods"][route.path];
     let mut op = json!({
         "operationId": format!("{}_{}", verb.as_str().to_lowercase(), route.path.replace('/', "_")),
@@ -175,7 +174,7 @@ fn crm_operation(route: &Route, verb: Verb) -> Value {
         "responses": crm_responses(route),
     });
     match verb {
-        Verb::Get => op["parameters"] = json!(query_parameters(request)),
+        Verb::Get => op["parameters"] = json!(query_parameters(request, &requests["$defs"])),
         _ => {
             op["requestBody"] = json!({
                 "required": !route.empty_body_ok,
@@ -194,6 +193,7 @@ fn crm_operation(route: &Route, verb: Verb) -> Value {
 
 /// The whole document.
 pub fn document() -> Value {
+    let requests = requests();
     let mut paths = Map::new();
     for route in ROUTES {
         let mut item = Map::new();
@@ -203,7 +203,10 @@ pub fn document() -> Value {
             Verb::Post => &[Verb::Post],
         };
         for verb in verbs {
-            item.insert(verb.as_str().to_lowercase(), crm_operation(route, *verb));
+            item.insert(
+                verb.as_str().to_lowercase(),
+                crm_operation(route, *verb, &requests),
+            );
         }
         paths.insert(format!("{API_PREFIX}{}", route.path), Value::Object(item));
     }
