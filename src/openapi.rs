@@ -5,8 +5,9 @@
 //! `openapi.json`.
 //!
 //! Each schema file becomes one component, named after its path
-//! (`replies/access_token.json` → `replies_access_token`), its `$ref`s
-//! rewritten to point inside the document. A reply projected by `fields_set`
+//! (`replies/access_token.json` → `replies_access_token`), and each of its
+//! `$defs` another (`common_status`), their `$ref`s rewritten to point
+//! inside the document. A reply projected by `fields_set`
 //! may lack fields, so methods that take `fields_set` also accept a copy of
 //! their reply schema without `required` (suffix `_projected`).
 
@@ -22,22 +23,28 @@ fn component_name(file: &str) -> String {
     file.trim_end_matches(".json").replace('/', "_")
 }
 
-/// A schema file's `$ref` as a reference inside the document: `#/$defs/x`
-/// stays in its own component; `../common.json#/$defs/x` and
-/// `common.json#/...` point into the `common` component.
+/// A schema file's `$ref` as a reference to a top-level component:
+/// `#/$defs/x` in `common.json` and `../common.json#/$defs/x` both become
+/// `common_x`, `../access_token.json` becomes `access_token`. Every
+/// component is top-level: some OpenAPI tools (Prism) cannot follow
+/// references into a component's own `$defs`.
 fn rewrite_ref(reference: &str, own: &str, suffix: &str) -> String {
     let (file, pointer) = reference.split_once('#').unwrap_or((reference, ""));
-    let target = if file.is_empty() {
+    let base = if file.is_empty() {
         own.to_string()
     } else {
         component_name(file.trim_start_matches("../"))
     };
-    format!("{COMPONENTS}{target}{suffix}{pointer}")
+    match pointer.strip_prefix("/$defs/") {
+        Some(def) => format!("{COMPONENTS}{base}_{def}{suffix}"),
+        None => format!("{COMPONENTS}{base}{suffix}"),
+    }
 }
 
-/// A schema file's content as a component: no `$id`/`$schema`, references
-/// rewritten; with `projected`, no `required` anywhere and references to
-/// the projected copies.
+/// A schema (a file or one of its `$defs`) as a component: no `$id`,
+/// `$schema` or `$defs` (those become components of their own), references
+/// rewritten; with `projected`, no `required` anywhere and references to the
+/// projected copies.
 fn component(value: &Value, own: &str, projected: bool) -> Value {
     let suffix = if projected { PROJECTED } else { "" };
     match value {
@@ -45,7 +52,7 @@ fn component(value: &Value, own: &str, projected: bool) -> Value {
             let mut out = Map::new();
             for (key, v) in map {
                 match key.as_str() {
-                    "$id" | "$schema" => {}
+                    "$id" | "$schema" | "$defs" | "methods" => {}
                     "required" if projected => {}
                     "$ref" => {
                         let reference = v.as_str().unwrap_or_default();
@@ -65,26 +72,34 @@ fn component(value: &Value, own: &str, projected: bool) -> Value {
     }
 }
 
-/// Every schema file as components (and their projected copies), plus the
-/// request of each method, keyed `request_<path>`.
+/// Every schema file and each of its `$defs` as components (with projected
+/// copies of the reply schemas), plus the request of each method, keyed
+/// `request_<path>`.
 fn schema_components() -> Map<String, Value> {
     let mut components = Map::new();
     for (file, text) in FILES {
         let value: Value = serde_json::from_str(text).unwrap_or(Value::Null);
         let name = component_name(file);
-        if *file == "requests.json" {
-            let mut defs = json!({"$defs": component(&value["$defs"], &name, false)});
-            defs["description"] = value["description"].clone();
-            components.insert(name.clone(), defs);
-            if let Some(methods) = value["methods"].as_object() {
-                for (path, method) in methods {
-                    components.insert(request_component(path), component(method, &name, false));
-                }
+        let requests = *file == "requests.json";
+        let variants: &[bool] = if requests { &[false] } else { &[false, true] };
+        for &projected in variants {
+            let suffix = if projected { PROJECTED } else { "" };
+            if !requests {
+                components.insert(
+                    format!("{name}{suffix}"),
+                    component(&value, &name, projected),
+                );
             }
-            continue;
+            for (def, schema) in value["$defs"].as_object().into_iter().flatten() {
+                components.insert(
+                    format!("{name}_{def}{suffix}"),
+                    component(schema, &name, projected),
+                );
+            }
         }
-        components.insert(name.clone(), component(&value, &name, false));
-        components.insert(format!("{name}{PROJECTED}"), component(&value, &name, true));
+        for (path, method) in value["methods"].as_object().into_iter().flatten() {
+            components.insert(request_component(path), component(method, &name, false));
+        }
     }
     components
 }
@@ -216,7 +231,7 @@ pub fn document() -> Value {
     let mut schemas = schema_components();
     schemas.insert(
         "ErrorEnvelope".into(),
-        json!({"$ref": format!("{COMPONENTS}common/$defs/error_envelope")}),
+        json!({"$ref": format!("{COMPONENTS}common_error_envelope")}),
     );
     for (name, schema) in crate::admin::openapi::schemas() {
         schemas.insert(name, schema);

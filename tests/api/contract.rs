@@ -104,6 +104,34 @@ fn the_committed_openapi_document_is_the_generated_one_and_matches_the_route_tab
     let mut routes: Vec<&str> = ROUTES.iter().map(|r| r.path).collect();
     routes.sort_unstable();
     assert_eq!(methods, routes);
+    // Every reference names a top-level component (no tool has to follow
+    // a pointer into a component's $defs).
+    fn references<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map {
+                    match (key.as_str(), v.as_str()) {
+                        ("$ref", Some(reference)) => out.push(reference),
+                        _ => references(v, out),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| references(v, out)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    references(&generated, &mut found);
+    assert!(found.len() > 100);
+    for reference in found {
+        let name = reference
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("{reference}"));
+        assert!(
+            generated["components"]["schemas"][name].is_object(),
+            "{reference}"
+        );
+    }
     // It is served as is, without the envelope, at both addresses.
     let app = crate::helpers::shared_app();
     for path in ["/openapi.json", "/__admin/openapi.json"] {
