@@ -5,6 +5,7 @@
 pub mod access_tokens;
 pub mod admin;
 pub mod authentication;
+pub mod body;
 pub mod clock;
 pub mod config;
 pub mod emulator;

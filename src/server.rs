@@ -2,7 +2,7 @@
 //! table, so unknown paths, wrong verbs, oversize and malformed bodies all
 //! answer the same envelope as business errors.
 
-use crate::config::Config;
+use crate::body::read_body;
 use crate::envelope;
 use crate::error::{guarded, ApiError, ApiResult};
 use crate::exposure;
@@ -19,67 +19,9 @@ use actix_web::http::{header, KeepAlive, Method};
 use actix_web::web::Bytes;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use chrono::Utc;
-use futures_util::StreamExt;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// Reads the body, refusing more than `limit` bytes, and cutting off a
-/// client that takes longer than `--body-timeout-ms` to send it.
-pub(crate) async fn read_body(
-    req: &HttpRequest,
-    payload: web::Payload,
-    limit: usize,
-    config: &Config,
-) -> ApiResult<Vec<u8>> {
-    let allowed = Duration::from_millis(config.body_timeout_ms);
-    actix_web::rt::time::timeout(allowed, read_limited(req, payload, limit))
-        .await
-        .unwrap_or(Err(ApiError::RequestTimeout {
-            limit_ms: config.body_timeout_ms,
-        }))
-}
-
-/// An oversize body up to this size is read and dropped before the 413 is
-/// sent, so a client that writes its whole body before reading (most do)
-/// gets the reply at once rather than a stalled write; a larger one is
-/// refused as soon as its `Content-Length` is seen.
-const DRAINED_AT_MOST: usize = 16 * 1024 * 1024;
-
-async fn read_limited(
-    req: &HttpRequest,
-    mut payload: web::Payload,
-    limit: usize,
-) -> ApiResult<Vec<u8>> {
-    let too_large = ApiError::PayloadTooLarge { limit };
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit.max(DRAINED_AT_MOST)) {
-        return Err(too_large);
-    }
-    let mut body = Vec::with_capacity(declared.unwrap_or(0).min(limit));
-    let mut received = 0usize;
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk
-            .map_err(|_| ApiError::InvalidRequest("the request body could not be read".into()))?;
-        received = received.saturating_add(chunk.len());
-        if received > limit {
-            body = Vec::new();
-            if received > DRAINED_AT_MOST {
-                return Err(too_large);
-            }
-            continue;
-        }
-        body.extend_from_slice(&chunk);
-    }
-    if received > limit {
-        return Err(too_large);
-    }
-    Ok(body)
-}
 
 /// The route for this request, or the 404/405 error.
 fn route_of(req: &HttpRequest) -> ApiResult<&'static Route> {

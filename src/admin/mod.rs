@@ -336,7 +336,7 @@ pub async fn dispatch(
         )?;
         let (route, args) = route_of(req.method().as_str(), rest)?;
         let limit = ADMIN_MAX_BODY.max(config.max_body_bytes);
-        let body = crate::server::read_body(req, payload, limit, config).await?;
+        let body = crate::body::read_body(req, payload, limit, config).await?;
         let call = AdminCall {
             args,
             query: req.query_string(),

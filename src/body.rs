@@ -1,0 +1,66 @@
+//! Reading a request body within the limits: at most `--max-body-bytes`,
+//! within `--body-timeout-ms`.
+
+use crate::config::Config;
+use crate::error::{ApiError, ApiResult};
+use actix_web::http::header;
+use actix_web::{web, HttpRequest};
+use futures_util::StreamExt;
+use std::time::Duration;
+
+/// Reads the body, refusing more than `limit` bytes, and cutting off a
+/// client that takes longer than `--body-timeout-ms` to send it.
+pub async fn read_body(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+    config: &Config,
+) -> ApiResult<Vec<u8>> {
+    let allowed = Duration::from_millis(config.body_timeout_ms);
+    actix_web::rt::time::timeout(allowed, read_limited(req, payload, limit))
+        .await
+        .unwrap_or(Err(ApiError::RequestTimeout {
+            limit_ms: config.body_timeout_ms,
+        }))
+}
+
+/// An oversize body up to this size is read and dropped before the 413 is
+/// sent, so a client that writes its whole body before reading (most do)
+/// gets the reply at once rather than a stalled write; a larger one is
+/// refused as soon as its `Content-Length` is seen.
+const DRAINED_AT_MOST: usize = 16 * 1024 * 1024;
+
+async fn read_limited(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> ApiResult<Vec<u8>> {
+    let too_large = ApiError::PayloadTooLarge { limit };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit.max(DRAINED_AT_MOST)) {
+        return Err(too_large);
+    }
+    let mut body = Vec::with_capacity(declared.unwrap_or(0).min(limit));
+    let mut received = 0usize;
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk
+            .map_err(|_| ApiError::InvalidRequest("the request body could not be read".into()))?;
+        received = received.saturating_add(chunk.len());
+        if received > limit {
+            body = Vec::new();
+            if received > DRAINED_AT_MOST {
+                return Err(too_large);
+            }
+            continue;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    if received > limit {
+        return Err(too_large);
+    }
+    Ok(body)
+}
