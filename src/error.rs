@@ -438,6 +438,22 @@ impl ApiError {
         }
     }
 
+    /// The error as the admin API answers it: a CRM.COM business error
+    /// (HTTP 200, like a reached limit or a bad query) becomes the admin
+    /// API's HTTP 400 with the same description; the others stay.
+    pub fn for_admin(self) -> ApiError {
+        if self.http_status() == 200 {
+            let description = self.description();
+            ApiError::AdminRequest(if description.is_empty() {
+                self.message()
+            } else {
+                description
+            })
+        } else {
+            self
+        }
+    }
+
     /// Shorthand for an admin request that cannot be carried out.
     pub fn admin(description: impl Into<String>) -> Self {
         ApiError::AdminRequest(description.into())

@@ -35,8 +35,7 @@ impl AppState {
                     .insert(tenant_key(organisation), Arc::new(tenant));
             }
             None => {
-                self.create_tenant(organisation, |name, clock| Ok(make(name, clock)))
-                    .map_err(|e| ApiError::admin(e.description()))?;
+                self.create_tenant(organisation, make)?;
             }
         }
         Ok(())

@@ -128,9 +128,7 @@ impl AppState {
         if let Some(tenant) = self.existing_tenant(organisation) {
             return Ok(tenant);
         }
-        self.create_tenant(organisation, |name, clock| {
-            Ok(self.fresh_tenant(name, clock))
-        })
+        self.create_tenant(organisation, |name, clock| self.fresh_tenant(name, clock))
     }
 
     /// Creates the organisation's tenant with `make` (given the name and a
@@ -139,7 +137,7 @@ impl AppState {
     pub(crate) fn create_tenant(
         &self,
         organisation: &str,
-        make: impl FnOnce(&str, Arc<TenantClock>) -> ApiResult<Tenant>,
+        make: impl FnOnce(&str, Arc<TenantClock>) -> Tenant,
     ) -> ApiResult<Arc<Tenant>> {
         let _creating = self.creating.lock();
         if let Some(tenant) = self.existing_tenant(organisation) {
@@ -153,7 +151,7 @@ impl AppState {
                 limit: usize::try_from(limit).unwrap_or(usize::MAX),
             });
         }
-        let tenant = Arc::new(make(organisation.trim(), self.following_clock())?);
+        let tenant = Arc::new(make(organisation.trim(), self.following_clock()));
         self.tenants
             .insert(tenant_key(organisation), tenant.clone());
         Ok(tenant)

@@ -87,9 +87,7 @@ pub fn clock_change(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
         }
         Some(org) => {
             // A test may set a tenant's clock before its first login.
-            let tenant = state
-                .tenant(org)
-                .map_err(|e| ApiError::admin(e.description()))?;
+            let tenant = state.tenant(org)?;
             let clock = &tenant.clock;
             if change.reset {
                 clock.follow_global();

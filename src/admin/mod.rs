@@ -46,9 +46,7 @@ impl AdminCall<'_> {
 
     /// The query as name → value (later duplicates win).
     pub fn query(&self) -> ApiResult<serde_json::Map<String, Value>> {
-        crate::params::Params::from_query(self.query)
-            .map(|p| p.as_map().clone())
-            .map_err(|e| ApiError::admin(e.description()))
+        crate::params::Params::from_query(self.query).map(|p| p.as_map().clone())
     }
 }
 
@@ -348,7 +346,7 @@ pub async fn dispatch(
     match result {
         Ok((true, data)) => HttpResponse::Ok().json(data),
         Ok((false, data)) => envelope::ok(Some(&data)).into_response(),
-        Err(e) => envelope::error(&e).into_response(),
+        Err(e) => envelope::error(&e.for_admin()).into_response(),
     }
 }
 
