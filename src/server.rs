@@ -235,7 +235,7 @@ async fn dispatch(
             } else if let Some(rest) = crate::admin::admin_path(req.path()) {
                 crate::admin::dispatch(&req, payload, &state, rest).await
             } else {
-                crm_call(&req, payload, &state, &mut outcome).await
+                crm_call(&req, payload, &state, started, &mut outcome).await
             };
             grant.apply(response.headers_mut());
             response
@@ -251,10 +251,11 @@ async fn crm_call(
     req: &HttpRequest,
     payload: web::Payload,
     state: &AppState,
+    started: Instant,
     outcome: &mut request_log::Outcome,
 ) -> HttpResponse {
-    let arrived = Utc::now();
-    let started = Instant::now();
+    // Read only when the journal keeps calls.
+    let arrived = (state.journal.capacity() > 0).then(Utc::now);
     let mut trace = Trace::default();
     let answer = answer(req, payload, state, &mut trace).await;
     let (response, status, code, reply) = match answer {
@@ -266,7 +267,7 @@ async fn crm_call(
         }
         Answer::Drop => (dropped_connection(), 0, "DROPPED".into(), Bytes::new()),
     };
-    if state.journal.capacity() > 0 {
+    if let Some(arrived) = arrived {
         let call = CallRecord {
             organisation: trace.organisation.as_deref(),
             method: trace.method.unwrap_or_else(|| req.path()),
