@@ -209,9 +209,28 @@ fn configured_origins_are_allowed_and_a_star_never_carries_credentials() {
 
 #[test]
 fn the_emulators_own_pages_are_same_origin() {
-    let port = shared_app().emulator.port();
-    let host = format!("127.0.0.1:{port}");
-    let origin = format!("http://{host}");
-    let reply = login_with(port, &[("Host", &host), ("Origin", &origin)]);
+    // A name that is no local origin, so only the same-origin rule lets
+    // the page through (the dashboard opened as http://demo.test:8080).
+    let app = spawn_with(Config {
+        allowed_hosts: vec!["demo.test".into()],
+        ..Config::default()
+    });
+    let port = app.emulator.port();
+    let reply = login_with(
+        port,
+        &[
+            ("Host", "demo.test:8080"),
+            ("Origin", "http://demo.test:8080"),
+        ],
+    );
     assert_eq!(reply.json()["status"]["code"], "OK");
+    assert_eq!(reply.header("access-control-allow-origin"), None);
+    let other_port = login_with(
+        port,
+        &[
+            ("Host", "demo.test:8080"),
+            ("Origin", "http://demo.test:9090"),
+        ],
+    );
+    assert_eq!(other_port.json()["status"]["code"], ORIGIN_NOT_ALLOWED);
 }
