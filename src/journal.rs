@@ -17,9 +17,20 @@ pub const MAX_JOURNALED_BODY: usize = 16 * 1024;
 /// Shown instead of every secret.
 pub const REDACTED: &str = "<redacted>";
 
-/// Parameter and reply keys whose values are secrets: login tokens,
-/// passwords, pass codes, verification codes and one-time passwords.
-fn is_secret(key: &str) -> bool {
+/// The names of secrets: login tokens, passwords, pass codes (also inside
+/// longer names, such as `random_pass_code`), verification codes and
+/// one-time passwords.
+pub const SECRET_NAMES: [&str; 6] = [
+    "token",
+    "password",
+    "jwt",
+    "verification_code",
+    "one_time_password",
+    "pass_code",
+];
+
+/// Whether a parameter or reply key holds a secret.
+pub fn is_secret(key: &str) -> bool {
     matches!(
         key,
         "token" | "password" | "jwt" | "verification_code" | "one_time_password"

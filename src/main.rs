@@ -52,6 +52,7 @@ async fn main() -> ExitCode {
     };
     // The server has stopped (SIGINT/SIGTERM): keep the tenants if asked to.
     let persisted = state.persist();
+    crmcom_emulator::request_log::flush();
     match (served, persisted) {
         (Ok(()), Ok(_)) => ExitCode::SUCCESS,
         (Err(e), _) => {
