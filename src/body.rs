@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
 use actix_web::http::header;
 use actix_web::{web, HttpRequest};
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use std::time::Duration;
 
 /// Reads the body, refusing more than `limit` bytes, and cutting off a
@@ -16,8 +16,13 @@ pub async fn read_body(
     limit: usize,
     config: &Config,
 ) -> ApiResult<Vec<u8>> {
+    let mut reading = std::pin::pin!(read_limited(req, payload, limit));
+    // Most bodies arrive with their head: read them without arming a timer.
+    if let Some(read) = reading.as_mut().now_or_never() {
+        return read;
+    }
     let allowed = Duration::from_millis(config.body_timeout_ms);
-    actix_web::rt::time::timeout(allowed, read_limited(req, payload, limit))
+    actix_web::rt::time::timeout(allowed, reading)
         .await
         .unwrap_or(Err(ApiError::RequestTimeout {
             limit_ms: config.body_timeout_ms,
