@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -153,30 +154,32 @@ pub struct RewardsParticipant {
 pub struct LogRefs {
     pub created_date: NaiveDateTime,
     pub updated_date: NaiveDateTime,
-    pub created_by_unit_id: String,
-    pub updated_by_unit_id: String,
-    pub created_by_user_id: String,
-    pub updated_by_user_id: String,
+    // Shared with the session that made the change (a million tokens
+    // created by one user hold one copy of its ids).
+    pub created_by_unit_id: Arc<str>,
+    pub updated_by_unit_id: Arc<str>,
+    pub created_by_user_id: Arc<str>,
+    pub updated_by_user_id: Arc<str>,
 }
 
 impl LogRefs {
     /// The log of an entity created now by `user_id` in `unit_id`.
-    pub fn created(now: NaiveDateTime, user_id: &str, unit_id: &str) -> LogRefs {
+    pub fn created(now: NaiveDateTime, user_id: &Arc<str>, unit_id: &Arc<str>) -> LogRefs {
         LogRefs {
             created_date: now,
             updated_date: now,
-            created_by_unit_id: unit_id.to_string(),
-            updated_by_unit_id: unit_id.to_string(),
-            created_by_user_id: user_id.to_string(),
-            updated_by_user_id: user_id.to_string(),
+            created_by_unit_id: unit_id.clone(),
+            updated_by_unit_id: unit_id.clone(),
+            created_by_user_id: user_id.clone(),
+            updated_by_user_id: user_id.clone(),
         }
     }
 
     /// Records a change made now by `user_id` in `unit_id`.
-    pub fn touch(&mut self, now: NaiveDateTime, user_id: &str, unit_id: &str) {
+    pub fn touch(&mut self, now: NaiveDateTime, user_id: &Arc<str>, unit_id: &Arc<str>) {
         self.updated_date = now;
-        self.updated_by_user_id = user_id.to_string();
-        self.updated_by_unit_id = unit_id.to_string();
+        self.updated_by_user_id = user_id.clone();
+        self.updated_by_unit_id = unit_id.clone();
     }
 }
 

@@ -27,7 +27,7 @@ pub struct AppState {
     pub clock: Arc<Clock>,
     /// Tenants by lower-cased organisation name.
     pub tenants: DashMap<String, Arc<Tenant>>,
-    /// Live login sessions by their token's `jti`.
+    /// Live login sessions by their login token.
     pub sessions: DashMap<String, Session>,
     /// Signs login tokens; derived from the seed when there is one.
     pub(crate) signing_key: [u8; 32],

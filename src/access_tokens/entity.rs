@@ -57,6 +57,50 @@ pub struct Udfs {
     pub udf_date_4: Option<NaiveDateTime>,
 }
 
+/// A token's user-defined fields, boxed only while one is set: most tokens
+/// have none, and a million tokens should not carry 320 empty bytes each.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UdfSlot(Option<Box<Udfs>>);
+
+static NO_UDFS: std::sync::OnceLock<Udfs> = std::sync::OnceLock::new();
+
+impl UdfSlot {
+    pub fn get(&self) -> &Udfs {
+        self.0
+            .as_deref()
+            .unwrap_or_else(|| NO_UDFS.get_or_init(Udfs::default))
+    }
+
+    /// Changes the fields; the box goes when the last one is cleared.
+    pub fn change(&mut self, change: impl FnOnce(&mut Udfs)) {
+        let mut udfs = self.0.take().unwrap_or_default();
+        change(&mut udfs);
+        *self = UdfSlot::from(*udfs);
+    }
+}
+
+impl From<Udfs> for UdfSlot {
+    fn from(udfs: Udfs) -> Self {
+        if udfs == Udfs::default() {
+            UdfSlot(None)
+        } else {
+            UdfSlot(Some(Box::new(udfs)))
+        }
+    }
+}
+
+impl Serialize for UdfSlot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.get().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for UdfSlot {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Udfs::deserialize(deserializer).map(UdfSlot::from)
+    }
+}
+
 /// The type of a user-defined field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UdfType {
@@ -137,11 +181,14 @@ pub struct AccessToken {
     pub rewards_participant_id: Option<String>,
     pub classification_id: Option<String>,
     #[serde(default)]
-    pub udf: Udfs,
+    pub udf: UdfSlot,
     /// The live one-time password from generate_otp, hashed; never rendered.
     #[serde(default)]
-    pub one_time_password: Option<OneTimePassword>,
+    pub one_time_password: Option<Box<OneTimePassword>>,
     pub log_information: LogRefs,
+    /// The reply object, serialised once it is read (never stored).
+    #[serde(skip)]
+    pub cached: super::cached::CachedReply,
 }
 
 impl AccessToken {
@@ -206,9 +253,10 @@ impl AccessTokenFixture {
             accounts_receivable_id: self.accounts_receivable_id,
             rewards_participant_id: self.rewards_participant_id,
             classification_id: self.classification_id,
-            udf: self.udf,
+            udf: UdfSlot::from(self.udf),
             one_time_password: None,
             log_information: self.log_information,
+            cached: Default::default(),
         }
     }
 }

@@ -63,7 +63,7 @@ pub fn verify(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Rep
         }
         token.life_cycle_state = LifeCycleState::Effective;
         token.verified_date = Some(now);
-        token.verified_by_user_id = Some(caller.user_id.clone());
+        token.verified_by_user_id = Some(caller.user_id.to_string());
         if let Some(hash) = new_pass_code {
             token.pass_code_hash = Some(hash);
         }
@@ -133,7 +133,7 @@ pub fn generate_otp(state: &AppState, caller: &Caller, req: &Request) -> ApiResu
     };
     let token = modify_found(state, caller, &key, |token, _| {
         token.require(LifeCycleState::Effective, "given a one-time password")?;
-        token.one_time_password = Some(stored);
+        token.one_time_password = Some(Box::new(stored));
         Ok(())
     })?;
     Ok(Reply::Data(json!({

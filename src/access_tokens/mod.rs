@@ -1,6 +1,7 @@
 //! The CRM.COM access-token entity: its data, indexes, rendering and methods.
 
 pub mod attempts;
+pub mod cached;
 pub mod entity;
 pub mod input;
 pub mod lifecycle;

@@ -1,60 +1,137 @@
 //! A tenant's access tokens with every index CRM.COM looks them up by
-//! (authentication code, identifier, accounts receivable, rewards participant,
-//! number). Indexes change only through `insert` and `replace`, so they always
-//! agree with the tokens; the tenant's lock makes each change atomic.
+//! (id, authentication code, identifier, accounts receivable, rewards
+//! participant, number). Indexes change only through `insert` and `replace`,
+//! so they always agree with the tokens; the tenant's lock makes each change
+//! atomic.
+//!
+//! Memory is kept small for tenants of a million tokens: tokens live in one
+//! vector (they are never removed), the unique indexes are hash tables of
+//! positions that hash the token's own field rather than a copy of it, and
+//! number order is a sorted vector of positions.
 
+use super::cached::Filled;
 use super::entity::AccessToken;
 use crate::error::{ApiError, ApiResult};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use hashbrown::HashTable;
+use std::cmp::Ordering;
+use std::collections::hash_map::RandomState;
+use std::collections::{BTreeSet, HashMap};
+use std::hash::BuildHasher;
 
 /// Orders numbers as CRM.COM installs write them ("35", "ACT0000000142"):
 /// by letter prefix, then by numeric value, then by the text itself.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct NumberKey {
-    prefix: String,
-    value: u64,
-    text: String,
-}
-
-impl NumberKey {
-    pub fn of(number: &str) -> Self {
-        let split = number
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(number.len());
-        let (prefix, digits) = number.split_at(split);
-        NumberKey {
-            prefix: prefix.to_string(),
-            value: digits.parse().unwrap_or(u64::MAX),
-            text: number.to_string(),
-        }
+pub fn compare_numbers(a: &str, b: &str) -> Ordering {
+    fn split(n: &str) -> (&str, u64) {
+        let at = n.find(|c: char| c.is_ascii_digit()).unwrap_or(n.len());
+        let (prefix, digits) = n.split_at(at);
+        (prefix, digits.parse::<u64>().unwrap_or(u64::MAX))
     }
+    let (pa, va) = split(a);
+    let (pb, vb) = split(b);
+    pa.cmp(pb).then(va.cmp(&vb)).then_with(|| a.cmp(b))
 }
 
 /// Prefix and width of numbers the emulator allocates: `ACT` + 10 digits.
 const NUMBER_PREFIX: &str = "ACT";
 const NUMBER_DIGITS: usize = 10;
 
-#[derive(Debug, Clone, Default)]
+/// A unique index: positions of tokens, found by hashing one of their
+/// fields.
+#[derive(Clone, Default)]
+struct Unique {
+    table: HashTable<u32>,
+}
+
+#[derive(Clone, Default)]
 pub struct AccessTokenStore {
-    by_number: BTreeMap<NumberKey, AccessToken>,
-    number_of_id: HashMap<String, NumberKey>,
-    by_auth_code: HashMap<String, NumberKey>,
-    by_identifier: HashMap<String, NumberKey>,
-    by_accounts_receivable: HashMap<String, BTreeSet<NumberKey>>,
-    by_rewards_participant: HashMap<String, BTreeSet<NumberKey>>,
+    tokens: Vec<AccessToken>,
+    /// Positions in number order.
+    by_number: Vec<u32>,
+    by_id: Unique,
+    by_auth_code: Unique,
+    by_identifier: Unique,
+    /// Positions per owner, each list in number order.
+    by_accounts_receivable: HashMap<String, Vec<u32>>,
+    by_rewards_participant: HashMap<String, Vec<u32>>,
     /// Tokens holding a one-time password (few at any time): OTPs are salted
     /// hashes, so a lookup by OTP checks each of these.
-    with_otp: BTreeSet<NumberKey>,
+    with_otp: BTreeSet<u32>,
     highest_allocated: u64,
+    /// How many tokens hold their serialised reply.
+    filled: Filled,
+    hasher: RandomState,
+}
+
+impl std::fmt::Debug for AccessTokenStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AccessTokenStore({} tokens)", self.tokens.len())
+    }
+}
+
+/// Which field a unique index hashes.
+#[derive(Clone, Copy)]
+enum Field {
+    Id,
+    AuthenticationCode,
+    Identifier,
+}
+
+impl Field {
+    fn of(self, token: &AccessToken) -> Option<&str> {
+        match self {
+            Field::Id => Some(&token.id),
+            Field::AuthenticationCode => Some(&token.authentication_code),
+            Field::Identifier => token.identifier.as_deref(),
+        }
+    }
+}
+
+impl Unique {
+    fn find(
+        &self,
+        tokens: &[AccessToken],
+        hasher: &RandomState,
+        field: Field,
+        value: &str,
+    ) -> Option<u32> {
+        self.table
+            .find(hasher.hash_one(value), |&at| {
+                field.of(&tokens[at as usize]) == Some(value)
+            })
+            .copied()
+    }
+
+    fn insert(&mut self, tokens: &[AccessToken], hasher: &RandomState, field: Field, at: u32) {
+        if let Some(value) = field.of(&tokens[at as usize]) {
+            self.table
+                .insert_unique(hasher.hash_one(value), at, |&other| {
+                    hasher.hash_one(field.of(&tokens[other as usize]).unwrap_or_default())
+                });
+        }
+    }
+
+    fn remove(&mut self, hasher: &RandomState, value: &str, at: u32) {
+        if let Ok(entry) = self
+            .table
+            .find_entry(hasher.hash_one(value), |&other| other == at)
+        {
+            entry.remove();
+        }
+    }
 }
 
 impl AccessTokenStore {
+    /// The count of tokens holding their serialised reply.
+    pub fn filled(&self) -> &Filled {
+        &self.filled
+    }
+
     pub fn len(&self) -> usize {
-        self.by_number.len()
+        self.tokens.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.by_number.is_empty()
+        self.tokens.is_empty()
     }
 
     /// The next free number, `ACT` + 10 digits after the highest in the store.
@@ -67,20 +144,41 @@ impl AccessTokenStore {
         )
     }
 
+    fn find(&self, field: Field, value: &str) -> Option<u32> {
+        let index = match field {
+            Field::Id => &self.by_id,
+            Field::AuthenticationCode => &self.by_auth_code,
+            Field::Identifier => &self.by_identifier,
+        };
+        index.find(&self.tokens, &self.hasher, field, value)
+    }
+
+    /// Where `number` is, or would go, in number order.
+    fn number_slot(&self, number: &str) -> Result<usize, usize> {
+        self.by_number
+            .binary_search_by(|&at| compare_numbers(&self.tokens[at as usize].number, number))
+    }
+
     /// Adds a token, refusing a duplicate id, number, authentication code or
     /// identifier. Nothing changes when it refuses.
     pub fn insert(&mut self, token: AccessToken) -> ApiResult<()> {
-        let key = NumberKey::of(&token.number);
-        if self.by_number.contains_key(&key) || self.number_of_id.contains_key(&token.id) {
+        let slot = self.number_slot(&token.number);
+        if slot.is_ok() || self.find(Field::Id, &token.id).is_some() {
             return Err(ApiError::DuplicateAccessToken { field: "number" });
         }
         self.check_unique(&token, None)?;
-        self.index(&key, &token);
-        if key.prefix == NUMBER_PREFIX && key.text.len() == NUMBER_PREFIX.len() + NUMBER_DIGITS {
-            self.highest_allocated = self.highest_allocated.max(key.value);
+        let at = u32::try_from(self.tokens.len())
+            .map_err(|_| ApiError::Internal("too many access tokens".into()))?;
+        if let Some(digits) = token.number.strip_prefix(NUMBER_PREFIX) {
+            if digits.len() == NUMBER_DIGITS && digits.bytes().all(|b| b.is_ascii_digit()) {
+                let value = digits.parse().unwrap_or(0);
+                self.highest_allocated = self.highest_allocated.max(value);
+            }
         }
-        self.number_of_id.insert(token.id.clone(), key.clone());
-        self.by_number.insert(key, token);
+        self.tokens.push(token);
+        self.by_number.insert(slot.unwrap_or_else(|free| free), at);
+        self.by_id.insert(&self.tokens, &self.hasher, Field::Id, at);
+        self.index(at);
         Ok(())
     }
 
@@ -88,31 +186,30 @@ impl AccessTokenStore {
     /// Refuses (changing nothing) if the new authentication code or identifier
     /// belongs to another token.
     pub fn replace(&mut self, token: AccessToken) -> ApiResult<()> {
-        let key = self
-            .number_of_id
-            .get(&token.id)
-            .cloned()
+        let at = self
+            .find(Field::Id, &token.id)
             .ok_or(ApiError::NotFound(crate::error::Entity::AccessToken))?;
-        self.check_unique(&token, Some(&key))?;
-        if let Some(old) = self.by_number.remove(&key) {
-            self.unindex(&key, &old);
+        if token.number != self.tokens[at as usize].number {
+            return Err(ApiError::Internal("a token's number cannot change".into()));
         }
-        self.index(&key, &token);
-        self.by_number.insert(key, token);
+        self.check_unique(&token, Some(at))?;
+        self.unindex(at);
+        self.filled.forget(&self.tokens[at as usize]);
+        self.tokens[at as usize] = token;
+        self.index(at);
         Ok(())
     }
 
-    fn check_unique(&self, token: &AccessToken, own: Option<&NumberKey>) -> ApiResult<()> {
-        let taken = |index: &HashMap<String, NumberKey>, value: &str| {
-            index.get(value).is_some_and(|k| Some(k) != own)
-        };
-        if taken(&self.by_auth_code, &token.authentication_code) {
+    fn check_unique(&self, token: &AccessToken, own: Option<u32>) -> ApiResult<()> {
+        let taken =
+            |field: Field, value: &str| self.find(field, value).is_some_and(|at| Some(at) != own);
+        if taken(Field::AuthenticationCode, &token.authentication_code) {
             return Err(ApiError::DuplicateAccessToken {
                 field: "authentication_code",
             });
         }
         if let Some(identifier) = &token.identifier {
-            if taken(&self.by_identifier, identifier) {
+            if taken(Field::Identifier, identifier) {
                 return Err(ApiError::DuplicateAccessToken {
                     field: "identifier",
                 });
@@ -121,40 +218,48 @@ impl AccessTokenStore {
         Ok(())
     }
 
-    fn index(&mut self, key: &NumberKey, token: &AccessToken) {
+    /// Indexes the token at `at` by everything but its id and number, which
+    /// never change.
+    fn index(&mut self, at: u32) {
+        let (tokens, hasher) = (&self.tokens, &self.hasher);
         self.by_auth_code
-            .insert(token.authentication_code.clone(), key.clone());
-        if let Some(identifier) = &token.identifier {
-            self.by_identifier.insert(identifier.clone(), key.clone());
-        }
+            .insert(tokens, hasher, Field::AuthenticationCode, at);
+        self.by_identifier
+            .insert(tokens, hasher, Field::Identifier, at);
+        let token = &tokens[at as usize];
+        let add = |index: &mut HashMap<String, Vec<u32>>, owner: &String| {
+            let list = index.entry(owner.clone()).or_default();
+            let slot = list
+                .binary_search_by(|&other| {
+                    compare_numbers(&tokens[other as usize].number, &token.number)
+                })
+                .unwrap_or_else(|free| free);
+            list.insert(slot, at);
+        };
         if let Some(ar) = &token.accounts_receivable_id {
-            self.by_accounts_receivable
-                .entry(ar.clone())
-                .or_default()
-                .insert(key.clone());
+            add(&mut self.by_accounts_receivable, ar);
         }
         if let Some(rp) = &token.rewards_participant_id {
-            self.by_rewards_participant
-                .entry(rp.clone())
-                .or_default()
-                .insert(key.clone());
+            add(&mut self.by_rewards_participant, rp);
         }
         if token.one_time_password.is_some() {
-            self.with_otp.insert(key.clone());
+            self.with_otp.insert(at);
         }
     }
 
-    fn unindex(&mut self, key: &NumberKey, token: &AccessToken) {
-        self.with_otp.remove(key);
-        self.by_auth_code.remove(&token.authentication_code);
+    fn unindex(&mut self, at: u32) {
+        let token = &self.tokens[at as usize];
+        self.with_otp.remove(&at);
+        self.by_auth_code
+            .remove(&self.hasher, &token.authentication_code, at);
         if let Some(identifier) = &token.identifier {
-            self.by_identifier.remove(identifier);
+            self.by_identifier.remove(&self.hasher, identifier, at);
         }
-        let drop_from = |index: &mut HashMap<String, BTreeSet<NumberKey>>, id: &String| {
-            if let Some(set) = index.get_mut(id) {
-                set.remove(key);
-                if set.is_empty() {
-                    index.remove(id);
+        let drop_from = |index: &mut HashMap<String, Vec<u32>>, owner: &String| {
+            if let Some(list) = index.get_mut(owner) {
+                list.retain(|&other| other != at);
+                if list.is_empty() {
+                    index.remove(owner);
                 }
             }
         };
@@ -166,22 +271,22 @@ impl AccessTokenStore {
         }
     }
 
+    fn at(&self, at: u32) -> &AccessToken {
+        &self.tokens[at as usize]
+    }
+
     pub fn by_id(&self, id: &str) -> Option<&AccessToken> {
-        self.number_of_id
-            .get(id)
-            .and_then(|k| self.by_number.get(k))
+        self.find(Field::Id, id).map(|at| self.at(at))
     }
 
     pub fn by_authentication_code(&self, code: &str) -> Option<&AccessToken> {
-        self.by_auth_code
-            .get(code)
-            .and_then(|k| self.by_number.get(k))
+        self.find(Field::AuthenticationCode, code)
+            .map(|at| self.at(at))
     }
 
     pub fn by_identifier(&self, identifier: &str) -> Option<&AccessToken> {
-        self.by_identifier
-            .get(identifier)
-            .and_then(|k| self.by_number.get(k))
+        self.find(Field::Identifier, identifier)
+            .map(|at| self.at(at))
     }
 
     /// Tokens linked to the accounts receivable directly or through one of
@@ -191,18 +296,19 @@ impl AccessTokenStore {
         ar_id: &str,
         participants: impl Iterator<Item = &'a str>,
     ) -> Vec<&'a AccessToken> {
-        let mut keys: BTreeSet<&NumberKey> = self
+        let mut found: Vec<u32> = self
             .by_accounts_receivable
             .get(ar_id)
             .into_iter()
             .flatten()
+            .copied()
             .collect();
         for rp in participants {
-            keys.extend(self.by_rewards_participant.get(rp).into_iter().flatten());
+            found.extend(self.by_rewards_participant.get(rp).into_iter().flatten());
         }
-        keys.into_iter()
-            .filter_map(|k| self.by_number.get(k))
-            .collect()
+        found.sort_by(|&a, &b| compare_numbers(&self.at(a).number, &self.at(b).number));
+        found.dedup();
+        found.into_iter().map(|at| self.at(at)).collect()
     }
 
     /// Tokens linked to the rewards participant, in number order.
@@ -211,18 +317,19 @@ impl AccessTokenStore {
             .get(rp_id)
             .into_iter()
             .flatten()
-            .filter_map(|k| self.by_number.get(k))
+            .map(|&at| self.at(at))
             .collect()
     }
 
-    /// Tokens holding a one-time password (live or expired), in number order.
+    /// Tokens holding a one-time password (live or expired), in the order
+    /// they were added.
     pub fn with_one_time_password(&self) -> impl Iterator<Item = &AccessToken> {
-        self.with_otp.iter().filter_map(|k| self.by_number.get(k))
+        self.with_otp.iter().map(|&at| self.at(at))
     }
 
     /// Every token, in number order.
     pub fn iter(&self) -> impl Iterator<Item = &AccessToken> {
-        self.by_number.values()
+        self.by_number.iter().map(|&at| self.at(at))
     }
 }
 
@@ -248,6 +355,7 @@ mod tests {
             classification_id: None,
             udf: Default::default(),
             one_time_password: None,
+            cached: Default::default(),
             log_information: LogRefs {
                 created_date: Default::default(),
                 updated_date: Default::default(),

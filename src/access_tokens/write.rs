@@ -156,8 +156,9 @@ pub fn create(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Rep
         accounts_receivable_id,
         rewards_participant_id,
         classification_id: classification.map(|c| c.id.clone()),
-        udf,
+        udf: udf.into(),
         one_time_password: None,
+        cached: Default::default(),
         log_information: LogRefs::created(now, &caller.user_id, &caller.unit_id),
     };
     {
@@ -224,7 +225,7 @@ pub fn update(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Rep
             token.identifier.is_some(),
             token.pass_code_hash.is_some(),
         )?;
-        udf.apply(&mut token.udf);
+        token.udf.change(|fields| udf.apply(fields));
         Ok(())
     })?;
     if new_pass_code {

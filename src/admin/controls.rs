@@ -139,9 +139,9 @@ pub fn expire_tokens(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
     };
     let expired = match (text("token")?, text("organisation")?) {
         (Some(token), None) => {
-            let claims = crate::jwt::decode(&token, &state.signing_key)
+            crate::jwt::decode(&token, &state.signing_key)
                 .ok_or_else(|| ApiError::admin("token: not a login token of this emulator"))?;
-            state.expire_sessions(Some(&claims.jti), None)
+            state.expire_sessions(Some(&token), None)
         }
         (None, Some(org)) => {
             state.known_tenant(&org)?;
