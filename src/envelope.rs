@@ -34,13 +34,22 @@ impl Rendered {
 
 /// `{"status": OK, "data": data}`, or only the status when `data` is `None`.
 pub fn ok(data: Option<&Value>) -> Rendered {
-    let mut body = Vec::with_capacity(1024);
-    body.extend_from_slice(br#"{"status":{"code":"OK","message":"","description":""}"#);
-    if let Some(data) = data {
+    match data.map(serde_json::to_vec).transpose() {
+        Ok(bytes) => ok_serialised(bytes.as_deref()),
+        Err(_) => error(&ApiError::Internal("reply could not be serialised".into())),
+    }
+}
+
+const OK_STATUS: &[u8] = br#"{"status":{"code":"OK","message":"","description":""}"#;
+
+/// `ok` of `data` already serialised.
+pub fn ok_serialised(data: Option<&[u8]>) -> Rendered {
+    let data = data.unwrap_or_default();
+    let mut body = Vec::with_capacity(OK_STATUS.len() + data.len() + 10);
+    body.extend_from_slice(OK_STATUS);
+    if !data.is_empty() {
         body.extend_from_slice(br#","data":"#);
-        if serde_json::to_writer(&mut body, data).is_err() {
-            return error(&ApiError::Internal("reply could not be serialised".into()));
-        }
+        body.extend_from_slice(data);
     }
     body.push(b'}');
     Rendered {
@@ -69,13 +78,5 @@ pub fn error(err: &ApiError) -> Rendered {
         code: err.static_code(),
         body: body.to_string().into(),
         allow,
-    }
-}
-
-/// `ok` for `Ok`, `error` for `Err`.
-pub fn result(result: &Result<Option<Value>, ApiError>) -> Rendered {
-    match result {
-        Ok(data) => ok(data.as_ref()),
-        Err(e) => error(e),
     }
 }

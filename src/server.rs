@@ -79,13 +79,14 @@ impl Bound {
     }
 }
 
-/// Runs one CRM.COM method: handler, schema check, `fields_set`.
+/// Runs one CRM.COM method: handler, schema check, `fields_set`. Answers the
+/// serialised `data`, if any.
 fn run(
     state: &AppState,
     route: &Route,
     request: &Request,
     bound: Bound,
-) -> ApiResult<Option<serde_json::Value>> {
+) -> ApiResult<Option<Bytes>> {
     // fields_set is read before the handler runs, so a bad one never follows
     // a write; for session routes the token is checked before both.
     let fields = || {
@@ -106,8 +107,23 @@ fn run(
             (handler(state, request)?, fields)
         }
     };
+    let serialise = |data: &serde_json::Value| {
+        serde_json::to_vec(data)
+            .map(|bytes| Some(Bytes::from(bytes)))
+            .map_err(|_| ApiError::Internal("reply could not be serialised".into()))
+    };
     match reply {
         Reply::StatusOnly => Ok(None),
+        Reply::Checked(bytes) => match fields {
+            None => Ok(Some(bytes)),
+            // Projection is rare: it works on a parsed copy.
+            Some(names) => {
+                let mut data = serde_json::from_slice(&bytes)
+                    .map_err(|_| ApiError::Internal("a kept reply is not JSON".into()))?;
+                fields_set::project(&mut data, &names);
+                serialise(&data)
+            }
+        },
         Reply::Data(mut data) => {
             if let Err(violation) = state.schemas.check_data(route.schema, &data) {
                 if state.config.strict_schemas {
@@ -124,7 +140,7 @@ fn run(
             if let Some(names) = fields {
                 fields_set::project(&mut data, &names);
             }
-            Ok(Some(data))
+            serialise(&data)
         }
     }
 }
@@ -140,7 +156,7 @@ struct Trace {
 
 /// How a CRM.COM call ends.
 enum Answer {
-    Reply(ApiResult<Option<serde_json::Value>>),
+    Reply(ApiResult<Option<Bytes>>),
     /// An injected fault closes the connection without a reply.
     Drop,
 }
@@ -260,7 +276,10 @@ async fn crm_call(
     let answer = answer(req, payload, state, &mut trace).await;
     let (response, status, code, reply) = match answer {
         Answer::Reply(result) => {
-            let mut rendered = envelope::result(&result);
+            let mut rendered = match &result {
+                Ok(data) => envelope::ok_serialised(data.as_deref()),
+                Err(e) => envelope::error(e),
+            };
             let reply = rendered.body.clone();
             let (status, code) = (rendered.status, std::mem::take(&mut rendered.code));
             (rendered.into_response(), status, code, reply)

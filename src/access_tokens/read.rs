@@ -1,8 +1,8 @@
 //! The read methods: show, list, get_not_associated and
 //! configuration/classifications/list.
 
+use super::cached::{array, reply_bytes};
 use super::entity::{AccessToken, LifeCycleState};
-use super::render::render;
 use crate::error::{ApiError, ApiResult, Entity};
 use crate::identifiers::{required_access_token, resolve};
 use crate::reference::{Kind, Reference};
@@ -16,7 +16,8 @@ pub fn show(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply
     let key = required_access_token(&req.params)?;
     let tokens = caller.tenant.access_tokens.read();
     let token = super::find(state, caller, &tokens, &key)?;
-    Ok(Reply::Data(render(&caller.tenant.reference, token)))
+    let bytes = reply_bytes(state, &caller.tenant.reference, tokens.filled(), token)?;
+    Ok(Reply::Checked(bytes))
 }
 
 /// Which of two semi-optional parameters was given: exactly one must be.
@@ -36,7 +37,7 @@ fn exactly_one(req: &Request, group: &'static [&'static str; 2]) -> ApiResult<&'
 /// `GET access_tokens/list`: the tokens of an accounts receivable (directly
 /// or through its rewards participants) or of a rewards participant, in
 /// number order, optionally by classification and paged.
-pub fn list(_state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
+pub fn list(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let reference = &caller.tenant.reference;
     let by = exactly_one(
         req,
@@ -93,9 +94,8 @@ pub fn list(_state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Repl
         .filter(|t| classification.is_none() || t.classification_id.as_deref() == classification)
         .skip(usize::try_from(offset).unwrap_or(usize::MAX))
         .take(limit.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX)))
-        .map(|t| render(reference, t))
-        .collect();
-    Ok(Reply::Data(Value::Array(data)))
+        .map(|t| reply_bytes(state, reference, tokens.filled(), t));
+    Ok(Reply::Checked(array(data)?))
 }
 
 /// A token is associated while it has an accounts receivable or rewards
@@ -108,7 +108,7 @@ fn is_associated(reference: &Reference, token: &AccessToken) -> bool {
 
 /// `GET access_tokens/get_not_associated`: up to `number` tokens that are not
 /// associated, optionally in one life-cycle state, in number order.
-pub fn get_not_associated(_state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
+pub fn get_not_associated(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let reference = &caller.tenant.reference;
     let number = req
         .params
@@ -129,9 +129,8 @@ pub fn get_not_associated(_state: &AppState, caller: &Caller, req: &Request) -> 
         .filter(|t| wanted.is_none_or(|s| t.life_cycle_state == s))
         .filter(|t| !is_associated(reference, t) && super::in_scope(caller, t))
         .take(usize::try_from(number).unwrap_or(usize::MAX))
-        .map(|t| render(reference, t))
-        .collect();
-    Ok(Reply::Data(Value::Array(data)))
+        .map(|t| reply_bytes(state, reference, tokens.filled(), t));
+    Ok(Reply::Checked(array(data)?))
 }
 
 /// `GET access_tokens/configuration/classifications/list`.

@@ -49,7 +49,7 @@ pub fn render(reference: &Reference, token: &AccessToken) -> Value {
             .as_deref()
             .map_or(Value::Null, |u| reference.render_user(u)),
     );
-    if let Ok(Value::Object(udf)) = serde_json::to_value(&token.udf) {
+    if let Ok(Value::Object(udf)) = serde_json::to_value(token.udf.get()) {
         out.extend(udf);
     }
     out.insert(

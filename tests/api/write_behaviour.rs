@@ -214,3 +214,51 @@ fn edge_values_of_every_udf_type_are_kept_and_answered_within_the_schema() {
         assert_eq!(&shown["data"][*field], answered, "{field} as stored");
     }
 }
+
+#[test]
+fn reads_after_a_change_answer_the_changed_token_not_a_kept_reply() {
+    // Shows and lists keep each token's serialised reply; a change must
+    // replace it, in show, list and get_not_associated alike.
+    let org = Org::new("kept-replies");
+    let created = org.ok("create", json!({"authentication_code": "KEPT-1"}));
+    let number = created["number"].as_str().unwrap().to_string();
+    let before = org.show(code("KEPT-1"));
+    assert_eq!(before["data"]["udf_string_1"], Value::Null);
+    let listed = |org: &Org| {
+        let (_, reply) = org.app.get(
+            "access_tokens/get_not_associated",
+            &format!("token={}&number=1000", org.token),
+        );
+        reply["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["number"] == number.as_str())
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(listed(&org)["udf_string_1"], Value::Null);
+    org.ok(
+        "update",
+        json!({"access_token_identifier": {"authentication_code": "KEPT-1"},
+               "udf_string_1": "changed", "authentication_code": "KEPT-2"}),
+    );
+    assert_error(
+        org.app,
+        &org.show(code("KEPT-1")),
+        codes::ACCESS_TOKEN_NOT_FOUND,
+    );
+    let after = org.show(code("KEPT-2"));
+    assert_eq!(after["data"]["udf_string_1"], "changed");
+    assert_eq!(after["data"]["authentication_code"], "KEPT-2");
+    assert_eq!(listed(&org)["udf_string_1"], "changed");
+    org.ok(
+        "set_as_not_effective",
+        json!({"access_token_identifier": {"authentication_code": "KEPT-2"}}),
+    );
+    assert_eq!(
+        org.show(code("KEPT-2"))["data"]["life_cycle_state"],
+        "NOT_EFFECTIVE"
+    );
+    assert_eq!(listed(&org)["life_cycle_state"], "NOT_EFFECTIVE");
+}

@@ -1,0 +1,129 @@
+//! Each token's reply object, checked against its schema and serialised once,
+//! then kept until the token changes. Reads (show, list, get_not_associated)
+//! answer from these bytes, so a reply costs neither a `Value`, nor a schema
+//! check, nor serialisation.
+//!
+//! A changed token is a new value (`modify` edits a clone and replaces), and
+//! a clone starts with an empty cache, so stale bytes cannot be served. The
+//! store counts filled caches and stops filling at `BUDGET`, which bounds the
+//! memory they take in a tenant of a million tokens.
+
+use super::entity::AccessToken;
+use super::render::render;
+use crate::error::{ApiError, ApiResult};
+use crate::reference::Reference;
+use crate::state::AppState;
+use actix_web::web::Bytes;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+/// Most serialised replies a tenant keeps (about 1.3 KB each).
+pub const BUDGET: usize = 65_536;
+
+/// One token's serialised reply object, once made.
+#[derive(Default)]
+pub struct CachedReply(OnceLock<Bytes>);
+
+impl CachedReply {
+    pub fn is_filled(&self) -> bool {
+        self.0.get().is_some()
+    }
+}
+
+/// A copy is a token about to change: it starts without bytes.
+impl Clone for CachedReply {
+    fn clone(&self) -> Self {
+        CachedReply::default()
+    }
+}
+
+/// The cache is not part of a token's value.
+impl PartialEq for CachedReply {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for CachedReply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.is_filled() {
+            "CachedReply(filled)"
+        } else {
+            "CachedReply(empty)"
+        })
+    }
+}
+
+/// How many of a store's tokens hold their bytes. A cloned store holds
+/// clones of tokens, which hold none.
+#[derive(Debug, Default)]
+pub struct Filled(AtomicUsize);
+
+impl Clone for Filled {
+    fn clone(&self) -> Self {
+        Filled::default()
+    }
+}
+
+impl Filled {
+    /// Counts out a token leaving the store.
+    pub fn forget(&self, token: &AccessToken) {
+        if token.cached.is_filled() {
+            self.0.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+
+    pub fn count(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// The token's reply object as checked JSON bytes: kept ones, or made now
+/// (and kept while the budget allows).
+pub fn reply_bytes(
+    state: &AppState,
+    reference: &Reference,
+    filled: &Filled,
+    token: &AccessToken,
+) -> ApiResult<Bytes> {
+    if let Some(bytes) = token.cached.0.get() {
+        return Ok(bytes.clone());
+    }
+    let value = render(reference, token);
+    if let Err(violation) = state.schemas.check_access_token(&value) {
+        if state.config.strict_schemas {
+            return Err(ApiError::SchemaViolation(format!(
+                "access_token.json: {violation}"
+            )));
+        }
+        tracing::warn!("schema violation in an access token's reply: {violation}");
+    }
+    let bytes = Bytes::from(
+        serde_json::to_vec(&value)
+            .map_err(|_| ApiError::Internal("reply could not be serialised".into()))?,
+    );
+    // Claim a place first, so concurrent readers never pass the budget.
+    if filled.0.fetch_add(1, Ordering::Relaxed) < BUDGET {
+        if token.cached.0.set(bytes.clone()).is_err() {
+            // Another reader filled it first and counted itself.
+            filled.0.fetch_sub(1, Ordering::Relaxed);
+        }
+    } else {
+        filled.0.fetch_sub(1, Ordering::Relaxed);
+    }
+    Ok(bytes)
+}
+
+/// A JSON array of reply objects.
+pub fn array(items: impl IntoIterator<Item = ApiResult<Bytes>>) -> ApiResult<Bytes> {
+    let mut out = Vec::with_capacity(2048);
+    out.push(b'[');
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(&item?);
+    }
+    out.push(b']');
+    Ok(out.into())
+}
