@@ -236,6 +236,9 @@ pub struct Reference {
     pub classifications: Vec<Classification>,
     pub definition: Option<Definition>,
     pub(crate) index: HashMap<(Kind, &'static str, String), usize>,
+    /// The embedded objects of token replies, serialised and checked once
+    /// (see `access_tokens::reply`).
+    pub(crate) embedded: std::sync::OnceLock<crate::access_tokens::reply::EmbeddedJson>,
 }
 
 /// The reference entity kinds, for the lookup index.
@@ -288,6 +291,7 @@ impl Reference {
     /// `data` with the users and keys of `logins`; not yet indexed.
     pub fn with_logins(data: ReferenceData, logins: &Reference) -> Reference {
         Reference {
+            embedded: Default::default(),
             units: data.units,
             users: logins.users.clone(),
             web_api_keys: logins.web_api_keys.clone(),

@@ -68,12 +68,116 @@ impl ReplySchema {
     }
 }
 
+/// The reference objects an access token's reply embeds. They never change
+/// in a tenant, so each is checked once, when first serialised, and a
+/// token's own fields are checked against `access_token.json` with these
+/// properties left open (see `Schemas::check_token_own_fields`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Embedded {
+    AccountsReceivable,
+    RewardParticipant,
+    Classification,
+    VerifiedByUser,
+    /// The units and users of `log_information`.
+    LogUnit,
+    LogUser,
+}
+
+impl Embedded {
+    /// The four a token's reply holds at its top level.
+    pub const ALL: [Embedded; 4] = [
+        Embedded::AccountsReceivable,
+        Embedded::RewardParticipant,
+        Embedded::Classification,
+        Embedded::VerifiedByUser,
+    ];
+    const LOG: [Embedded; 2] = [Embedded::LogUnit, Embedded::LogUser];
+
+    /// The token's property holding it (the first four).
+    pub fn property(self) -> &'static str {
+        match self {
+            Embedded::AccountsReceivable => "accounts_receivable",
+            Embedded::RewardParticipant => "reward_participant",
+            Embedded::Classification => "classification",
+            Embedded::VerifiedByUser => "verified_by_user",
+            Embedded::LogUnit => "created_by_unit",
+            Embedded::LogUser => "created_by_user",
+        }
+    }
+
+    /// Which embedded object a property of `log_information` holds.
+    pub fn in_log(property: &str) -> Option<Embedded> {
+        match property {
+            "created_by_unit" | "updated_by_unit" => Some(Embedded::LogUnit),
+            "created_by_user" | "updated_by_user" => Some(Embedded::LogUser),
+            _ => None,
+        }
+    }
+
+    fn definition(self) -> &'static str {
+        match self {
+            Embedded::AccountsReceivable => "accounts_receivable",
+            Embedded::RewardParticipant => "reward_participant",
+            Embedded::Classification => "classification_short",
+            Embedded::VerifiedByUser | Embedded::LogUser => "user",
+            Embedded::LogUnit => "unit",
+        }
+    }
+}
+
+/// `access_token.json` with the embedded objects' properties accepting
+/// anything: the schema of a token's own fields.
+const OWN_FIELDS: &str = "access_token_own_fields.json";
+
+fn own_fields_schema() -> Result<Value, String> {
+    let text = FILES
+        .iter()
+        .find(|(name, _)| *name == "access_token.json")
+        .map(|(_, text)| *text)
+        .ok_or("schemas: no access_token.json")?;
+    let mut schema: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    schema["$id"] = Value::String(format!("{BASE}{OWN_FIELDS}"));
+    for embedded in Embedded::ALL {
+        let property = &mut schema["$defs"]["base"]["properties"][embedded.property()];
+        if property.is_null() {
+            return Err(format!(
+                "schemas: access_token.json has no {}",
+                embedded.property()
+            ));
+        }
+        *property = Value::Bool(true);
+    }
+    // The log keeps its own rule, with its units and users left open and
+    // its references made relative to common.json.
+    let common = FILES
+        .iter()
+        .find(|(name, _)| *name == "common.json")
+        .map(|(_, text)| *text)
+        .ok_or("schemas: no common.json")?;
+    let common: Value = serde_json::from_str(common).map_err(|e| e.to_string())?;
+    let mut log = common["$defs"]["log_information"].clone();
+    let Some(properties) = log["properties"].as_object_mut() else {
+        return Err("schemas: common.json has no log_information properties".into());
+    };
+    for (name, rule) in properties.iter_mut() {
+        if Embedded::in_log(name).is_some() {
+            *rule = Value::Bool(true);
+        } else if let Some(local) = rule["$ref"].as_str().and_then(|r| r.strip_prefix('#')) {
+            rule["$ref"] = Value::String(format!("common.json#{local}"));
+        }
+    }
+    schema["$defs"]["base"]["properties"]["log_information"] = log;
+    Ok(schema)
+}
+
 /// Compiled validators: one for each schema file, one for each reply's
-/// `data`, and one for error envelopes.
+/// `data`, one for error envelopes, and those of `Embedded`.
 pub struct Schemas {
     documents: HashMap<&'static str, Validator>,
     data: HashMap<ReplySchema, Validator>,
     error: Validator,
+    own_fields: Validator,
+    embedded: HashMap<Embedded, Validator>,
 }
 
 impl std::fmt::Debug for Schemas {
@@ -105,6 +209,7 @@ impl Schemas {
                 serde_json::from_str(text).map_err(|e| format!("schemas/{name}: {e}"))?;
             documents.push((format!("{BASE}{name}"), value));
         }
+        documents.push((format!("{BASE}{OWN_FIELDS}"), own_fields_schema()?));
         let registry = Registry::new()
             .extend(documents)
             .and_then(|b| b.prepare())
@@ -126,10 +231,17 @@ impl Schemas {
                 data.insert(schema, compile(uri)?);
             }
         }
+        let mut embedded = HashMap::new();
+        for kind in Embedded::ALL.into_iter().chain(Embedded::LOG) {
+            let uri = format!("{BASE}common.json#/$defs/{}", kind.definition());
+            embedded.insert(kind, compile(uri)?);
+        }
         Ok(Schemas {
             documents,
             data,
             error: compile(format!("{BASE}common.json#/$defs/error_envelope"))?,
+            own_fields: compile(format!("{BASE}{OWN_FIELDS}"))?,
+            embedded,
         })
     }
 
@@ -157,6 +269,20 @@ impl Schemas {
     /// Checks an error envelope.
     pub fn check_error(&self, reply: &Value) -> Result<(), String> {
         describe(&self.error, reply)
+    }
+
+    /// Checks an access token's own fields (every property but the
+    /// `Embedded` ones, which are checked apart).
+    pub fn check_token_own_fields(&self, token: &Value) -> Result<(), String> {
+        describe(&self.own_fields, token)
+    }
+
+    /// Checks one embedded reference object.
+    pub fn check_embedded(&self, kind: Embedded, value: &Value) -> Result<(), String> {
+        match self.embedded.get(&kind) {
+            Some(validator) => describe(validator, value),
+            None => Ok(()),
+        }
     }
 
     /// Checks one access-token object.

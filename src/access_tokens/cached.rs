@@ -9,8 +9,8 @@
 //! memory they take in a tenant of a million tokens.
 
 use super::entity::AccessToken;
-use super::render::render;
-use crate::error::{ApiError, ApiResult};
+use super::reply::render_reply;
+use crate::error::ApiResult;
 use crate::reference::Reference;
 use crate::state::AppState;
 use actix_web::web::Bytes;
@@ -89,19 +89,7 @@ pub fn reply_bytes(
     if let Some(bytes) = token.cached.0.get() {
         return Ok(bytes.clone());
     }
-    let value = render(reference, token);
-    if let Err(violation) = state.schemas.check_access_token(&value) {
-        if state.config.strict_schemas {
-            return Err(ApiError::SchemaViolation(format!(
-                "access_token.json: {violation}"
-            )));
-        }
-        tracing::warn!("schema violation in an access token's reply: {violation}");
-    }
-    let bytes = Bytes::from(
-        serde_json::to_vec(&value)
-            .map_err(|_| ApiError::Internal("reply could not be serialised".into()))?,
-    );
+    let bytes = render_reply(state, reference, token)?;
     // Claim a place first, so concurrent readers never pass the budget.
     if filled.0.fetch_add(1, Ordering::Relaxed) < BUDGET {
         if token.cached.0.set(bytes.clone()).is_err() {

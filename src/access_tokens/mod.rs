@@ -8,6 +8,7 @@ pub mod lifecycle;
 pub mod pass_code;
 pub mod read;
 pub mod render;
+pub mod reply;
 pub mod store;
 pub mod write;
 

@@ -3,7 +3,7 @@
 use super::entity::AccessToken;
 use crate::reference::Reference;
 use chrono::NaiveDateTime;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 /// `verified_date` as the documented verify example shows it: Java's
 /// `Date.toString()` (`Fri Nov 27 16:08:55 EET 2015`), in UTC here.
@@ -19,6 +19,30 @@ fn opt_str(value: &Option<String>) -> Value {
 
 /// The full reply object of one access token. Never includes the pass code.
 pub fn render(reference: &Reference, token: &AccessToken) -> Value {
+    let mut out = render_own(token);
+    out["log_information"] = reference.render_log(&token.log_information);
+    out["verified_by_user"] = token
+        .verified_by_user_id
+        .as_deref()
+        .map_or(Value::Null, |u| reference.render_user(u));
+    out["accounts_receivable"] = token
+        .accounts_receivable_id
+        .as_deref()
+        .map_or(Value::Null, |a| reference.render_accounts_receivable(a));
+    out["reward_participant"] = token
+        .rewards_participant_id
+        .as_deref()
+        .map_or(Value::Null, |p| reference.render_rewards_participant(p));
+    out["classification"] = token
+        .classification_id
+        .as_deref()
+        .map_or(Value::Null, |c| reference.render_classification_short(c));
+    out
+}
+
+/// The reply object with the embedded reference objects (`schemas::Embedded`,
+/// also the units and users of its log) left null: the token's own fields.
+pub fn render_own(token: &AccessToken) -> Value {
     let mut out = Map::with_capacity(32);
     out.insert("id".into(), token.id.clone().into());
     out.insert("number".into(), token.number.clone().into());
@@ -42,40 +66,24 @@ pub fn render(reference: &Reference, token: &AccessToken) -> Value {
             .as_ref()
             .map_or(Value::Null, |d| java_date(d).into()),
     );
-    out.insert(
-        "verified_by_user".into(),
-        token
-            .verified_by_user_id
-            .as_deref()
-            .map_or(Value::Null, |u| reference.render_user(u)),
-    );
     if let Ok(Value::Object(udf)) = serde_json::to_value(token.udf.get()) {
         out.extend(udf);
     }
-    out.insert(
-        "accounts_receivable".into(),
-        token
-            .accounts_receivable_id
-            .as_deref()
-            .map_or(Value::Null, |a| reference.render_accounts_receivable(a)),
-    );
-    out.insert(
-        "reward_participant".into(),
-        token
-            .rewards_participant_id
-            .as_deref()
-            .map_or(Value::Null, |p| reference.render_rewards_participant(p)),
-    );
-    out.insert(
-        "classification".into(),
-        token
-            .classification_id
-            .as_deref()
-            .map_or(Value::Null, |c| reference.render_classification_short(c)),
-    );
-    out.insert(
-        "log_information".into(),
-        reference.render_log(&token.log_information),
-    );
+    for embedded in crate::schemas::Embedded::ALL {
+        out.insert(embedded.property().into(), Value::Null);
+    }
+    let log = &token.log_information;
+    let mut log_own = Map::with_capacity(6);
+    for property in [
+        "created_by_unit",
+        "updated_by_unit",
+        "created_by_user",
+        "updated_by_user",
+    ] {
+        log_own.insert(property.into(), Value::Null);
+    }
+    log_own.insert("created_date".into(), json!(log.created_date));
+    log_own.insert("updated_date".into(), json!(log.updated_date));
+    out.insert("log_information".into(), Value::Object(log_own));
     Value::Object(out)
 }

@@ -31,6 +31,19 @@ pub fn compare_numbers(a: &str, b: &str) -> Ordering {
     pa.cmp(pb).then(va.cmp(&vb)).then_with(|| a.cmp(b))
 }
 
+/// Where `number` is, or would go, in `positions` (in number order). A new
+/// number usually goes last (creates count up), which one comparison tells.
+fn slot_in(positions: &[u32], tokens: &[AccessToken], number: &str) -> Result<usize, usize> {
+    let number_at = |at: u32| tokens[at as usize].number.as_str();
+    match positions.last() {
+        None => Err(0),
+        Some(&last) if compare_numbers(number_at(last), number) == Ordering::Less => {
+            Err(positions.len())
+        }
+        _ => positions.binary_search_by(|&at| compare_numbers(number_at(at), number)),
+    }
+}
+
 /// Prefix and width of numbers the emulator allocates: `ACT` + 10 digits.
 const NUMBER_PREFIX: &str = "ACT";
 const NUMBER_DIGITS: usize = 10;
@@ -155,8 +168,7 @@ impl AccessTokenStore {
 
     /// Where `number` is, or would go, in number order.
     fn number_slot(&self, number: &str) -> Result<usize, usize> {
-        self.by_number
-            .binary_search_by(|&at| compare_numbers(&self.tokens[at as usize].number, number))
+        slot_in(&self.by_number, &self.tokens, number)
     }
 
     /// Adds a token, refusing a duplicate id, number, authentication code or
@@ -229,11 +241,7 @@ impl AccessTokenStore {
         let token = &tokens[at as usize];
         let add = |index: &mut HashMap<String, Vec<u32>>, owner: &String| {
             let list = index.entry(owner.clone()).or_default();
-            let slot = list
-                .binary_search_by(|&other| {
-                    compare_numbers(&tokens[other as usize].number, &token.number)
-                })
-                .unwrap_or_else(|free| free);
+            let slot = slot_in(list, tokens, &token.number).unwrap_or_else(|free| free);
             list.insert(slot, at);
         };
         if let Some(ar) = &token.accounts_receivable_id {

@@ -3,6 +3,7 @@
 use super::entity::{AccessToken, LifeCycleState, Udfs};
 use super::input::{text, Change, UdfChanges};
 use super::render::render;
+use super::reply::render_reply;
 use super::{find, fresh_authentication_code, modify_found, owner_accounts_receivable};
 use crate::error::{ApiError, ApiResult, Entity};
 use crate::identifiers::{
@@ -185,7 +186,8 @@ pub fn create(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Rep
         }
         store.insert(token.clone())?;
     }
-    Ok(Reply::Data(render(reference, &token)))
+    // Rendered outside the lock, from the token as inserted.
+    Ok(Reply::Checked(render_reply(state, reference, &token)?))
 }
 
 /// `POST access_tokens/update`: fields not sent stay, fields sent as null

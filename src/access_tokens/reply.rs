@@ -1,0 +1,248 @@
+//! An access token's reply object as checked JSON bytes, made without
+//! building and checking the reference objects it embeds each time.
+//!
+//! A token's reply embeds its accounts receivable (with the owner's contact),
+//! rewards participant, classification and verifying user. Those never
+//! change in a tenant, so each is serialised and checked against its schema
+//! once, when the tenant's reference data is first used, and spliced in as
+//! bytes. The token's own fields (and its log, which holds its dates) are
+//! checked on every render against `access_token.json` with the embedded
+//! properties left open. Together that is the whole reply schema.
+
+use super::entity::AccessToken;
+use super::render::render_own;
+use crate::error::{ApiError, ApiResult};
+use crate::reference::Reference;
+use crate::schemas::{Embedded, Schemas};
+use crate::state::AppState;
+use actix_web::web::Bytes;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// The serialised, checked embedded objects of a tenant's reference data,
+/// by kind and id.
+#[derive(Debug, Default)]
+pub struct EmbeddedJson {
+    objects: HashMap<(Embedded, String), Bytes>,
+}
+
+impl EmbeddedJson {
+    fn build(reference: &Reference, schemas: &Schemas, strict: bool) -> Result<Self, String> {
+        let mut objects = HashMap::new();
+        let mut add = |kind: Embedded, id: &str, value: Value| -> Result<(), String> {
+            if let Err(violation) = schemas.check_embedded(kind, &value) {
+                let problem = format!("{} {id}: {violation}", kind.property());
+                if strict {
+                    return Err(problem);
+                }
+                tracing::warn!("schema violation in reference data: {problem}");
+            }
+            let bytes = serde_json::to_vec(&value).map_err(|e| e.to_string())?;
+            objects.insert((kind, id.to_string()), Bytes::from(bytes));
+            Ok(())
+        };
+        for a in &reference.accounts_receivable {
+            add(
+                Embedded::AccountsReceivable,
+                &a.id,
+                reference.render_accounts_receivable(&a.id),
+            )?;
+        }
+        for p in &reference.rewards_participants {
+            add(
+                Embedded::RewardParticipant,
+                &p.id,
+                reference.render_rewards_participant(&p.id),
+            )?;
+        }
+        for c in &reference.classifications {
+            add(
+                Embedded::Classification,
+                &c.id,
+                reference.render_classification_short(&c.id),
+            )?;
+        }
+        for u in &reference.users {
+            add(
+                Embedded::VerifiedByUser,
+                &u.id,
+                reference.render_user(&u.id),
+            )?;
+            add(Embedded::LogUser, &u.id, reference.render_user(&u.id))?;
+        }
+        for u in &reference.units {
+            add(Embedded::LogUnit, &u.id, reference.render_unit(&u.id))?;
+        }
+        Ok(EmbeddedJson { objects })
+    }
+
+    /// The object's bytes; `null` for no id or an id the reference lacks
+    /// (as the full render gives).
+    fn get(&self, kind: Embedded, id: Option<&str>) -> &[u8] {
+        id.and_then(|id| self.objects.get(&(kind, id.to_string())))
+            .map_or(b"null", |b| b)
+    }
+}
+
+/// The reference's embedded objects, made on first use.
+fn embedded<'r>(state: &AppState, reference: &'r Reference) -> ApiResult<&'r EmbeddedJson> {
+    if let Some(made) = reference.embedded.get() {
+        return Ok(made);
+    }
+    let made = EmbeddedJson::build(reference, &state.schemas, state.config.strict_schemas)
+        .map_err(|violation| ApiError::SchemaViolation(format!("reference data: {violation}")))?;
+    // A concurrent first use may have set it: either copy is the same.
+    Ok(reference.embedded.get_or_init(|| made))
+}
+
+/// The token's reply object, checked, as JSON bytes.
+pub fn render_reply(
+    state: &AppState,
+    reference: &Reference,
+    token: &AccessToken,
+) -> ApiResult<Bytes> {
+    let embedded = embedded(state, reference)?;
+    let own = render_own(token);
+    if let Err(violation) = state.schemas.check_token_own_fields(&own) {
+        if state.config.strict_schemas {
+            return Err(ApiError::SchemaViolation(format!(
+                "access_token.json: {violation}"
+            )));
+        }
+        tracing::warn!("schema violation in an access token's reply: {violation}");
+    }
+    let Value::Object(own) = own else {
+        return Err(ApiError::Internal("a token rendered as no object".into()));
+    };
+    let id_of = |kind: Embedded| match kind {
+        Embedded::AccountsReceivable => token.accounts_receivable_id.as_deref(),
+        Embedded::RewardParticipant => token.rewards_participant_id.as_deref(),
+        Embedded::Classification => token.classification_id.as_deref(),
+        Embedded::VerifiedByUser => token.verified_by_user_id.as_deref(),
+        Embedded::LogUnit | Embedded::LogUser => None,
+    };
+    let log = &token.log_information;
+    let log_id = |property: &str| match property {
+        "created_by_unit" => Some(&*log.created_by_unit_id),
+        "updated_by_unit" => Some(&*log.updated_by_unit_id),
+        "created_by_user" => Some(&*log.created_by_user_id),
+        "updated_by_user" => Some(&*log.updated_by_user_id),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(3072);
+    write_object(&mut out, &own, &mut |key, value, out| {
+        if let Some(&kind) = Embedded::ALL.iter().find(|e| e.property() == key) {
+            out.extend_from_slice(embedded.get(kind, id_of(kind)));
+            return Ok(());
+        }
+        match value {
+            Value::Object(log_map) if key == "log_information" => {
+                write_object(out, log_map, &mut |key, value, out| {
+                    match Embedded::in_log(key) {
+                        Some(kind) => out.extend_from_slice(embedded.get(kind, log_id(key))),
+                        None => write_value(out, value)?,
+                    }
+                    Ok(())
+                })
+            }
+            _ => write_value(out, value),
+        }
+    })?;
+    Ok(out.into())
+}
+
+type Splice<'a> = dyn FnMut(&str, &Value, &mut Vec<u8>) -> ApiResult<()> + 'a;
+
+/// Writes `map` as a JSON object, each value written by `value`.
+fn write_object(
+    out: &mut Vec<u8>,
+    map: &Map<String, Value>,
+    value: &mut Splice<'_>,
+) -> ApiResult<()> {
+    out.push(b'{');
+    for (n, (key, v)) in map.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut *out, key).map_err(unserialisable)?;
+        out.push(b':');
+        value(key, v, out)?;
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+fn write_value(out: &mut Vec<u8>, value: &Value) -> ApiResult<()> {
+    serde_json::to_writer(out, value).map_err(unserialisable)
+}
+
+fn unserialisable(_: serde_json::Error) -> ApiError {
+    ApiError::Internal("reply could not be serialised".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access_tokens::render::render;
+    use crate::access_tokens::write::VERIFICATION_CODE_DIGITS;
+    use crate::config::Config;
+
+    #[test]
+    fn spliced_replies_equal_the_full_render_of_every_fixture_token() {
+        let state = AppState::new(Config::default()).expect("state");
+        let tenant = state.tenant("splice").expect("tenant");
+        let store = tenant.access_tokens.read();
+        let mut tokens: Vec<AccessToken> = store.iter().cloned().collect();
+        // One with every embedded object and a user-defined field set.
+        let mut full = tokens[0].clone();
+        full.verified_by_user_id = Some("1".into());
+        full.classification_id = tenant
+            .reference
+            .classifications
+            .first()
+            .map(|c| c.id.clone());
+        full.rewards_participant_id = tenant
+            .reference
+            .rewards_participants
+            .first()
+            .map(|p| p.id.clone());
+        full.verification_code = Some("1".repeat(VERIFICATION_CODE_DIGITS));
+        full.udf
+            .change(|u| u.udf_string_2 = Some("tag \"quoted\"".into()));
+        tokens.push(full);
+        assert!(tokens.len() > 5);
+        for token in &tokens {
+            let bytes = render_reply(&state, &tenant.reference, token).expect("render");
+            let spliced: Value = serde_json::from_slice(&bytes).expect("JSON");
+            assert_eq!(
+                spliced,
+                render(&tenant.reference, token),
+                "{}",
+                token.number
+            );
+            state
+                .schemas
+                .check_access_token(&spliced)
+                .expect("whole schema");
+        }
+    }
+
+    #[test]
+    fn own_fields_are_still_checked() {
+        let state = AppState::new(Config::default()).expect("state");
+        let tenant = state.tenant("splice-check").expect("tenant");
+        let mut token = tenant
+            .access_tokens
+            .read()
+            .iter()
+            .next()
+            .cloned()
+            .expect("token");
+        token.id = "not hex".into();
+        let refused = render_reply(&state, &tenant.reference, &token);
+        assert!(
+            matches!(refused, Err(ApiError::SchemaViolation(_))),
+            "{refused:?}"
+        );
+    }
+}
