@@ -69,7 +69,7 @@ impl AppState {
         self.tenants
             .remove(&key)
             .ok_or_else(|| ApiError::AdminNotFound(format!("no tenant {organisation:?}")))?;
-        self.sessions.retain(|_, s| s.tenant != key);
+        self.sessions.retain(|_, s| *s.tenant != *key);
         Ok(())
     }
 

@@ -12,7 +12,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct Session {
     /// Lower-cased organisation (the tenant key).
-    pub tenant: String,
+    pub tenant: Arc<str>,
     pub user_id: Arc<str>,
     pub unit_id: Arc<str>,
     /// Epoch seconds on the emulator's clock.
@@ -27,8 +27,6 @@ pub struct Session {
 /// The caller of an access-token method, once its token checked out.
 #[derive(Debug, Clone)]
 pub struct Caller {
-    /// The login token, which keys its session.
-    pub session_id: String,
     pub tenant: Arc<Tenant>,
     pub user_id: Arc<str>,
     pub unit_id: Arc<str>,
@@ -81,7 +79,7 @@ impl AppState {
         self.sessions.insert(
             token.clone(),
             Session {
-                tenant: tenant_key(login.organisation),
+                tenant: Arc::from(tenant_key(login.organisation)),
                 user_id: Arc::from(login.user_id),
                 unit_id: Arc::from(login.unit_id),
                 expires_at: exp,
@@ -99,7 +97,7 @@ impl AppState {
         }
         self.sessions.retain(|_, s| {
             self.tenants
-                .get(&s.tenant)
+                .get(&*s.tenant)
                 .is_some_and(|t| t.clock.current().now_secs() < s.expires_at)
         });
         if self.sessions.len() < limit {
@@ -128,14 +126,13 @@ impl AppState {
             .ok_or(ApiError::InvalidToken)?;
         let tenant = self
             .tenants
-            .get(&session.tenant)
+            .get(&*session.tenant)
             .map(|t| t.clone())
             .ok_or(ApiError::InvalidToken)?;
         if tenant.clock.current().now_secs() >= session.expires_at {
             return Err(ApiError::TokenExpired);
         }
         Ok(Caller {
-            session_id: token.to_string(),
             tenant,
             user_id: session.user_id,
             unit_id: session.unit_id,
@@ -151,12 +148,12 @@ impl AppState {
         for mut entry in self.sessions.iter_mut() {
             let (id, session) = entry.pair_mut();
             let chosen = token.is_some_and(|t| t == id)
-                || tenant.is_some_and(|t| tenant_key(t) == session.tenant);
+                || tenant.is_some_and(|t| *tenant_key(t) == *session.tenant);
             if !chosen {
                 continue;
             }
             // A missing tenant makes the session invalid anyway.
-            if let Some(t) = self.tenants.get(&session.tenant) {
+            if let Some(t) = self.tenants.get(&*session.tenant) {
                 session.expires_at = t.clock.current().now_secs();
                 expired += 1;
             }
@@ -166,9 +163,10 @@ impl AppState {
 
     /// Ends the session of the `token` parameter at once.
     pub fn release(&self, params: &Params) -> ApiResult<()> {
-        let caller = self.authenticate(params)?;
+        self.authenticate(params)?;
+        let token = params.opt_str("token").ok().flatten().unwrap_or_default();
         self.sessions
-            .remove(&caller.session_id)
+            .remove(token)
             .map(|_| ())
             .ok_or(ApiError::InvalidToken)
     }

@@ -31,7 +31,7 @@ pub fn health(state: &AppState, _: &AdminCall) -> ApiResult<Value> {
 pub fn list(state: &AppState, _: &AdminCall) -> ApiResult<Value> {
     let mut sessions: HashMap<String, usize> = HashMap::new();
     for session in state.sessions.iter() {
-        *sessions.entry(session.tenant.clone()).or_default() += 1;
+        *sessions.entry(session.tenant.to_string()).or_default() += 1;
     }
     let mut tenants: Vec<Value> = state
         .tenants
