@@ -65,6 +65,11 @@ pub struct UdfSlot(Option<Box<Udfs>>);
 static NO_UDFS: std::sync::OnceLock<Udfs> = std::sync::OnceLock::new();
 
 impl UdfSlot {
+    /// Whether no field is set.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
     pub fn get(&self) -> &Udfs {
         self.0
             .as_deref()

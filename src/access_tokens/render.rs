@@ -66,7 +66,11 @@ pub fn render_own(token: &AccessToken) -> Value {
             .as_ref()
             .map_or(Value::Null, |d| java_date(d).into()),
     );
-    if let Ok(Value::Object(udf)) = serde_json::to_value(token.udf.get()) {
+    if token.udf.is_empty() {
+        for (name, _) in super::entity::UDF_FIELDS {
+            out.insert(name.into(), Value::Null);
+        }
+    } else if let Ok(Value::Object(udf)) = serde_json::to_value(token.udf.get()) {
         out.extend(udf);
     }
     for embedded in crate::schemas::Embedded::ALL {

@@ -18,29 +18,54 @@ use std::collections::hash_map::RandomState;
 use std::collections::{BTreeSet, HashMap};
 use std::hash::BuildHasher;
 
+/// A number split once for ordering: its letter prefix's length and its
+/// numeric value (`u64::MAX` when the rest is not a number).
+#[derive(Debug, Clone, Copy)]
+struct NumberKey {
+    prefix: usize,
+    value: u64,
+}
+
+impl NumberKey {
+    fn of(number: &str) -> Self {
+        let prefix = number
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(number.len());
+        NumberKey {
+            prefix,
+            value: number[prefix..].parse().unwrap_or(u64::MAX),
+        }
+    }
+}
+
 /// Orders numbers as CRM.COM installs write them ("35", "ACT0000000142"):
 /// by letter prefix, then by numeric value, then by the text itself.
+fn compare_keyed(a: &str, ka: NumberKey, b: &str, kb: NumberKey) -> Ordering {
+    a[..ka.prefix]
+        .cmp(&b[..kb.prefix])
+        .then(ka.value.cmp(&kb.value))
+        .then_with(|| a.cmp(b))
+}
+
 pub fn compare_numbers(a: &str, b: &str) -> Ordering {
-    fn split(n: &str) -> (&str, u64) {
-        let at = n.find(|c: char| c.is_ascii_digit()).unwrap_or(n.len());
-        let (prefix, digits) = n.split_at(at);
-        (prefix, digits.parse::<u64>().unwrap_or(u64::MAX))
-    }
-    let (pa, va) = split(a);
-    let (pb, vb) = split(b);
-    pa.cmp(pb).then(va.cmp(&vb)).then_with(|| a.cmp(b))
+    compare_keyed(a, NumberKey::of(a), b, NumberKey::of(b))
 }
 
 /// Where `number` is, or would go, in `positions` (in number order). A new
 /// number usually goes last (creates count up), which one comparison tells.
-fn slot_in(positions: &[u32], tokens: &[AccessToken], number: &str) -> Result<usize, usize> {
-    let number_at = |at: u32| tokens[at as usize].number.as_str();
+fn slot_in(
+    positions: &[u32],
+    tokens: &[AccessToken],
+    keys: &[NumberKey],
+    number: &str,
+) -> Result<usize, usize> {
+    let key = NumberKey::of(number);
+    let compare =
+        |at: u32| compare_keyed(&tokens[at as usize].number, keys[at as usize], number, key);
     match positions.last() {
         None => Err(0),
-        Some(&last) if compare_numbers(number_at(last), number) == Ordering::Less => {
-            Err(positions.len())
-        }
-        _ => positions.binary_search_by(|&at| compare_numbers(number_at(at), number)),
+        Some(&last) if compare(last) == Ordering::Less => Err(positions.len()),
+        _ => positions.binary_search_by(|&at| compare(at)),
     }
 }
 
@@ -58,6 +83,9 @@ struct Unique {
 #[derive(Clone, Default)]
 pub struct AccessTokenStore {
     tokens: Vec<AccessToken>,
+    /// Each token's number, split for ordering (parsing it on every
+    /// comparison was a tenth of a create).
+    keys: Vec<NumberKey>,
     /// Positions in number order.
     by_number: Vec<u32>,
     by_id: Unique,
@@ -168,7 +196,7 @@ impl AccessTokenStore {
 
     /// Where `number` is, or would go, in number order.
     fn number_slot(&self, number: &str) -> Result<usize, usize> {
-        slot_in(&self.by_number, &self.tokens, number)
+        slot_in(&self.by_number, &self.tokens, &self.keys, number)
     }
 
     /// Adds a token, refusing a duplicate id, number, authentication code or
@@ -187,6 +215,7 @@ impl AccessTokenStore {
                 self.highest_allocated = self.highest_allocated.max(value);
             }
         }
+        self.keys.push(NumberKey::of(&token.number));
         self.tokens.push(token);
         self.by_number.insert(slot.unwrap_or_else(|free| free), at);
         self.by_id.insert(&self.tokens, &self.hasher, Field::Id, at);
@@ -233,7 +262,7 @@ impl AccessTokenStore {
     /// Indexes the token at `at` by everything but its id and number, which
     /// never change.
     fn index(&mut self, at: u32) {
-        let (tokens, hasher) = (&self.tokens, &self.hasher);
+        let (tokens, keys, hasher) = (&self.tokens, &self.keys, &self.hasher);
         self.by_auth_code
             .insert(tokens, hasher, Field::AuthenticationCode, at);
         self.by_identifier
@@ -241,7 +270,7 @@ impl AccessTokenStore {
         let token = &tokens[at as usize];
         let add = |index: &mut HashMap<String, Vec<u32>>, owner: &String| {
             let list = index.entry(owner.clone()).or_default();
-            let slot = slot_in(list, tokens, &token.number).unwrap_or_else(|free| free);
+            let slot = slot_in(list, tokens, keys, &token.number).unwrap_or_else(|free| free);
             list.insert(slot, at);
         };
         if let Some(ar) = &token.accounts_receivable_id {
@@ -314,7 +343,15 @@ impl AccessTokenStore {
         for rp in participants {
             found.extend(self.by_rewards_participant.get(rp).into_iter().flatten());
         }
-        found.sort_by(|&a, &b| compare_numbers(&self.at(a).number, &self.at(b).number));
+        found.sort_by(|&a, &b| {
+            let (ta, tb) = (a as usize, b as usize);
+            compare_keyed(
+                &self.tokens[ta].number,
+                self.keys[ta],
+                &self.tokens[tb].number,
+                self.keys[tb],
+            )
+        });
         found.dedup();
         found.into_iter().map(|at| self.at(at)).collect()
     }
