@@ -413,6 +413,43 @@ mod tests {
     }
 
     #[test]
+    fn numbers_order_by_prefix_then_value_then_text() {
+        let mut numbers = vec![
+            "ACT0000000010",
+            "AT1",
+            "35",
+            "5",
+            "ACT0000000009",
+            "05",
+            "B",
+        ];
+        numbers.sort_by(|a, b| compare_numbers(a, b));
+        assert_eq!(
+            numbers,
+            [
+                "05",
+                "5",
+                "35",
+                "ACT0000000009",
+                "ACT0000000010",
+                "AT1",
+                "B"
+            ]
+        );
+        let mut store = AccessTokenStore::default();
+        for (i, number) in ["ACT0000000010", "AT1", "35", "5", "ACT0000000009"]
+            .iter()
+            .enumerate()
+        {
+            store
+                .insert(token(&format!("id{i}"), number, &format!("c{i}"), None))
+                .expect("insert");
+        }
+        let listed: Vec<&str> = store.iter().map(|t| t.number.as_str()).collect();
+        assert_eq!(listed, ["5", "35", "ACT0000000009", "ACT0000000010", "AT1"]);
+    }
+
+    #[test]
     fn numbers_continue_after_the_highest_act_number() {
         let mut store = AccessTokenStore::default();
         assert_eq!(store.next_number(), "ACT0000000001");
