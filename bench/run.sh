@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# The benchmark: bash bench/run.sh [--peers]
+#
+# Installs wrk if it is missing, builds the release binary and the ceiling
+# (examples/ceiling.rs), and measures on loopback with 2 threads and 32
+# connections. Every throughput is also printed as a ratio to the ceiling,
+# measured in the same run, and every figure with its target and whether it
+# is met. With --peers it also runs WireMock serving the same show reply.
+#
+# DURATION (default 10s) sets each throughput run; TOKENS (default 1000000)
+# and REQUESTS (default 1000000) the two long runs. Results also go to
+# target/bench/results.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PEERS=0
+[[ "${1:-}" == "--peers" ]] && PEERS=1
+DURATION=${DURATION:-10s}
+TOKENS=${TOKENS:-1000000}
+REQUESTS=${REQUESTS:-1000000}
+PORT=${PORT:-18181}
+CEILING_PORT=$((PORT + 1))
+PEER_PORT=$((PORT + 2))
+OUT=target/bench
+BIN=target/release/crmcom-emulator
+API=/crmapi/rest/v2
+mkdir -p "$OUT"
+rm -f "$OUT/results.md"
+
+need() {
+    command -v "$1" >/dev/null 2>&1 && return
+    local sudo=""
+    [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq "$2" >/dev/null
+}
+need wrk wrk
+need curl curl
+
+cargo build --release --quiet --bin crmcom-emulator --example ceiling
+
+PIDS=()
+cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+probe() { python3 bench/probe.py "$@"; }
+rss() { probe rss "$EMULATOR"; }
+
+# load NAME WRK-ARGS...: one fixed-time wrk run; sets RPS and P99 (ms).
+load() {
+    local name=$1
+    shift
+    wrk -t2 -c32 -d"$DURATION" --latency "$@" >"$OUT/$name.txt"
+    RPS=$(awk '/^Requests\/sec/ {printf "%d", $2}' "$OUT/$name.txt")
+    P99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v/=1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v*=1000}; printf "%.2f", v}' "$OUT/$name.txt")
+    local errors
+    errors=$(grep -E "Non-2xx|Socket errors" "$OUT/$name.txt" || true)
+    [[ -z "$errors" ]] || echo "  $name: $errors" >&2
+}
+
+# until_done SCRIPT ENV...: runs wrk with a STOP per thread until both
+# threads have dropped their file, then stops it.
+until_done() {
+    local script=$1
+    shift
+    local done_dir
+    done_dir=$(mktemp -d)
+    env "$@" DONE_DIR="$done_dir" wrk -t2 -c32 -d3600s -s "$script" "http://127.0.0.1:$PORT" \
+        >"$OUT/$(basename "$script" .lua)-long.txt" &
+    local wrk_pid=$!
+    while [[ $(find "$done_dir" -type f | wc -l) -lt 2 ]]; do
+        kill -0 "$wrk_pid" 2>/dev/null || break
+        sleep 0.2
+    done
+    kill -INT "$wrk_pid" 2>/dev/null || true
+    wait "$wrk_pid" || true
+    rm -rf "$done_dir"
+}
+
+ROWS=()
+# row FIGURE VALUE TARGET MET
+row() { ROWS+=("| $1 | $2 | $3 | $4 |"); printf '%-48s %-14s %-12s %s\n' "$1" "$2" "$3" "$4"; }
+# check VALUE OP LIMIT: "met" or "MISSED"
+check() { awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN {ok = (op == ">=") ? v >= l : v <= l; print ok ? "met" : "MISSED"}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+
+echo "== starting the emulator (default configuration; room for $TOKENS more tokens)"
+# Start-up: the median of five starts, then the one that stays.
+STARTS=()
+for _ in 1 2 3 4 5; do
+    read -r pid ms < <(probe start "$PORT" "$OUT/emulator.log" "$BIN" --port "$PORT")
+    kill "$pid"
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+    STARTS+=("$ms")
+done
+START_MS=$(printf '%s\n' "${STARTS[@]}" | sort -n | sed -n 3p)
+read -r EMULATOR _ < <(probe start "$PORT" "$OUT/emulator.log" "$BIN" --port "$PORT" \
+    --max-access-tokens $((TOKENS + 1000)))
+PIDS+=("$EMULATOR")
+sleep 1
+IDLE_RSS=$(rss)
+TENANT_MS=$(probe tenants "$PORT" 200)
+TOKEN=$(probe login "$PORT" bench)
+export TOKEN
+
+SHOW_BODY="{\"token\":\"$TOKEN\",\"access_token_identifier\":{\"authentication_code\":\"CCD4537CA4AD4EE8912FFBAE53110601\"}}"
+curl -sf "http://127.0.0.1:$PORT$API/access_tokens/show" -H 'Content-Type: application/json' \
+    -d "$SHOW_BODY" >"$OUT/show-reply.json"
+LIST_URL="http://127.0.0.1:$PORT$API/access_tokens/list?token=$TOKEN&accounts_receivable_identifier=number=ACR001018"
+[[ $(curl -sf "$LIST_URL" | grep -o '"authentication_code"' | wc -l) -eq 2 ]] ||
+    { echo "list by accounts receivable did not answer its 2 tokens" >&2; exit 1; }
+
+echo "== ceiling"
+target/release/examples/ceiling "$CEILING_PORT" "$OUT/show-reply.json" 2>/dev/null &
+PIDS+=($!)
+sleep 0.5
+load ceiling -s bench/show.lua "http://127.0.0.1:$CEILING_PORT"
+CEILING=$RPS
+CEILING_P99=$P99
+
+echo "== show, list, create"
+load show -s bench/show.lua "http://127.0.0.1:$PORT"
+SHOW=$RPS
+SHOW_P99=$P99
+load list "$LIST_URL"
+LIST=$RPS
+export OWNER=',"accounts_receivable_identifier":{"number":"ACR000783"}'
+load create -s bench/create.lua "http://127.0.0.1:$PORT"
+unset OWNER
+CREATE=$RPS
+
+echo "== $REQUESTS requests (a login in every 100): memory after 10,000 and after all"
+until_done bench/mix.lua STOP=5000
+RSS_10K=$(rss)
+until_done bench/mix.lua STOP=$(((REQUESTS - 10000) / 2))
+RSS_1M=$(rss)
+
+echo "== $TOKENS tokens in one tenant"
+TOKEN=$(probe login "$PORT" million)
+export TOKEN
+until_done bench/create.lua STOP=$((TOKENS / 2)) PREFIX=stock OWNER=
+COUNT=$(curl -sf "http://127.0.0.1:$PORT/__admin/tenants" | python3 -c \
+    'import json,sys; print([t["access_tokens"] for t in json.load(sys.stdin)["data"] if t["organisation"] == "million"][0])')
+RSS_TOKENS=$(rss)
+load show-million -s bench/show.lua "http://127.0.0.1:$PORT"
+SHOW_MILLION=$RPS
+load list-million "http://127.0.0.1:$PORT$API/access_tokens/list?token=$TOKEN&accounts_receivable_identifier=number=ACR001018"
+LIST_MILLION=$RPS
+
+if [[ $PEERS -eq 1 ]]; then
+    echo "== WireMock"
+    WIREMOCK_DIR=target/bench-peers
+    if ! compgen -G "$WIREMOCK_DIR/node_modules/wiremock/build/*.jar" >/dev/null; then
+        need npm npm
+        npm install --silent --prefix "$WIREMOCK_DIR" wiremock >/dev/null
+    fi
+    JAR=$(compgen -G "$WIREMOCK_DIR/node_modules/wiremock/build/*.jar" | head -1)
+    java -jar "$JAR" --port "$PEER_PORT" --bind-address 127.0.0.1 --disable-banner \
+        --no-request-journal >"$OUT/wiremock.log" 2>&1 &
+    PIDS+=($!)
+    for _ in $(seq 100); do
+        curl -sf "http://127.0.0.1:$PEER_PORT/__admin/mappings" >/dev/null && break
+        sleep 0.3
+    done
+    python3 -c 'import json,sys; print(json.dumps({"request": {"method": "POST", "url": sys.argv[1]},
+        "response": {"status": 200, "headers": {"Content-Type": "application/json"},
+        "body": open(sys.argv[2]).read()}}))' "$API/access_tokens/show" "$OUT/show-reply.json" |
+        curl -sf "http://127.0.0.1:$PEER_PORT/__admin/mappings" -d @- >/dev/null
+    # A warm-up, since the JVM compiles as it runs.
+    DURATION=5s load wiremock-warmup -s bench/show.lua "http://127.0.0.1:$PEER_PORT"
+    load wiremock -s bench/show.lua "http://127.0.0.1:$PEER_PORT"
+    WIREMOCK=$RPS
+    WIREMOCK_P99=$P99
+fi
+
+echo
+echo "== results ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk -t2 -c32 -d$DURATION)"
+row "figure" "value" "target" "met"
+row "---" "---" "---" "---"
+row "ceiling (bare actix handler) req/s" "$CEILING" "" "p99 ${CEILING_P99} ms"
+row "show req/s (ratio to ceiling)" "$SHOW ($(ratio "$SHOW" "$CEILING")×)" "≥ 1.0×" "$(check "$(ratio "$SHOW" "$CEILING")" ">=" 1.0)"
+row "list req/s (ratio to ceiling)" "$LIST ($(ratio "$LIST" "$CEILING")×)" "≥ 0.8×" "$(check "$(ratio "$LIST" "$CEILING")" ">=" 0.8)"
+row "create req/s (ratio to ceiling)" "$CREATE ($(ratio "$CREATE" "$CEILING")×)" "≥ 0.5×" "$(check "$(ratio "$CREATE" "$CEILING")" ">=" 0.5)"
+row "show p99 at 32 connections" "$SHOW_P99 ms" "≤ 5 ms" "$(check "$SHOW_P99" "<=" 5)"
+row "resident memory at idle" "$IDLE_RSS MiB" "≤ 20 MiB" "$(check "$IDLE_RSS" "<=" 20)"
+row "resident memory, $COUNT tokens in one tenant" "$RSS_TOKENS MiB" "≤ 1024 MiB" "$(check "$RSS_TOKENS" "<=" 1024)"
+row "show req/s with them (ratio to fixtures alone)" "$SHOW_MILLION ($(ratio "$SHOW_MILLION" "$SHOW")×)" "≥ 0.9×" "$(check "$(ratio "$SHOW_MILLION" "$SHOW")" ">=" 0.9)"
+row "list req/s with them (ratio to fixtures alone)" "$LIST_MILLION ($(ratio "$LIST_MILLION" "$LIST")×)" "≥ 0.9×" "$(check "$(ratio "$LIST_MILLION" "$LIST")" ">=" 0.9)"
+row "first login of a new organisation, median" "$TENANT_MS ms" "≤ 1 ms" "$(check "$TENANT_MS" "<=" 1)"
+row "start to first reply (median of 5)" "$START_MS ms" "≤ 200 ms" "$(check "$START_MS" "<=" 200)"
+row "memory after $REQUESTS requests / after 10,000" "$RSS_1M / $RSS_10K MiB ($(ratio "$RSS_1M" "$RSS_10K")×)" "≤ 1.2×" "$(check "$(ratio "$RSS_1M" "$RSS_10K")" "<=" 1.2)"
+if [[ $PEERS -eq 1 ]]; then
+    row "WireMock show req/s (our ratio to it)" "$WIREMOCK ($(ratio "$SHOW" "$WIREMOCK")×)" "" "p99 ${WIREMOCK_P99} ms"
+fi
+printf '%s\n' "${ROWS[@]}" >"$OUT/results.md"
+! grep -q MISSED "$OUT/results.md"
