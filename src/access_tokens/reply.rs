@@ -23,12 +23,13 @@ use std::collections::HashMap;
 /// by kind and id.
 #[derive(Debug, Default)]
 pub struct EmbeddedJson {
-    objects: HashMap<(Embedded, String), Bytes>,
+    /// By kind, then id: looked up by `&str`, so a render allocates no key.
+    objects: HashMap<Embedded, HashMap<String, Bytes>>,
 }
 
 impl EmbeddedJson {
     fn build(reference: &Reference, schemas: &Schemas, strict: bool) -> Result<Self, String> {
-        let mut objects = HashMap::new();
+        let mut objects: HashMap<Embedded, HashMap<String, Bytes>> = HashMap::new();
         let mut add = |kind: Embedded, id: &str, value: Value| -> Result<(), String> {
             if let Err(violation) = schemas.check_embedded(kind, &value) {
                 let problem = format!("{} {id}: {violation}", kind.property());
@@ -38,7 +39,10 @@ impl EmbeddedJson {
                 tracing::warn!("schema violation in reference data: {problem}");
             }
             let bytes = serde_json::to_vec(&value).map_err(|e| e.to_string())?;
-            objects.insert((kind, id.to_string()), Bytes::from(bytes));
+            objects
+                .entry(kind)
+                .or_default()
+                .insert(id.to_string(), Bytes::from(bytes));
             Ok(())
         };
         for a in &reference.accounts_receivable {
@@ -79,7 +83,7 @@ impl EmbeddedJson {
     /// The object's bytes; `null` for no id or an id the reference lacks
     /// (as the full render gives).
     fn get(&self, kind: Embedded, id: Option<&str>) -> &[u8] {
-        id.and_then(|id| self.objects.get(&(kind, id.to_string())))
+        id.and_then(|id| self.objects.get(&kind)?.get(id))
             .map_or(b"null", |b| b)
     }
 }
