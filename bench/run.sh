@@ -152,9 +152,25 @@ RSS_10K=$(rss)
 until_done bench/mix.lua STOP=$(((REQUESTS - 10000) / 2))
 RSS_1M=$(rss)
 
-echo "== $TOKENS tokens in one tenant"
+echo "== $TOKENS tokens in one tenant, in a fresh emulator"
+# Its own process, so the tokens and heap of the runs above do not count,
+# and its own fixtures-only baseline for show and list.
+kill "$EMULATOR"
+while kill -0 "$EMULATOR" 2>/dev/null; do sleep 0.05; done
+read -r EMULATOR _ < <(probe start "$PORT" "$OUT/emulator-million.log" "$BIN" --port "$PORT" \
+    --max-access-tokens $((TOKENS + 1000)))
+PIDS+=("$EMULATOR")
 TOKEN=$(probe login "$PORT" million)
 export TOKEN
+MILLION_LIST_URL="http://127.0.0.1:$PORT$API/access_tokens/list?token=$TOKEN&accounts_receivable_identifier=number=ACR001018"
+for round in $(seq "$ROUNDS"); do
+    load "show-baseline-$round" -s bench/show.lua "http://127.0.0.1:$PORT"
+    RUNS[show_baseline]+="$RPS "
+    load "list-baseline-$round" "$MILLION_LIST_URL"
+    RUNS[list_baseline]+="$RPS "
+done
+SHOW_BASELINE=$(median ${RUNS[show_baseline]})
+LIST_BASELINE=$(median ${RUNS[list_baseline]})
 until_done bench/create.lua STOP=$((TOKENS / 2)) PREFIX=stock OWNER=
 COUNT=$(curl -sf "http://127.0.0.1:$PORT/__admin/tenants" | python3 -c \
     'import json,sys; print([t["access_tokens"] for t in json.load(sys.stdin)["data"] if t["organisation"] == "million"][0])')
@@ -162,7 +178,7 @@ RSS_TOKENS=$(rss)
 for round in $(seq "$ROUNDS"); do
     load "show-million-$round" -s bench/show.lua "http://127.0.0.1:$PORT"
     RUNS[show_million]+="$RPS "
-    load "list-million-$round" "http://127.0.0.1:$PORT$API/access_tokens/list?token=$TOKEN&accounts_receivable_identifier=number=ACR001018"
+    load "list-million-$round" "$MILLION_LIST_URL"
     RUNS[list_million]+="$RPS "
 done
 SHOW_MILLION=$(median ${RUNS[show_million]})
@@ -208,8 +224,8 @@ row "create req/s (ratio to ceiling)" "$CREATE (${CREATE_RATIO}×)" "≥ 0.5×" 
 row "show p99 at 32 connections" "$SHOW_P99 ms" "≤ 5 ms" "$(check "$SHOW_P99" "<=" 5)"
 row "resident memory at idle" "$IDLE_RSS MiB" "≤ 20 MiB" "$(check "$IDLE_RSS" "<=" 20)"
 row "resident memory, $COUNT tokens in one tenant" "$RSS_TOKENS MiB" "≤ 1024 MiB" "$(check "$RSS_TOKENS" "<=" 1024)"
-row "show req/s with them (ratio to fixtures alone)" "$SHOW_MILLION ($(ratio "$SHOW_MILLION" "$SHOW")×)" "≥ 0.9×" "$(check "$(ratio "$SHOW_MILLION" "$SHOW")" ">=" 0.9)"
-row "list req/s with them (ratio to fixtures alone)" "$LIST_MILLION ($(ratio "$LIST_MILLION" "$LIST")×)" "≥ 0.9×" "$(check "$(ratio "$LIST_MILLION" "$LIST")" ">=" 0.9)"
+row "show req/s with them (ratio to fixtures alone)" "$SHOW_MILLION ($(ratio "$SHOW_MILLION" "$SHOW_BASELINE")×)" "≥ 0.9×" "$(check "$(ratio "$SHOW_MILLION" "$SHOW_BASELINE")" ">=" 0.9)"
+row "list req/s with them (ratio to fixtures alone)" "$LIST_MILLION ($(ratio "$LIST_MILLION" "$LIST_BASELINE")×)" "≥ 0.9×" "$(check "$(ratio "$LIST_MILLION" "$LIST_BASELINE")" ">=" 0.9)"
 row "first login of a new organisation, median" "$TENANT_MS ms" "≤ 1 ms" "$(check "$TENANT_MS" "<=" 1)"
 row "start to first reply (median of 5)" "$START_MS ms" "≤ 200 ms" "$(check "$START_MS" "<=" 200)"
 row "memory after $REQUESTS requests / after 10,000" "$RSS_1M / $RSS_10K MiB ($(ratio "$RSS_1M" "$RSS_10K")×)" "≤ 1.2×" "$(check "$(ratio "$RSS_1M" "$RSS_10K")" "<=" 1.2)"
