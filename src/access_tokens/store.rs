@@ -47,10 +47,6 @@ fn compare_keyed(a: &str, ka: NumberKey, b: &str, kb: NumberKey) -> Ordering {
         .then_with(|| a.cmp(b))
 }
 
-pub fn compare_numbers(a: &str, b: &str) -> Ordering {
-    compare_keyed(a, NumberKey::of(a), b, NumberKey::of(b))
-}
-
 /// Where `number` is, or would go, in `positions` (in number order). A new
 /// number usually goes last (creates count up), which one comparison tells.
 fn slot_in(
@@ -410,6 +406,10 @@ mod tests {
                 updated_by_user_id: "1".into(),
             },
         }
+    }
+
+    fn compare_numbers(a: &str, b: &str) -> Ordering {
+        compare_keyed(a, NumberKey::of(a), b, NumberKey::of(b))
     }
 
     #[test]
