@@ -163,24 +163,23 @@ PIDS+=("$EMULATOR")
 TOKEN=$(probe login "$PORT" million)
 export TOKEN
 MILLION_LIST_URL="http://127.0.0.1:$PORT$API/access_tokens/list?token=$TOKEN&accounts_receivable_identifier=number=ACR001018"
-for round in $(seq "$ROUNDS"); do
-    load "show-baseline-$round" -s bench/show.lua "http://127.0.0.1:$PORT"
-    RUNS[show_baseline]+="$RPS "
-    load "list-baseline-$round" "$MILLION_LIST_URL"
-    RUNS[list_baseline]+="$RPS "
-done
+# read_rounds NAME: show and list in every round, into RUNS[show_NAME] and RUNS[list_NAME].
+read_rounds() {
+    for round in $(seq "$ROUNDS"); do
+        load "show-$1-$round" -s bench/show.lua "http://127.0.0.1:$PORT"
+        RUNS[show_$1]+="$RPS "
+        load "list-$1-$round" "$MILLION_LIST_URL"
+        RUNS[list_$1]+="$RPS "
+    done
+}
+read_rounds baseline
 SHOW_BASELINE=$(median ${RUNS[show_baseline]})
 LIST_BASELINE=$(median ${RUNS[list_baseline]})
 until_done bench/create.lua STOP=$((TOKENS / 2)) PREFIX=stock OWNER=
 COUNT=$(curl -sf "http://127.0.0.1:$PORT/__admin/tenants" | python3 -c \
     'import json,sys; print([t["access_tokens"] for t in json.load(sys.stdin)["data"] if t["organisation"] == "million"][0])')
 RSS_TOKENS=$(rss)
-for round in $(seq "$ROUNDS"); do
-    load "show-million-$round" -s bench/show.lua "http://127.0.0.1:$PORT"
-    RUNS[show_million]+="$RPS "
-    load "list-million-$round" "$MILLION_LIST_URL"
-    RUNS[list_million]+="$RPS "
-done
+read_rounds million
 SHOW_MILLION=$(median ${RUNS[show_million]})
 LIST_MILLION=$(median ${RUNS[list_million]})
 
