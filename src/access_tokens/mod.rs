@@ -5,6 +5,7 @@ pub mod cached;
 pub mod entity;
 pub mod input;
 pub mod lifecycle;
+mod number_order;
 pub mod pass_code;
 pub mod read;
 pub mod render;

@@ -7,10 +7,11 @@
 //! Memory is kept small for tenants of a million tokens: tokens live in one
 //! vector (they are never removed), the unique indexes are hash tables of
 //! positions that hash the token's own field rather than a copy of it, and
-//! number order is a sorted vector of positions.
+//! number order is positions in sorted chunks.
 
 use super::cached::Filled;
 use super::entity::AccessToken;
+use super::number_order::{NumberOrder, Slot};
 use crate::error::{ApiError, ApiResult};
 use hashbrown::HashTable;
 use std::cmp::Ordering;
@@ -47,8 +48,9 @@ fn compare_keyed(a: &str, ka: NumberKey, b: &str, kb: NumberKey) -> Ordering {
         .then_with(|| a.cmp(b))
 }
 
-/// Where `number` is, or would go, in `positions` (in number order). A new
-/// number usually goes last (creates count up), which one comparison tells.
+/// Where `number` is, or would go, in `positions` (one owner's tokens, in
+/// number order). A new number usually goes last (creates count up), which
+/// one comparison tells.
 fn slot_in(
     positions: &[u32],
     tokens: &[AccessToken],
@@ -83,7 +85,7 @@ pub struct AccessTokenStore {
     /// comparison was a tenth of a create).
     keys: Vec<NumberKey>,
     /// Positions in number order.
-    by_number: Vec<u32>,
+    by_number: NumberOrder,
     by_id: Unique,
     by_auth_code: Unique,
     by_identifier: Unique,
@@ -190,18 +192,21 @@ impl AccessTokenStore {
         index.find(&self.tokens, &self.hasher, field, value)
     }
 
-    /// Where `number` is, or would go, in number order.
-    fn number_slot(&self, number: &str) -> Result<usize, usize> {
-        slot_in(&self.by_number, &self.tokens, &self.keys, number)
+    /// Where `number` would go in number order; `Ok` when it is taken.
+    fn number_slot(&self, number: &str) -> Result<(), Slot> {
+        let key = NumberKey::of(number);
+        let (tokens, keys) = (&self.tokens, &self.keys);
+        self.by_number
+            .find(|at| compare_keyed(&tokens[at as usize].number, keys[at as usize], number, key))
     }
 
     /// Adds a token, refusing a duplicate id, number, authentication code or
     /// identifier. Nothing changes when it refuses.
     pub fn insert(&mut self, token: AccessToken) -> ApiResult<()> {
-        let slot = self.number_slot(&token.number);
-        if slot.is_ok() || self.find(Field::Id, &token.id).is_some() {
-            return Err(ApiError::DuplicateAccessToken { field: "number" });
-        }
+        let slot = match self.number_slot(&token.number) {
+            Err(slot) if self.find(Field::Id, &token.id).is_none() => slot,
+            _ => return Err(ApiError::DuplicateAccessToken { field: "number" }),
+        };
         self.check_unique(&token, None)?;
         let at = u32::try_from(self.tokens.len())
             .map_err(|_| ApiError::Internal("too many access tokens".into()))?;
@@ -213,7 +218,7 @@ impl AccessTokenStore {
         }
         self.keys.push(NumberKey::of(&token.number));
         self.tokens.push(token);
-        self.by_number.insert(slot.unwrap_or_else(|free| free), at);
+        self.by_number.insert(slot, at);
         self.by_id.insert(&self.tokens, &self.hasher, Field::Id, at);
         self.index(at);
         Ok(())
@@ -370,7 +375,7 @@ impl AccessTokenStore {
 
     /// Every token, in number order.
     pub fn iter(&self) -> impl Iterator<Item = &AccessToken> {
-        self.by_number.iter().map(|&at| self.at(at))
+        self.by_number.iter().map(|at| self.at(at))
     }
 }
 
