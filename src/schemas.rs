@@ -125,8 +125,16 @@ impl Embedded {
     }
 }
 
+/// Removes the names `left_out` from the object schema's `required`.
+fn drop_required(schema: &mut Value, left_out: impl Fn(&str) -> bool) {
+    if let Some(required) = schema["required"].as_array_mut() {
+        required.retain(|name| !name.as_str().is_some_and(&left_out));
+    }
+}
+
 /// `access_token.json` with the embedded objects' properties accepting
-/// anything: the schema of a token's own fields.
+/// anything and not required, nor the user-defined fields: the schema of
+/// what `render::render_own` gives.
 const OWN_FIELDS: &str = "access_token_own_fields.json";
 
 fn own_fields_schema() -> Result<Value, String> {
@@ -166,7 +174,13 @@ fn own_fields_schema() -> Result<Value, String> {
             rule["$ref"] = Value::String(format!("common.json#{local}"));
         }
     }
+    // The renderer leaves out what it writes in afterwards (the embedded
+    // objects) and user-defined fields while none is set (each accepts null).
+    drop_required(&mut log, |name| Embedded::in_log(name).is_some());
     schema["$defs"]["base"]["properties"]["log_information"] = log;
+    drop_required(&mut schema["$defs"]["base"], |name| {
+        name.starts_with("udf_") || Embedded::ALL.iter().any(|e| e.property() == name)
+    });
     Ok(schema)
 }
 

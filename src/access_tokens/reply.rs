@@ -9,7 +9,7 @@
 //! checked on every render against `access_token.json` with the embedded
 //! properties left open. Together that is the whole reply schema.
 
-use super::entity::AccessToken;
+use super::entity::{AccessToken, UDF_FIELDS};
 use super::render::render_own;
 use crate::error::{ApiError, ApiResult};
 use crate::reference::Reference;
@@ -18,6 +18,7 @@ use crate::state::AppState;
 use actix_web::web::Bytes;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// The serialised, checked embedded objects of a tenant's reference data,
 /// by kind and id.
@@ -134,14 +135,14 @@ pub fn render_reply(
         _ => None,
     };
     let mut out = Vec::with_capacity(3072);
-    write_object(&mut out, &own, &mut |key, value, out| {
+    write_merged(&mut out, &TOKEN_KEYS, &own, &mut |key, value, out| {
         if let Some(&kind) = Embedded::ALL.iter().find(|e| e.property() == key) {
             out.extend_from_slice(embedded.get(kind, id_of(kind)));
             return Ok(());
         }
         match value {
-            Value::Object(log_map) if key == "log_information" => {
-                write_object(out, log_map, &mut |key, value, out| {
+            Some(Value::Object(log_map)) if key == "log_information" => {
+                write_merged(out, &LOG_KEYS, log_map, &mut |key, value, out| {
                     match Embedded::in_log(key) {
                         Some(kind) => out.extend_from_slice(embedded.get(kind, log_id(key))),
                         None => write_value(out, value)?,
@@ -155,29 +156,79 @@ pub fn render_reply(
     Ok(out.into())
 }
 
-type Splice<'a> = dyn FnMut(&str, &Value, &mut Vec<u8>) -> ApiResult<()> + 'a;
+/// Every key of an access token's reply object, in the order the full render
+/// (a `serde_json::Map`) writes them.
+static TOKEN_KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut keys = vec![
+        "id",
+        "number",
+        "life_cycle_state",
+        "authentication_code",
+        "identifier",
+        "verification_code",
+        "verified_date",
+        "log_information",
+    ];
+    keys.extend(UDF_FIELDS.iter().map(|(name, _)| *name));
+    keys.extend(Embedded::ALL.iter().map(|e| e.property()));
+    keys.sort_unstable();
+    keys
+});
 
-/// Writes `map` as a JSON object, each value written by `value`.
-fn write_object(
+/// Every key of its `log_information`, in the same order.
+static LOG_KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut keys = vec![
+        "created_by_unit",
+        "created_by_user",
+        "created_date",
+        "updated_by_unit",
+        "updated_by_user",
+        "updated_date",
+    ];
+    keys.sort_unstable();
+    keys
+});
+
+type Splice<'a> = dyn FnMut(&str, Option<&Value>, &mut Vec<u8>) -> ApiResult<()> + 'a;
+
+/// Writes an object of every key in `keys` (sorted), each value written by
+/// `value`, given the one in `map` when it holds the key. `map` holds no
+/// other key.
+fn write_merged(
     out: &mut Vec<u8>,
+    keys: &[&str],
     map: &Map<String, Value>,
     value: &mut Splice<'_>,
 ) -> ApiResult<()> {
+    let mut present = map.iter().peekable();
     out.push(b'{');
-    for (n, (key, v)) in map.iter().enumerate() {
+    for (n, &key) in keys.iter().enumerate() {
         if n > 0 {
             out.push(b',');
         }
         serde_json::to_writer(&mut *out, key).map_err(unserialisable)?;
         out.push(b':');
-        value(key, v, out)?;
+        let held = present.next_if(|(k, _)| k.as_str() == key).map(|(_, v)| v);
+        value(key, held, out)?;
     }
     out.push(b'}');
-    Ok(())
+    match present.next() {
+        None => Ok(()),
+        Some((key, _)) => Err(ApiError::Internal(format!(
+            "reply key {key} is not an access-token key"
+        ))),
+    }
 }
 
-fn write_value(out: &mut Vec<u8>, value: &Value) -> ApiResult<()> {
-    serde_json::to_writer(out, value).map_err(unserialisable)
+/// Writes the value, or `null` when there is none.
+fn write_value(out: &mut Vec<u8>, value: Option<&Value>) -> ApiResult<()> {
+    match value {
+        Some(value) => serde_json::to_writer(out, value).map_err(unserialisable),
+        None => {
+            out.extend_from_slice(b"null");
+            Ok(())
+        }
+    }
 }
 
 fn unserialisable(_: serde_json::Error) -> ApiError {
