@@ -2,6 +2,7 @@
 
 pub mod attempts;
 pub mod cached;
+mod chunked;
 pub mod entity;
 pub mod input;
 pub mod lifecycle;

@@ -4,12 +4,14 @@
 //! so they always agree with the tokens; the tenant's lock makes each change
 //! atomic.
 //!
-//! Memory is kept small for tenants of a million tokens: tokens live in one
-//! vector (they are never removed), the unique indexes are hash tables of
-//! positions that hash the token's own field rather than a copy of it, and
-//! number order is positions in sorted chunks.
+//! Memory is kept small for tenants of a million tokens, and no insert
+//! stalls the tenant: tokens live in one chunked vector (they are never
+//! removed), the unique indexes are hash tables of positions that hash the
+//! token's own field rather than a copy of it, and number order is
+//! positions in sorted chunks.
 
 use super::cached::Filled;
+use super::chunked::ChunkedVec;
 use super::entity::AccessToken;
 use super::number_order::{NumberOrder, Slot};
 use crate::error::{ApiError, ApiResult};
@@ -53,8 +55,8 @@ fn compare_keyed(a: &str, ka: NumberKey, b: &str, kb: NumberKey) -> Ordering {
 /// one comparison tells.
 fn slot_in(
     positions: &[u32],
-    tokens: &[AccessToken],
-    keys: &[NumberKey],
+    tokens: &ChunkedVec<AccessToken>,
+    keys: &ChunkedVec<NumberKey>,
     number: &str,
 ) -> Result<usize, usize> {
     let key = NumberKey::of(number);
@@ -75,15 +77,36 @@ const NUMBER_DIGITS: usize = 10;
 /// fields.
 #[derive(Clone, Default)]
 struct Unique {
-    table: HashTable<u32>,
+    table: HashTable<Entry>,
+}
+
+/// An index entry: a token's position and 32 bits of its field's hash, so
+/// growing the table rehashes from the entries alone. Hashing every token's
+/// string again paused creates for tens of milliseconds a table at half a
+/// million tokens.
+#[derive(Clone, Copy)]
+struct Entry {
+    at: u32,
+    hash: u32,
+}
+
+/// The table's 64-bit hash of a kept 32-bit one: the multiplication spreads
+/// it into the top bits, which the table uses too.
+fn spread(hash: u32) -> u64 {
+    u64::from(hash).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+fn hash32(hasher: &RandomState, value: &str) -> u32 {
+    // Truncation on purpose: the low 32 bits of a SipHash.
+    hasher.hash_one(value) as u32
 }
 
 #[derive(Clone, Default)]
 pub struct AccessTokenStore {
-    tokens: Vec<AccessToken>,
+    tokens: ChunkedVec<AccessToken>,
     /// Each token's number, split for ordering (parsing it on every
     /// comparison was a tenth of a create).
-    keys: Vec<NumberKey>,
+    keys: ChunkedVec<NumberKey>,
     /// Positions in number order.
     by_number: NumberOrder,
     by_id: Unique,
@@ -128,31 +151,37 @@ impl Field {
 impl Unique {
     fn find(
         &self,
-        tokens: &[AccessToken],
+        tokens: &ChunkedVec<AccessToken>,
         hasher: &RandomState,
         field: Field,
         value: &str,
     ) -> Option<u32> {
+        let hash = hash32(hasher, value);
         self.table
-            .find(hasher.hash_one(value), |&at| {
-                field.of(&tokens[at as usize]) == Some(value)
+            .find(spread(hash), |e| {
+                e.hash == hash && field.of(&tokens[e.at as usize]) == Some(value)
             })
-            .copied()
+            .map(|e| e.at)
     }
 
-    fn insert(&mut self, tokens: &[AccessToken], hasher: &RandomState, field: Field, at: u32) {
+    fn insert(
+        &mut self,
+        tokens: &ChunkedVec<AccessToken>,
+        hasher: &RandomState,
+        field: Field,
+        at: u32,
+    ) {
         if let Some(value) = field.of(&tokens[at as usize]) {
+            let hash = hash32(hasher, value);
             self.table
-                .insert_unique(hasher.hash_one(value), at, |&other| {
-                    hasher.hash_one(field.of(&tokens[other as usize]).unwrap_or_default())
-                });
+                .insert_unique(spread(hash), Entry { at, hash }, |e| spread(e.hash));
         }
     }
 
     fn remove(&mut self, hasher: &RandomState, value: &str, at: u32) {
         if let Ok(entry) = self
             .table
-            .find_entry(hasher.hash_one(value), |&other| other == at)
+            .find_entry(spread(hash32(hasher, value)), |e| e.at == at)
         {
             entry.remove();
         }
