@@ -57,6 +57,30 @@ pub fn organisation_param(params: &Params) -> ApiResult<Option<&str>> {
     Ok(None)
 }
 
+/// The organisation a login or release is for, before it runs (for the
+/// journal and the release): the body's, else the released token's, else
+/// the one of the key in the `Authorization` header.
+pub fn login_organisation(state: &AppState, req: &Request) -> Option<String> {
+    if let Ok(Some(org)) = organisation_param(&req.params) {
+        return Some(org.trim().to_string());
+    }
+    // authentication/token/release names its session's.
+    if let Ok(Some(token)) = req.params.opt_str("token") {
+        let tenant = state.sessions.get(token).map(|s| s.tenant.clone());
+        if let Some(tenant) = tenant.and_then(|key| state.tenants.get(&*key).map(|t| t.clone())) {
+            return Some(tenant.organisation.clone());
+        }
+    }
+    let key = basic_key(req.authorization)?;
+    let reference = &state.fixtures.reference;
+    reference
+        .web_api_keys
+        .iter()
+        .chain(&reference.consumer_application_keys)
+        .find(|k| secrets_equal(&k.key.to_ascii_uppercase(), &key.to_ascii_uppercase()))
+        .map(|k| k.organisation.clone())
+}
+
 /// `POST authentication/token`: username (any case), password,
 /// `organisation` (or the older `organization`), optional `unit`.
 pub fn token(state: &AppState, req: &Request) -> ApiResult<Reply> {

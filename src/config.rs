@@ -1,6 +1,7 @@
 //! Start-up configuration: every flag is also an environment variable
 //! `CRMCOM_EMULATOR_<FLAG>`.
 
+use crate::release::Release;
 use clap::Parser;
 use std::path::PathBuf;
 
@@ -24,7 +25,15 @@ pub struct Config {
     #[arg(long, env = "CRMCOM_EMULATOR_SEED")]
     pub seed: Option<u64>,
 
-    /// Login token lifetime in seconds, on the emulator's clock.
+    /// The CRM.COM release to behave as (R5 to R18, e.g. R8, R10.1, R14):
+    /// which methods, parameters and reply fields exist, and the login token's
+    /// form. The admin API can set another per organisation.
+    #[arg(long, env = "CRMCOM_EMULATOR_RELEASE", default_value = "R17.10",
+          value_parser = Release::parse)]
+    pub release: Release,
+
+    /// Login token lifetime in seconds, on the emulator's clock (from R12;
+    /// before, tokens last until one hour unused).
     #[arg(long, env = "CRMCOM_EMULATOR_TOKEN_LIFETIME", default_value_t = 7200)]
     pub token_lifetime: u64,
 
@@ -181,6 +190,7 @@ impl Default for Config {
             port: 0,
             fixtures: None,
             seed: None,
+            release: Release::DEFAULT,
             token_lifetime: 7200,
             strict_schemas: true,
             max_body_bytes: 1024 * 1024,

@@ -5,6 +5,7 @@
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::journal::{JournalEntry, JournalFilter};
+use crate::release::Release;
 use crate::session::Login;
 use crate::state::AppState;
 use actix_web::dev::ServerHandle;
@@ -59,6 +60,13 @@ impl EmulatorBuilder {
     /// A directory whose fixture files replace the embedded ones.
     pub fn fixtures_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.config.fixtures = Some(dir.into());
+        self
+    }
+
+    /// The CRM.COM release to behave as, e.g. `Release::parse("R10.1")`
+    /// (default R17.10).
+    pub fn release(mut self, release: Release) -> Self {
+        self.config.release = release;
         self
     }
 
@@ -167,6 +175,12 @@ impl Emulator {
                 consumer: None,
             })
             .map_err(|e| e.description())
+    }
+
+    /// Answers one organisation as another release than the emulator's
+    /// (`None`: back to it), before or after its first login.
+    pub fn set_release(&self, organisation: &str, release: Option<Release>) {
+        self.state.set_release(organisation, release);
     }
 
     /// Every tenant back to the fixtures; login tokens stay valid.

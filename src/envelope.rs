@@ -35,18 +35,22 @@ impl Rendered {
 /// `{"status": OK, "data": data}`, or only the status when `data` is `None`.
 pub fn ok(data: Option<&Value>) -> Rendered {
     match data.map(serde_json::to_vec).transpose() {
-        Ok(bytes) => ok_serialised(bytes.as_deref()),
+        Ok(bytes) => ok_serialised(bytes.as_deref(), false),
         Err(_) => error(&ApiError::Internal("reply could not be serialised".into())),
     }
 }
 
 const OK_STATUS: &[u8] = br#"{"status":{"code":"OK","message":"","description":""}"#;
+/// The success status of releases before R9 (the 2014–2015 examples).
+const OK_STATUS_NULLS: &[u8] = br#"{"status":{"code":"OK","message":null,"description":null}"#;
 
-/// `ok` of `data` already serialised.
-pub fn ok_serialised(data: Option<&[u8]>) -> Rendered {
+/// `ok` of `data` already serialised; `nulls`: the status of releases
+/// before R9.
+pub fn ok_serialised(data: Option<&[u8]>, nulls: bool) -> Rendered {
     let data = data.unwrap_or_default();
-    let mut body = Vec::with_capacity(OK_STATUS.len() + data.len() + 10);
-    body.extend_from_slice(OK_STATUS);
+    let status = if nulls { OK_STATUS_NULLS } else { OK_STATUS };
+    let mut body = Vec::with_capacity(status.len() + data.len() + 10);
+    body.extend_from_slice(status);
     if !data.is_empty() {
         body.extend_from_slice(br#","data":"#);
         body.extend_from_slice(data);

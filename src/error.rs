@@ -32,6 +32,11 @@ pub enum ApiError {
     /// The path names no CRM.COM method (HTTP 404), or the method does not
     /// exist in the emulated release (HTTP 200).
     MethodNotSupported { path: String, unknown_path: bool },
+    /// The method exists only in other releases than the caller's (HTTP 200).
+    NotInRelease {
+        path: &'static str,
+        release: crate::release::Release,
+    },
     /// The path exists but not for this HTTP verb (HTTP 405).
     WrongHttpMethod { path: String, allowed: String },
     /// The body is larger than the configured limit (HTTP 413).
@@ -315,7 +320,9 @@ impl ApiError {
             AtLeastOneSemiOptional(_) => codes::AT_LEAST_ONE_SEMI_OPTIONAL,
             OnlyOneSemiOptional(_) => codes::ONLY_ONE_SEMI_OPTIONAL,
             InvalidParameterValue { .. } => codes::INVALID_PARAMETER_VALUE,
-            MethodNotSupported { .. } | WrongHttpMethod { .. } => codes::METHOD_NOT_SUPPORTED,
+            MethodNotSupported { .. } | WrongHttpMethod { .. } | NotInRelease { .. } => {
+                codes::METHOD_NOT_SUPPORTED
+            }
             PayloadTooLarge { .. } => codes::PAYLOAD_TOO_LARGE,
             RequestTimeout { .. } => codes::REQUEST_TIMEOUT,
             LimitReached { .. } => codes::LIMIT_REACHED,
@@ -373,7 +380,7 @@ impl ApiError {
             InvalidParameterValue { parameter, .. } => {
                 format!("The value of the parameter {parameter} is not valid")
             }
-            MethodNotSupported { .. } => "The method is not supported".into(),
+            MethodNotSupported { .. } | NotInRelease { .. } => "The method is not supported".into(),
             WrongHttpMethod { .. } => "The HTTP method is not supported for this method".into(),
             PayloadTooLarge { .. } => "The request body is too large".into(),
             RequestTimeout { .. } => "The request body did not arrive in time".into(),
@@ -415,6 +422,9 @@ impl ApiError {
             AtLeastOneSemiOptional(g) | OnlyOneSemiOptional(g) => g.join(", "),
             InvalidParameterValue { parameter, reason } => format!("{parameter}: {reason}"),
             MethodNotSupported { path, .. } => path.clone(),
+            NotInRelease { path, release } => {
+                format!("{path} does not exist in CRM.COM {release}")
+            }
             WrongHttpMethod { path, allowed } => format!("{path} accepts {allowed} only"),
             PayloadTooLarge { limit } => format!("the limit is {limit} bytes"),
             RequestTimeout { limit_ms } => format!("the limit is {limit_ms} ms"),

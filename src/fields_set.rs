@@ -12,6 +12,18 @@ pub fn project(data: &mut Value, names: &[String]) {
     }
 }
 
+/// Keeps the access-token reply fields `release` has (of one object or of
+/// each in a list).
+pub fn keep_release_fields(data: &mut Value, release: crate::release::Release) {
+    match data {
+        Value::Object(map) => map.retain(|key, _| release.has_reply_field(key)),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| keep_release_fields(item, release)),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,6 +24,7 @@ pub mod params;
 pub mod persistence;
 pub mod reference;
 pub mod registry;
+pub mod release;
 pub mod request_log;
 pub mod routes;
 pub mod schemas;
@@ -37,6 +38,7 @@ pub mod tenant;
 pub use config::Config;
 pub use emulator::{Emulator, EmulatorBuilder};
 pub use error::{ApiError, ApiResult};
+pub use release::Release;
 pub use state::AppState;
 
 /// The README's Rust examples compile and run as doc tests.

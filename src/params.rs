@@ -104,6 +104,29 @@ impl Params {
         self.map.contains_key(name)
     }
 
+    /// Drops the parameter at `path`: `a.b` is key `b` inside object `a`, a
+    /// trailing `*` drops every key of that prefix (what an older release
+    /// does not know, it ignores).
+    pub fn remove_path(&mut self, path: &str) {
+        let mut map = &mut self.map;
+        let mut parts = path.split('.').peekable();
+        while let Some(part) = parts.next() {
+            if parts.peek().is_none() {
+                match part.strip_suffix('*') {
+                    Some(prefix) => map.retain(|key, _| !key.starts_with(prefix)),
+                    None => {
+                        map.remove(part);
+                    }
+                }
+                return;
+            }
+            match map.get_mut(part) {
+                Some(Value::Object(inner)) => map = inner,
+                _ => return,
+            }
+        }
+    }
+
     /// The raw object (for rendering a journal or passing on).
     pub fn as_map(&self) -> &Map<String, Value> {
         &self.map
@@ -193,6 +216,29 @@ fn decode(raw: &str) -> ApiResult<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn paths_remove_plain_nested_and_prefixed_parameters() {
+        let body = json!({
+            "token": "t", "udf_string_1": "a", "udf_float_2": 1, "udfx": 1,
+            "accounts_receivable_identifier": {"access_token_identifier":
+                {"authentication_code": "c", "one_time_password": "1"}},
+            "offset": 3
+        });
+        let mut p = Params::from_body(body.to_string().as_bytes(), None, false).expect("parse");
+        p.remove_path("offset");
+        p.remove_path("udf_*");
+        p.remove_path("accounts_receivable_identifier.access_token_identifier.one_time_password");
+        p.remove_path("no.such.path");
+        assert_eq!(
+            Value::Object(p.as_map().clone()),
+            json!({
+                "token": "t", "udfx": 1,
+                "accounts_receivable_identifier": {"access_token_identifier":
+                    {"authentication_code": "c"}}
+            })
+        );
+    }
 
     #[test]
     fn identifiers_in_a_query_become_objects_raw_or_encoded() {

@@ -201,6 +201,12 @@ pub struct Classification {
 pub struct Definition {
     pub allow_without_identifier_and_pass_code: bool,
     pub requires_verification: bool,
+    /// The pass code's "automatic creation method" is a generated number:
+    /// create makes one when none is sent (the owner learns it through
+    /// CRM.COM's notifications, never in the reply; reset_pass_code tells a
+    /// test).
+    #[serde(default)]
+    pub generate_pass_code: bool,
 }
 
 /// A tenant's business reference entities as the state document carries
@@ -284,6 +290,7 @@ impl Reference {
             definition: self.definition.clone().unwrap_or(Definition {
                 allow_without_identifier_and_pass_code: false,
                 requires_verification: false,
+                generate_pass_code: false,
             }),
         }
     }

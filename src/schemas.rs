@@ -1,6 +1,7 @@
 //! The JSON Schemas under `schemas/`, embedded and compiled once. Every reply's
 //! `data` is checked against its method's schema before it is sent.
 
+use crate::release::Release;
 use jsonschema::{Registry, Validator};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -53,6 +54,14 @@ impl ReplySchema {
         ReplySchema::ResetPassCode,
         ReplySchema::OneTimePassword,
     ];
+
+    /// Whether `data` is one access-token object or a list of them.
+    pub fn is_access_token(self) -> bool {
+        matches!(
+            self,
+            ReplySchema::AccessToken | ReplySchema::AccessTokenList
+        )
+    }
 
     pub fn file(self) -> &'static str {
         match self {
@@ -137,13 +146,18 @@ fn drop_required(schema: &mut Value, left_out: impl Fn(&str) -> bool) {
 /// what `render::render_own` gives.
 const OWN_FIELDS: &str = "access_token_own_fields.json";
 
-fn own_fields_schema() -> Result<Value, String> {
+/// One of the embedded schema files, parsed.
+fn parsed_file(file: &str) -> Result<Value, String> {
     let text = FILES
         .iter()
-        .find(|(name, _)| *name == "access_token.json")
+        .find(|(name, _)| *name == file)
         .map(|(_, text)| *text)
-        .ok_or("schemas: no access_token.json")?;
-    let mut schema: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        .ok_or_else(|| format!("schemas: no {file}"))?;
+    serde_json::from_str(text).map_err(|e| format!("schemas/{file}: {e}"))
+}
+
+fn own_fields_schema() -> Result<Value, String> {
+    let mut schema = parsed_file("access_token.json")?;
     schema["$id"] = Value::String(format!("{BASE}{OWN_FIELDS}"));
     for embedded in Embedded::ALL {
         let property = &mut schema["$defs"]["base"]["properties"][embedded.property()];
@@ -157,12 +171,7 @@ fn own_fields_schema() -> Result<Value, String> {
     }
     // The log keeps its own rule, with its units and users left open and
     // its references made relative to common.json.
-    let common = FILES
-        .iter()
-        .find(|(name, _)| *name == "common.json")
-        .map(|(_, text)| *text)
-        .ok_or("schemas: no common.json")?;
-    let common: Value = serde_json::from_str(common).map_err(|e| e.to_string())?;
+    let common = parsed_file("common.json")?;
     let mut log = common["$defs"]["log_information"].clone();
     let Some(properties) = log["properties"].as_object_mut() else {
         return Err("schemas: common.json has no log_information properties".into());
@@ -192,12 +201,33 @@ pub struct Schemas {
     error: Validator,
     own_fields: Validator,
     embedded: HashMap<Embedded, Validator>,
+    /// The access-token object of releases lacking some reply fields, by
+    /// the first release of their era.
+    token_eras: HashMap<Release, Validator>,
 }
 
 impl std::fmt::Debug for Schemas {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Schemas(..)")
     }
+}
+
+/// Where the access-token schema of a release's reply-field era lives.
+fn era_file(era: Release) -> String {
+    format!("{BASE}access_token.{era}.json")
+}
+
+/// `access_token.json` without the reply fields `era` does not have yet,
+/// which its closing `unevaluatedProperties` then refuses.
+fn era_schema(era: Release) -> Result<Value, String> {
+    let mut schema = parsed_file("access_token.json")?;
+    schema["$id"] = Value::String(era_file(era));
+    let base = &mut schema["$defs"]["base"];
+    if let Some(properties) = base["properties"].as_object_mut() {
+        properties.retain(|name, _| era.has_reply_field(name));
+    }
+    drop_required(base, |name| !era.has_reply_field(name));
+    Ok(schema)
 }
 
 /// A schema failure, described by locations only: the instance's values are
@@ -224,6 +254,13 @@ impl Schemas {
             documents.push((format!("{BASE}{name}"), value));
         }
         documents.push((format!("{BASE}{OWN_FIELDS}"), own_fields_schema()?));
+        let eras: Vec<Release> = Release::reply_field_eras()
+            .into_iter()
+            .filter(|era| !era.has_every_reply_field())
+            .collect();
+        for &era in &eras {
+            documents.push((era_file(era), era_schema(era)?));
+        }
         let registry = Registry::new()
             .extend(documents)
             .and_then(|b| b.prepare())
@@ -250,7 +287,12 @@ impl Schemas {
             let uri = format!("{BASE}common.json#/$defs/{}", kind.definition());
             embedded.insert(kind, compile(uri)?);
         }
+        let mut token_eras = HashMap::new();
+        for era in eras {
+            token_eras.insert(era, compile(era_file(era))?);
+        }
         Ok(Schemas {
+            token_eras,
             documents,
             data,
             error: compile(format!("{BASE}common.json#/$defs/error_envelope"))?,
@@ -283,6 +325,15 @@ impl Schemas {
     /// Checks an error envelope.
     pub fn check_error(&self, reply: &Value) -> Result<(), String> {
         describe(&self.error, reply)
+    }
+
+    /// Checks one access-token reply object as `release` shapes it (only
+    /// releases without every reply field have their own schema).
+    pub fn check_access_token_in(&self, release: Release, token: &Value) -> Result<(), String> {
+        match self.token_eras.get(&release.reply_field_era()) {
+            Some(validator) => describe(validator, token),
+            None => self.check_access_token(token),
+        }
     }
 
     /// Checks an access token's own fields (every property but the

@@ -10,6 +10,7 @@ use crate::faults::Outcome;
 use crate::fields_set;
 use crate::journal::CallRecord;
 use crate::params::Params;
+use crate::release::{Behaviour, Release};
 use crate::request_log;
 use crate::routes::{self, Handler, Reply, Request, Route, Verb, API_PREFIX};
 use crate::session::Caller;
@@ -86,7 +87,18 @@ fn run(
     route: &Route,
     request: &Request,
     bound: Bound,
+    release: Release,
 ) -> ApiResult<Option<Bytes>> {
+    let available = || {
+        if release.has_method(route.path) {
+            Ok(())
+        } else {
+            Err(ApiError::NotInRelease {
+                path: route.path,
+                release,
+            })
+        }
+    };
     // fields_set is read before the handler runs, so a bad one never follows
     // a write; for session routes the token is checked before both.
     let fields = || {
@@ -99,50 +111,82 @@ fn run(
     let (reply, fields) = match bound {
         Bound::Session(handler, caller) => {
             let caller = caller?;
+            available()?;
             let fields = fields()?;
             (handler(state, &caller, request)?, fields)
         }
         Bound::Public(handler) => {
+            available()?;
             let fields = fields()?;
             (handler(state, request)?, fields)
         }
     };
-    let serialise = |data: &serde_json::Value| {
-        serde_json::to_vec(data)
-            .map(|bytes| Some(Bytes::from(bytes)))
-            .map_err(|_| ApiError::Internal("reply could not be serialised".into()))
-    };
+    let older = !release.has_every_reply_field() && route.schema.is_access_token();
     match reply {
         Reply::StatusOnly => Ok(None),
-        Reply::Checked(bytes) => match fields {
-            None => Ok(Some(bytes)),
-            // Projection is rare: it works on a parsed copy.
-            Some(names) => {
-                let mut data = serde_json::from_slice(&bytes)
-                    .map_err(|_| ApiError::Internal("a kept reply is not JSON".into()))?;
-                fields_set::project(&mut data, &names);
-                serialise(&data)
-            }
-        },
-        Reply::Data(mut data) => {
-            if let Err(violation) = state.schemas.check_data(route.schema, &data) {
-                if state.config.strict_schemas {
-                    return Err(ApiError::SchemaViolation(format!(
-                        "{}: {violation}",
-                        route.path
-                    )));
-                }
-                tracing::warn!(
-                    "schema violation in the reply of {}: {violation}",
-                    route.path
-                );
-            }
-            if let Some(names) = fields {
-                fields_set::project(&mut data, &names);
-            }
-            serialise(&data)
+        Reply::Checked(bytes) if fields.is_none() && !older => Ok(Some(bytes)),
+        // Projection is rare: it works on a parsed copy.
+        Reply::Checked(bytes) => {
+            let data = serde_json::from_slice(&bytes)
+                .map_err(|_| ApiError::Internal("a kept reply is not JSON".into()))?;
+            finish(state, route, data, fields, release, older)
+        }
+        Reply::Data(data) => {
+            check(state, route, state.schemas.check_data(route.schema, &data))?;
+            finish(state, route, data, fields, release, older)
         }
     }
+}
+
+/// A schema violation in a reply: the error with `--strict-schemas`, else
+/// logged and the reply sent.
+fn check(state: &AppState, route: &Route, result: Result<(), String>) -> ApiResult<()> {
+    if let Err(violation) = result {
+        if state.config.strict_schemas {
+            return Err(ApiError::SchemaViolation(format!(
+                "{}: {violation}",
+                route.path
+            )));
+        }
+        tracing::warn!(
+            "schema violation in the reply of {}: {violation}",
+            route.path
+        );
+    }
+    Ok(())
+}
+
+/// Shapes a checked reply for `release` (an `older` one lacks some
+/// access-token fields; its replies are checked against its own schema) and
+/// for `fields_set`, and serialises it.
+fn finish(
+    state: &AppState,
+    route: &Route,
+    mut data: serde_json::Value,
+    fields: Option<Vec<String>>,
+    release: Release,
+    older: bool,
+) -> ApiResult<Option<Bytes>> {
+    if older {
+        fields_set::keep_release_fields(&mut data, release);
+        let tokens = match &data {
+            serde_json::Value::Array(items) => items.iter().collect(),
+            one => vec![one],
+        };
+        for token in tokens {
+            check(
+                state,
+                route,
+                state.schemas.check_access_token_in(release, token),
+            )?;
+        }
+    }
+    if let Some(names) = fields {
+        fields_set::project(&mut data, &names);
+    }
+    serde_json::to_vec(&data)
+        .map(|bytes| Some(Bytes::from(bytes)))
+        .map_err(|_| ApiError::Internal("reply could not be serialised".into()))
 }
 
 /// What the journal learns about a call while it is answered.
@@ -152,6 +196,8 @@ struct Trace {
     organisation: Option<String>,
     fault: Option<u64>,
     body: Bytes,
+    /// The release the call is answered as.
+    release: Option<Release>,
 }
 
 /// How a CRM.COM call ends.
@@ -181,7 +227,7 @@ async fn answer(
         Ok(params) => params,
         Err(e) => return Answer::Reply(Err(e)),
     };
-    let request = Request {
+    let mut request = Request {
         params,
         authorization: req
             .headers()
@@ -192,13 +238,19 @@ async fn answer(
     trace.organisation = match &bound {
         Bound::Session(_, Ok(caller)) => Some(caller.tenant.organisation.clone()),
         Bound::Session(_, Err(_)) => None,
-        // A login names its organisation in the body (key logins may leave
-        // it to the key: those are journaled without one).
-        Bound::Public(_) => crate::authentication::organisation_param(&request.params)
-            .ok()
-            .flatten()
-            .map(|org| org.trim().to_string()),
+        // A login names its organisation in the body, or its key does.
+        Bound::Public(_) => crate::authentication::login_organisation(state, &request),
     };
+    let release = match (&bound, &trace.organisation) {
+        (Bound::Session(_, Ok(caller)), _) => caller.release,
+        (_, Some(organisation)) => state.release_of(organisation),
+        (_, None) => state.config.release,
+    };
+    trace.release = Some(release);
+    // What the release does not know yet, it ignores.
+    for path in release.missing_parameters(route.path) {
+        request.params.remove_path(path);
+    }
     let mut panic = false;
     if let Some(hit) = state.faults.hit(route.path, trace.organisation.as_deref()) {
         trace.fault = Some(hit.fault);
@@ -216,7 +268,7 @@ async fn answer(
         if panic {
             panic!("a fault rule made {} panic", route.path);
         }
-        run(state, route, &request, bound)
+        run(state, route, &request, bound, release)
     }))
 }
 
@@ -277,7 +329,12 @@ async fn crm_call(
     let (response, status, code, reply) = match answer {
         Answer::Reply(result) => {
             let mut rendered = match &result {
-                Ok(data) => envelope::ok_serialised(data.as_deref()),
+                Ok(data) => envelope::ok_serialised(
+                    data.as_deref(),
+                    trace
+                        .release
+                        .is_some_and(|r| !r.has(Behaviour::EmptyStringSuccessStatus)),
+                ),
                 Err(e) => envelope::error(e),
             };
             let reply = rendered.body.clone();

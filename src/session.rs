@@ -4,9 +4,13 @@
 use crate::error::{ApiError, ApiResult};
 use crate::jwt::{self, Claims};
 use crate::params::Params;
+use crate::release::{Behaviour, Release};
 use crate::state::AppState;
 use crate::tenant::{tenant_key, Tenant};
 use std::sync::Arc;
+
+/// How long a login token before R12 lives unused, in seconds.
+pub const PRE_R12_IDLE_LIFETIME: i64 = 3600;
 
 /// What the emulator remembers of a login token.
 #[derive(Debug, Clone)]
@@ -17,6 +21,9 @@ pub struct Session {
     pub unit_id: Arc<str>,
     /// Epoch seconds on the emulator's clock.
     pub expires_at: i64,
+    /// Tokens before R12 expire after this many seconds unused: each use
+    /// moves `expires_at`. `None`: a fixed lifetime from issue.
+    pub idle_lifetime: Option<i64>,
     /// Set on consumer-application logins: the session acts for this
     /// accounts receivable only.
     pub accounts_receivable_id: Option<String>,
@@ -28,6 +35,8 @@ pub struct Session {
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub tenant: Arc<Tenant>,
+    /// The release the caller's organisation is answered as.
+    pub release: Release,
     pub user_id: Arc<str>,
     pub unit_id: Arc<str>,
     /// A consumer session's accounts receivable: the only one it may touch.
@@ -64,7 +73,14 @@ impl AppState {
         let _opening = self.opening.lock();
         self.room_for_session()?;
         let iat = tenant.clock.current().now_secs();
-        let exp = iat.saturating_add(i64::try_from(self.config.token_lifetime).unwrap_or(i64::MAX));
+        let release = self.release_of(login.organisation);
+        let (lifetime, idle_lifetime) = if release.has(Behaviour::JwtLoginTokens) {
+            let lifetime = i64::try_from(self.config.token_lifetime).unwrap_or(i64::MAX);
+            (lifetime, None)
+        } else {
+            (PRE_R12_IDLE_LIFETIME, Some(PRE_R12_IDLE_LIFETIME))
+        };
+        let exp = iat.saturating_add(lifetime);
         let claims = Claims {
             usr: login.username.to_string(),
             org: tenant.organisation.clone(),
@@ -75,7 +91,12 @@ impl AppState {
             iat: iat.to_string(),
             jti: tenant.generator.hex32(),
         };
-        let token = jwt::encode(&claims, &self.signing_key);
+        // Before R12 a login token is 32 upper-case hex characters, like
+        // the session id a JWT carries as `jti`.
+        let token = match idle_lifetime {
+            None => jwt::encode(&claims, &self.signing_key),
+            Some(_) => claims.jti.clone(),
+        };
         self.sessions.insert(
             token.clone(),
             Session {
@@ -83,6 +104,7 @@ impl AppState {
                 user_id: Arc::from(login.user_id),
                 unit_id: Arc::from(login.unit_id),
                 expires_at: exp,
+                idle_lifetime,
                 accounts_receivable_id: claims.ari.clone(),
                 access_token_id: login.consumer.map(|c| c.access_token_id.to_string()),
             },
@@ -129,10 +151,18 @@ impl AppState {
             .get(&*session.tenant)
             .map(|t| t.clone())
             .ok_or(ApiError::InvalidToken)?;
-        if tenant.clock.current().now_secs() >= session.expires_at {
+        let now = tenant.clock.current().now_secs();
+        if now >= session.expires_at {
             return Err(ApiError::TokenExpired);
         }
+        if let Some(idle) = session.idle_lifetime {
+            // A use restarts the idle time (the lookup above let go of it).
+            if let Some(mut live) = self.sessions.get_mut(token) {
+                live.expires_at = now.saturating_add(idle);
+            }
+        }
         Ok(Caller {
+            release: self.release_of(&session.tenant),
             tenant,
             user_id: session.user_id,
             unit_id: session.unit_id,

@@ -10,12 +10,14 @@ use crate::faults::Faults;
 use crate::fixtures::Fixtures;
 use crate::generator::Generator;
 use crate::journal::Journal;
+use crate::release::Release;
 use crate::schemas::Schemas;
 use crate::session::Session;
 use crate::snapshot::Snapshots;
 use crate::tenant::{tenant_key, Tenant};
 use dashmap::DashMap;
-use parking_lot::Mutex;
+use parking_lot::{Mutex, RwLock};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 #[derive(Debug)]
@@ -39,6 +41,10 @@ pub struct AppState {
     pub snapshots: Snapshots,
     /// The Host and CORS rules.
     pub exposure: Exposure,
+    /// Organisations set to another release than `--release`, by tenant
+    /// key. Kept apart from the tenants so a setting outlives resets and
+    /// may come before the first login.
+    releases: RwLock<HashMap<String, Release>>,
     /// Held while a tenant is created, so `--max-tenants` holds exactly.
     creating: Mutex<()>,
     /// Held while a session is opened, so `--max-sessions` holds exactly.
@@ -66,6 +72,7 @@ impl AppState {
             clock: Arc::new(Clock::default()),
             tenants: DashMap::new(),
             sessions: DashMap::new(),
+            releases: RwLock::default(),
             creating: Mutex::new(()),
             opening: Mutex::new(()),
         };
@@ -74,6 +81,29 @@ impl AppState {
             crate::persistence::load(&state, &dir).map_err(|e| format!("--state-dir: {e}"))?;
         }
         Ok(state)
+    }
+
+    /// The release organisation `organisation` (any case) is answered as.
+    pub fn release_of(&self, organisation: &str) -> Release {
+        let releases = self.releases.read();
+        if releases.is_empty() {
+            return self.config.release;
+        }
+        releases
+            .get(&tenant_key(organisation))
+            .copied()
+            .unwrap_or(self.config.release)
+    }
+
+    /// Sets the release of one organisation; `None` returns it to
+    /// `--release`.
+    pub fn set_release(&self, organisation: &str, release: Option<Release>) {
+        let key = tenant_key(organisation);
+        let mut releases = self.releases.write();
+        match release {
+            Some(release) => releases.insert(key, release),
+            None => releases.remove(&key),
+        };
     }
 
     /// What the emulator does when it stops: with `--state-dir`, write every

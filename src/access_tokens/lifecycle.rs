@@ -17,7 +17,7 @@ use chrono::TimeDelta;
 use serde_json::{json, Value};
 
 /// Digits of generated pass codes and one-time passwords.
-const SECRET_DIGITS: usize = 6;
+pub const SECRET_DIGITS: usize = 6;
 
 /// Moves the token of `access_token_identifier` from `from` to `to`;
 /// `action` names what is refused in any other state.

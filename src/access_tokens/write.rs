@@ -2,6 +2,7 @@
 
 use super::entity::{AccessToken, LifeCycleState, Udfs};
 use super::input::{text, Change, UdfChanges};
+use super::lifecycle::SECRET_DIGITS;
 use super::render::render;
 use super::reply::render_reply;
 use super::{find, fresh_authentication_code, modify_found, owner_accounts_receivable};
@@ -11,6 +12,7 @@ use crate::identifiers::{
 };
 use crate::params::Params;
 use crate::reference::{Definition, Kind, LogRefs, Reference};
+use crate::release::Behaviour;
 use crate::routes::{Reply, Request};
 use crate::session::Caller;
 use crate::state::AppState;
@@ -121,10 +123,28 @@ pub fn create(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Rep
     let p = &req.params;
     let authentication_code = text(p, "authentication_code")?.value();
     let identifier = text(p, "identifier")?.value();
-    let pass_code = text(p, "pass_code")?.value();
     let definition = definition(reference)?;
+    let sent_pass_code = text(p, "pass_code")?.value();
+    let generated = sent_pass_code.is_none() && definition.generate_pass_code;
+    let pass_code = match sent_pass_code {
+        None if generated => Some(tenant.generator.digits(SECRET_DIGITS)),
+        sent => sent,
+    };
     check_identity(definition, identifier.is_some(), pass_code.is_some())?;
     let (accounts_receivable_id, rewards_participant_id) = owners(state, caller, req)?;
+    // From R14 a generated pass code needs an owner to be told it.
+    if generated
+        && caller
+            .release
+            .has(Behaviour::OwnerNeededForGeneratedPassCode)
+        && accounts_receivable_id.is_none()
+        && rewards_participant_id.is_none()
+    {
+        return Err(ApiError::AtLeastOneSemiOptional(vec![
+            "accounts_receivable_identifier",
+            "rewards_participant_identifier",
+        ]));
+    }
     let classification = resolve(
         reference,
         p,
@@ -134,9 +154,11 @@ pub fn create(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Rep
     .map(|i| &reference.classifications[i]);
     let mut udf = Udfs::default();
     UdfChanges::read(p)?.apply(&mut udf);
-    let requires_verification = classification
-        .and_then(|c| c.requires_verification)
-        .unwrap_or(definition.requires_verification);
+    // PENDING_VERIFICATION came with verify (R9).
+    let requires_verification = caller.release.has(Behaviour::PendingVerification)
+        && classification
+            .and_then(|c| c.requires_verification)
+            .unwrap_or(definition.requires_verification);
     let (life_cycle_state, verification_code) = if requires_verification {
         let code = tenant.generator.digits(VERIFICATION_CODE_DIGITS);
         (LifeCycleState::PendingVerification, Some(code))

@@ -125,6 +125,18 @@ pub const ADMIN_ROUTES: &[AdminRoute] = &[
     ),
     r(
         "GET",
+        "tenants/{organisation}/release",
+        "The CRM.COM release a tenant is answered as",
+        tenants::release,
+    ),
+    r(
+        "PUT",
+        "tenants/{organisation}/release",
+        "Answer a tenant as another release ({\"release\": \"R8\"}; null: back to --release)",
+        tenants::set_release,
+    ),
+    r(
+        "GET",
         "tenants/{organisation}/snapshots",
         "A tenant's saved snapshots",
         tenants::snapshots,

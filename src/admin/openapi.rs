@@ -23,6 +23,12 @@ fn request_body(verb: &str, path: &str) -> Option<Value> {
                 "advance_seconds": {"type": "integer"}
             }
         }),
+        ("PUT", "tenants/{organisation}/release") => json!({
+            "type": "object", "additionalProperties": false, "required": ["release"],
+            "properties": {
+                "release": {"type": ["string", "null"], "pattern": "^[Rr]?[0-9]+(\\.[0-9]+){0,2}$"}
+            }
+        }),
         ("POST", "seed") => json!({
             "type": "object", "additionalProperties": false,
             "properties": {

@@ -2,25 +2,23 @@
 //! tenant list, reset, delete, state export and import, and snapshots.
 
 use super::AdminCall;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
+use crate::release::Release;
 use crate::snapshot::TenantState;
 use crate::state::AppState;
 use crate::tenant::tenant_key;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-/// The release whose behaviour the emulator follows.
-pub const EMULATED_RELEASE: &str = "R17.10";
-
 fn to_value<T: serde::Serialize>(value: &T) -> ApiResult<Value> {
-    serde_json::to_value(value).map_err(|e| crate::error::ApiError::Internal(e.to_string()))
+    serde_json::to_value(value).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 pub fn health(state: &AppState, _: &AdminCall) -> ApiResult<Value> {
     Ok(json!({
         "ready": true,
         "version": env!("CARGO_PKG_VERSION"),
-        "release": EMULATED_RELEASE,
+        "release": state.config.release,
         "tenants": state.tenants.len(),
         "sessions": state.sessions.len(),
         "journal_entries": state.journal.len(),
@@ -44,6 +42,7 @@ pub fn list(state: &AppState, _: &AdminCall) -> ApiResult<Value> {
                 "sessions": sessions.get(t.key()).copied().unwrap_or(0),
                 "snapshots": state.snapshots.count(t.key()),
                 "own_clock": t.clock.is_scoped(),
+                "release": state.release_of(&t.organisation),
             })
         })
         .collect();
@@ -75,6 +74,40 @@ pub fn import(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
     let count = doc.access_tokens.len();
     state.import_tenant(&call.args[0], doc)?;
     Ok(json!({ "organisation": call.args[0], "access_tokens": count }))
+}
+
+fn release_reply(state: &AppState, organisation: &str) -> Value {
+    let release = state.release_of(organisation);
+    json!({
+        "organisation": organisation,
+        "release": release,
+        "default": release == state.config.release,
+    })
+}
+
+pub fn release(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
+    Ok(release_reply(state, &call.args[0]))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReleaseChange {
+    release: Option<String>,
+}
+
+/// Sets a tenant's release; the tenant need not exist yet, so a test can
+/// choose the release before its first login. Sessions keep the token form
+/// they were issued with.
+pub fn set_release(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
+    let change: ReleaseChange = call.json()?;
+    let release = change
+        .release
+        .as_deref()
+        .map(Release::parse)
+        .transpose()
+        .map_err(ApiError::admin)?;
+    state.set_release(&call.args[0], release);
+    Ok(release_reply(state, &call.args[0]))
 }
 
 pub fn snapshots(state: &AppState, call: &AdminCall) -> ApiResult<Value> {

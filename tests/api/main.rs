@@ -20,6 +20,7 @@ mod login;
 mod panics;
 mod parallel_tenants;
 mod read_negative;
+mod releases;
 mod robustness;
 mod routing;
 mod secrets;
