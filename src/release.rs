@@ -298,12 +298,36 @@ pub const FACTS: &[Fact] = &[
     ),
 ];
 
+/// The newest release any fact appears in: from it on every fact holds, so
+/// the checks of every call cost one comparison in the default release.
+const LATEST_CHANGE: Release = latest(FACTS);
+
+const fn latest(facts: &[Fact]) -> Release {
+    const fn key(r: Release) -> u32 {
+        (r.major as u32) << 16 | (r.minor as u32) << 8 | r.patch as u32
+    }
+    let mut newest = Release::OLDEST;
+    let mut f = 0;
+    while f < facts.len() {
+        let since = facts[f].since;
+        let mut n = 0;
+        while n < since.len() {
+            if key(since[n]) > key(newest) {
+                newest = since[n];
+            }
+            n += 1;
+        }
+        f += 1;
+    }
+    newest
+}
+
 /// Whether a fact that appears in `since` holds in `release`.
 fn holds(since: &[Release], release: Release) -> bool {
-    since
-        .iter()
-        .enumerate()
-        .any(|(n, &from)| release >= from && (n + 1 == since.len() || release.major == from.major))
+    release >= LATEST_CHANGE
+        || since.iter().enumerate().any(|(n, &from)| {
+            release >= from && (n + 1 == since.len() || release.major == from.major)
+        })
 }
 
 /// Whether `name` is `pattern` or matches its trailing `*`.
@@ -318,23 +342,26 @@ impl Release {
     /// Whether the method at `path` exists in this release. A path the table
     /// does not list exists in every release.
     pub fn has_method(self, path: &str) -> bool {
-        FACTS
-            .iter()
-            .find(|f| matches!(f.subject, Subject::Method(m) if m == path))
-            .is_none_or(|f| holds(f.since, self))
+        self >= LATEST_CHANGE
+            || FACTS
+                .iter()
+                .find(|f| matches!(f.subject, Subject::Method(m) if m == path))
+                .is_none_or(|f| holds(f.since, self))
     }
 
     pub fn has(self, behaviour: Behaviour) -> bool {
-        FACTS
-            .iter()
-            .find(|f| matches!(f.subject, Subject::Behaviour(b) if b == behaviour))
-            .is_none_or(|f| holds(f.since, self))
+        self >= LATEST_CHANGE
+            || FACTS
+                .iter()
+                .find(|f| matches!(f.subject, Subject::Behaviour(b) if b == behaviour))
+                .is_none_or(|f| holds(f.since, self))
     }
 
     /// Parameter paths of `method` this release does not know yet: an older
     /// server ignores them, so the emulator drops them before the handler.
     pub fn missing_parameters(self, method: &str) -> impl Iterator<Item = &'static str> + '_ {
-        FACTS.iter().filter_map(move |f| match f.subject {
+        let facts = if self >= LATEST_CHANGE { &[] } else { FACTS };
+        facts.iter().filter_map(move |f| match f.subject {
             Subject::Parameter(scope, name)
                 if scope.is_none_or(|m| m == method) && !holds(f.since, self) =>
             {
@@ -354,10 +381,11 @@ impl Release {
 
     /// Whether every reply field exists (no projection needed).
     pub fn has_every_reply_field(self) -> bool {
-        FACTS.iter().all(|f| match f.subject {
-            Subject::ReplyField(_) => holds(f.since, self),
-            _ => true,
-        })
+        self >= LATEST_CHANGE
+            || FACTS.iter().all(|f| match f.subject {
+                Subject::ReplyField(_) => holds(f.since, self),
+                _ => true,
+            })
     }
 
     /// One release per distinct set of reply fields, oldest first: the
@@ -453,6 +481,11 @@ mod tests {
                 assert!(crate::routes::find(path).is_some(), "{path}");
             }
         }
+    }
+
+    #[test]
+    fn the_latest_change_is_r17_10() {
+        assert_eq!(LATEST_CHANGE, rel("R17.10"));
     }
 
     #[test]
