@@ -1,6 +1,7 @@
 //! Start-up configuration: every flag is also an environment variable
 //! `CRMCOM_EMULATOR_<FLAG>`.
 
+use crate::dataset::Dataset;
 use crate::release::Release;
 use clap::Parser;
 use std::path::PathBuf;
@@ -24,6 +25,11 @@ pub struct Config {
     /// Seed for every generated id, code and token, making them reproducible.
     #[arg(long, env = "CRMCOM_EMULATOR_SEED")]
     pub seed: Option<u64>,
+
+    /// Seed every new organisation with a sample-account dataset on top of
+    /// the fixtures: small (about 50 accounts) or large (about 10,000).
+    #[arg(long, env = "CRMCOM_EMULATOR_DATASET", value_parser = Dataset::parse)]
+    pub dataset: Option<Dataset>,
 
     /// The CRM.COM release to behave as (R5 to R18, e.g. R8, R10.1, R14):
     /// which methods, parameters and reply fields exist, and the login token's
@@ -190,6 +196,7 @@ impl Default for Config {
             port: 0,
             fixtures: None,
             seed: None,
+            dataset: None,
             release: Release::DEFAULT,
             token_lifetime: 7200,
             strict_schemas: true,

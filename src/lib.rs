@@ -8,6 +8,7 @@ pub mod authentication;
 pub mod body;
 pub mod clock;
 pub mod config;
+pub mod dataset;
 pub mod emulator;
 pub mod envelope;
 pub mod error;

@@ -45,6 +45,17 @@ async fn main() -> ExitCode {
             (None, false) => " (closed: not a loopback bind and no --admin-secret)",
         }
     );
+    println!(
+        "dashboard: http://{}:{port}/__admin/ui{}",
+        config.bind,
+        match &config.dataset {
+            Some(dataset) => format!(
+                " (log in to any organisation: it starts with the {} dataset)",
+                dataset.name()
+            ),
+            None => String::new(),
+        }
+    );
     print_credentials(&state);
     let served = match server::serve(state.clone(), listener) {
         Ok(server) => server.await,

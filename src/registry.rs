@@ -70,7 +70,7 @@ impl AppState {
             .remove(&key)
             .ok_or_else(|| ApiError::AdminNotFound(format!("no tenant {organisation:?}")))?;
         self.sessions.retain(|_, s| *s.tenant != *key);
-        self.set_release(organisation, None);
+        self.forget_settings(organisation);
         Ok(())
     }
 

@@ -41,6 +41,11 @@ pub struct AppState {
     pub snapshots: Snapshots,
     /// The Host and CORS rules.
     pub exposure: Exposure,
+    /// Datasets made so far, shared by the tenants seeded with them.
+    pub datasets: crate::dataset::Made,
+    /// Organisations seeded with another dataset than `--dataset`, by
+    /// tenant key: what they are created and reset from.
+    seeded: RwLock<HashMap<String, Arc<Fixtures>>>,
     /// Organisations set to another release than `--release`, by tenant
     /// key. Kept apart from the tenants so a setting outlives resets and
     /// may come before the first login.
@@ -59,6 +64,20 @@ impl AppState {
         let fixtures =
             Fixtures::load(config.fixtures.as_deref(), &generator).map_err(|e| e.to_string())?;
         let schemas = Schemas::load()?;
+        let datasets = crate::dataset::Made::default();
+        // With --dataset, the dataset is what every organisation starts from.
+        let fixtures = match config.dataset {
+            None => fixtures,
+            Some(dataset) => {
+                let made = datasets
+                    .get(&fixtures, dataset, config.seed.unwrap_or(0))
+                    .map_err(|e| format!("--dataset {}: {e}", dataset.name()))?;
+                Fixtures {
+                    reference: made.reference.clone(),
+                    access_tokens: made.access_tokens.clone(),
+                }
+            }
+        };
         let state = AppState {
             signing_key: generator.bytes(),
             seed: Mutex::new(config.seed),
@@ -73,6 +92,8 @@ impl AppState {
             tenants: DashMap::new(),
             sessions: DashMap::new(),
             releases: RwLock::default(),
+            seeded: RwLock::default(),
+            datasets,
             creating: Mutex::new(()),
             opening: Mutex::new(()),
         };
@@ -187,15 +208,45 @@ impl AppState {
         Ok(tenant)
     }
 
-    /// A tenant holding the fixture data, reading `clock`.
+    /// A tenant holding the fixture data (or the dataset it is seeded
+    /// with), reading `clock`.
     pub fn fresh_tenant(&self, organisation: &str, clock: Arc<TenantClock>) -> Tenant {
+        let seeded = self.seeded.read().get(&tenant_key(organisation)).cloned();
+        let base = seeded.as_deref().unwrap_or(&self.fixtures);
         Tenant::new(
             organisation,
-            self.fixtures.reference.clone(),
-            self.fixtures.access_tokens.clone(),
+            base.reference.clone(),
+            base.access_tokens.clone(),
             *self.seed.lock(),
             clock,
         )
+    }
+
+    /// Forgets what was set for the organisation: its release and dataset.
+    pub(crate) fn forget_settings(&self, organisation: &str) {
+        self.set_release(organisation, None);
+        self.seeded.write().remove(&tenant_key(organisation));
+    }
+
+    /// Seeds the organisation with `base` (`None`: the emulator's own
+    /// fixtures or `--dataset`) from now on, and resets it to it.
+    pub fn seed_tenant(&self, organisation: &str, base: Option<Arc<Fixtures>>) -> ApiResult<()> {
+        if let Some(base) = &base {
+            let limit = usize::try_from(self.config.max_access_tokens).unwrap_or(usize::MAX);
+            if base.access_tokens.len() > limit {
+                return Err(ApiError::LimitReached {
+                    what: "access tokens in one tenant",
+                    flag: "--max-access-tokens",
+                    limit,
+                });
+            }
+        }
+        let key = tenant_key(organisation);
+        match base {
+            Some(base) => self.seeded.write().insert(key, base),
+            None => self.seeded.write().remove(&key),
+        };
+        self.reset_tenant(organisation)
     }
 
     /// A tenant clock that follows the emulator's clock.

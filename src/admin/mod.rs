@@ -3,8 +3,10 @@
 //! with the same envelope as the CRM.COM methods.
 
 mod controls;
+mod demo;
 pub mod openapi;
 mod tenants;
+mod ui;
 
 use crate::config::AdminSecret;
 use crate::envelope;
@@ -134,6 +136,18 @@ pub const ADMIN_ROUTES: &[AdminRoute] = &[
         "tenants/{organisation}/release",
         "Answer a tenant as another release ({\"release\": \"R8\"}; null: back to --release)",
         tenants::set_release,
+    ),
+    r(
+        "PUT",
+        "tenants/{organisation}/dataset",
+        "Seed a tenant with a dataset ({\"dataset\": \"small\", \"seed\": 7}; null: the start data) and reset it to it",
+        demo::set_dataset,
+    ),
+    r(
+        "GET",
+        "tenants/{organisation}/access_tokens",
+        "A tenant's access tokens with their accounts receivable (?q= search, ?limit=)",
+        demo::access_tokens,
     ),
     r(
         "GET",
@@ -338,6 +352,9 @@ pub async fn dispatch(
     rest: &str,
 ) -> HttpResponse {
     let config = &state.config;
+    if ui::is_page(req.method().as_str(), rest) {
+        return ui::page();
+    }
     let result = async {
         check_access(
             &config.bind,

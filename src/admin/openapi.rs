@@ -29,6 +29,13 @@ fn request_body(verb: &str, path: &str) -> Option<Value> {
                 "release": {"type": ["string", "null"], "pattern": "^[Rr]?[0-9]+(\\.[0-9]+){0,2}$"}
             }
         }),
+        ("PUT", "tenants/{organisation}/dataset") => json!({
+            "type": "object", "additionalProperties": false,
+            "properties": {
+                "dataset": {"type": ["string", "null"], "enum": ["small", "large", null]},
+                "seed": {"type": "integer", "minimum": 0}
+            }
+        }),
         ("POST", "seed") => json!({
             "type": "object", "additionalProperties": false,
             "properties": {

@@ -23,17 +23,21 @@ fn the_binary_prints_where_it_listens_then_the_credentials_and_serves() {
         .parse()
         .unwrap();
     assert_ne!(port, 0);
-    let rest: Vec<String> = lines.by_ref().take(3).map(Result::unwrap).collect();
+    let rest: Vec<String> = lines.by_ref().take(4).map(Result::unwrap).collect();
     assert_eq!(
         rest[0],
         format!("admin API: http://127.0.0.1:{port}/__admin/health")
     );
+    assert_eq!(
+        rest[1],
+        format!("dashboard: http://127.0.0.1:{port}/__admin/ui")
+    );
     assert!(
-        rest[1].contains("MPAdministrator") && rest[1].contains("1234"),
+        rest[2].contains("MPAdministrator") && rest[2].contains("1234"),
         "{rest:?}"
     );
     assert!(
-        rest[2].contains("EE73C0AE64524371B5DDEFF5F7BB2192"),
+        rest[3].contains("EE73C0AE64524371B5DDEFF5F7BB2192"),
         "{rest:?}"
     );
 

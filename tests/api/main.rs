@@ -11,6 +11,7 @@ mod binary;
 mod concurrency;
 mod consumer;
 mod contract;
+mod demo;
 mod embedding;
 mod examples;
 mod exposure;
