@@ -66,20 +66,8 @@ impl Sink {
 pub fn call(req: &actix_web::HttpRequest, started: Instant, outcome: &Outcome) {
     let Some(sink) = SINK.get() else { return };
     let mut line = String::with_capacity(200);
-    // Written field by field: chrono's `format` parses its pattern each time.
-    let now = chrono::Utc::now();
-    let _ = write!(
-        line,
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z INFO {} ",
-        now.year(),
-        now.month(),
-        now.day(),
-        now.hour(),
-        now.minute(),
-        now.second(),
-        now.timestamp_subsec_micros().min(999_999),
-        req.method()
-    );
+    push_timestamp(&mut line, chrono::Utc::now());
+    let _ = write!(line, " INFO {} ", req.method());
     push_escaped(&mut line, req.path());
     let _ = write!(
         line,
@@ -97,9 +85,40 @@ pub fn call(req: &actix_web::HttpRequest, started: Instant, outcome: &Outcome) {
     sink.push(line.as_bytes());
 }
 
+/// Appends `2026-11-27T21:12:51.123456Z`. The part up to the second is
+/// formatted once a second per worker thread: formatting the date on every
+/// call was most of a line's cost.
+fn push_timestamp(line: &mut String, now: chrono::DateTime<chrono::Utc>) {
+    thread_local! {
+        static SECOND: std::cell::RefCell<(i64, String)> =
+            const { std::cell::RefCell::new((i64::MIN, String::new())) };
+    }
+    SECOND.with(|cached| {
+        let mut cached = cached.borrow_mut();
+        if cached.0 != now.timestamp() {
+            let text = format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                now.year(),
+                now.month(),
+                now.day(),
+                now.hour(),
+                now.minute(),
+                now.second()
+            );
+            *cached = (now.timestamp(), text);
+        }
+        line.push_str(&cached.1);
+    });
+    let _ = write!(line, ".{:06}Z", now.timestamp_subsec_micros().min(999_999));
+}
+
 /// Appends `text` with control characters escaped, so a client cannot
 /// forge a line (an organisation name with a newline, say).
 fn push_escaped(line: &mut String, text: &str) {
+    if !text.chars().any(char::is_control) {
+        line.push_str(text);
+        return;
+    }
     for c in text.chars() {
         if c.is_control() {
             line.extend(c.escape_default());
@@ -184,6 +203,20 @@ pub fn flush() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_match_chrono_across_seconds() {
+        use chrono::TimeZone;
+        let base = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 27, 21, 12, 51)
+            .unwrap();
+        for offset_us in [0, 123_456, 999_999, 1_000_001, 86_400_000_000] {
+            let at = base + chrono::Duration::microseconds(offset_us);
+            let mut line = String::new();
+            push_timestamp(&mut line, at);
+            assert_eq!(line, at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string());
+        }
+    }
 
     #[test]
     fn secret_parameters_are_blanked_and_others_kept_as_sent() {
