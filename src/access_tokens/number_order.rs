@@ -15,6 +15,10 @@ const CHUNK: usize = 1024;
 #[derive(Clone, Default)]
 pub struct NumberOrder {
     chunks: Vec<Vec<u32>>,
+    /// Just after the last insert: where the next number usually goes
+    /// (creates count up), checked with two comparisons instead of a
+    /// search of twenty, each a cache miss in a large tenant.
+    hint: Option<Slot>,
 }
 
 /// Where a number goes: its chunk and its place in that chunk.
@@ -39,6 +43,17 @@ impl NumberOrder {
                 at: last.len(),
             });
         }
+        if let Some(hint) = self.hint {
+            if let Some(chunk) = self.chunks.get(hint.chunk) {
+                let before = hint.at.checked_sub(1).map(|i| chunk[i]);
+                let after = chunk.get(hint.at).copied();
+                if before.is_some_and(|p| compare(p) == Ordering::Less)
+                    && after.is_some_and(|p| compare(p) == Ordering::Greater)
+                {
+                    return Err(hint);
+                }
+            }
+        }
         let chunk = self
             .chunks
             .partition_point(|c| c.last().is_some_and(|&p| compare(p) == Ordering::Less));
@@ -55,10 +70,21 @@ impl NumberOrder {
         }
         let chunk = &mut self.chunks[slot.chunk];
         chunk.insert(slot.at, position);
+        let mut next = Slot {
+            chunk: slot.chunk,
+            at: slot.at + 1,
+        };
         if chunk.len() >= 2 * CHUNK {
             let tail = chunk.split_off(CHUNK);
             self.chunks.insert(slot.chunk + 1, tail);
+            if next.at > CHUNK {
+                next = Slot {
+                    chunk: slot.chunk + 1,
+                    at: next.at - CHUNK,
+                };
+            }
         }
+        self.hint = Some(next);
     }
 
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
@@ -87,5 +113,22 @@ mod tests {
         for &v in &values {
             assert_eq!(order.find(|p| p.cmp(&v)), Ok(()));
         }
+    }
+
+    #[test]
+    fn ascending_runs_before_a_larger_tail_use_the_hint_and_stay_sorted() {
+        // As in a tenant: fixture numbers above, creates counting up below.
+        let mut order = NumberOrder::default();
+        let mut values: Vec<u32> = (1_000_000..1_000_010).collect();
+        values.extend(0..5000);
+        values.extend(500_000..500_100);
+        for &v in &values {
+            let slot = order.find(|p| p.cmp(&v)).expect_err("new value");
+            order.insert(slot, v);
+        }
+        let mut sorted = values.clone();
+        sorted.sort_unstable();
+        assert_eq!(order.iter().collect::<Vec<_>>(), sorted);
+        assert!(order.chunks.len() > 2, "splits happened");
     }
 }
