@@ -45,17 +45,19 @@ async fn main() -> ExitCode {
             (None, false) => " (closed: not a loopback bind and no --admin-secret)",
         }
     );
-    println!(
-        "dashboard: http://{}:{port}/__admin/ui{}",
-        config.bind,
-        match &config.dataset {
-            Some(dataset) => format!(
-                " (log in to any organisation: it starts with the {} dataset)",
+    // With a dataset, one organisation is ready before any login, so the
+    // dashboard has accounts to show at once.
+    let ready = config
+        .dataset
+        .map(|dataset| match state.tenant(DEMO_ORGANISATION) {
+            Ok(_) => format!(
+                " (organisation \"{DEMO_ORGANISATION}\" holds the {} dataset; every organisation starts with it)",
                 dataset.name()
             ),
-            None => String::new(),
-        }
-    );
+            Err(e) => format!(" ({})", e.description()),
+        })
+        .unwrap_or_default();
+    println!("dashboard: http://{}:{port}/__admin/ui{ready}", config.bind);
     print_credentials(&state);
     let served = match server::serve(state.clone(), listener) {
         Ok(server) => server.await,
@@ -76,6 +78,9 @@ async fn main() -> ExitCode {
         }
     }
 }
+
+/// The organisation made at start with `--dataset`.
+const DEMO_ORGANISATION: &str = "demo";
 
 fn admin_open(bind: &str) -> bool {
     crmcom_emulator::admin::check_access(bind, None, None).is_ok()

@@ -173,9 +173,20 @@ def main():
     emulator, base = start_emulator(args.binary)
     browser = Browser(chromium)
     try:
+        # Before any login: the organisation --dataset makes at start.
+        browser.open(f"{base}/__admin/ui")
+        browser.wait_for(
+            "document.querySelector('#tenants tr[data-organisation=\"demo\"]') !== null"
+            f" && {table_text('#tokens')}.includes('ACR005000')",
+            "the demo organisation's accounts before any login",
+        )
         token = post(base, "authentication/token",
                      {"username": "MPAdministrator", "password": "1234", "organisation": ORG})["token"]
-        browser.open(f"{base}/__admin/ui#organisation={ORG}")
+        browser.evaluate(f"location.hash = 'organisation={ORG}'")
+        browser.wait_for(
+            f"document.getElementById('tenant-title').innerText.endsWith('{ORG}')",
+            "the page to switch organisation",
+        )
         browser.wait_for(
             f"{table_text('#tokens')}.includes('ACR005000')", "the dataset's accounts in the table"
         )
