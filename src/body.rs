@@ -4,6 +4,7 @@
 use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
 use actix_web::http::header;
+use actix_web::web::Bytes;
 use actix_web::{web, HttpRequest};
 use futures_util::{FutureExt, StreamExt};
 use std::time::Duration;
@@ -15,7 +16,7 @@ pub async fn read_body(
     payload: web::Payload,
     limit: usize,
     config: &Config,
-) -> ApiResult<Vec<u8>> {
+) -> ApiResult<Bytes> {
     let mut reading = std::pin::pin!(read_limited(req, payload, limit));
     // Most bodies arrive with their head: read them without arming a timer.
     if let Some(read) = reading.as_mut().now_or_never() {
@@ -39,7 +40,7 @@ async fn read_limited(
     req: &HttpRequest,
     mut payload: web::Payload,
     limit: usize,
-) -> ApiResult<Vec<u8>> {
+) -> ApiResult<Bytes> {
     let too_large = ApiError::PayloadTooLarge { limit };
     let declared = req
         .headers()
@@ -49,23 +50,38 @@ async fn read_limited(
     if declared.is_some_and(|n| n > limit.max(DRAINED_AT_MOST)) {
         return Err(too_large);
     }
-    let mut body = Vec::with_capacity(declared.unwrap_or(0).min(limit));
+    // A body that arrives in one chunk (nearly all) is kept as that chunk,
+    // without a copy; only a body in pieces is gathered.
+    let mut first: Option<Bytes> = None;
+    let mut gathered: Vec<u8> = Vec::new();
     let mut received = 0usize;
     while let Some(chunk) = payload.next().await {
         let chunk = chunk
             .map_err(|_| ApiError::InvalidRequest("the request body could not be read".into()))?;
         received = received.saturating_add(chunk.len());
         if received > limit {
-            body = Vec::new();
+            first = None;
+            gathered = Vec::new();
             if received > DRAINED_AT_MOST {
                 return Err(too_large);
             }
             continue;
         }
-        body.extend_from_slice(&chunk);
+        match first.take() {
+            None if gathered.is_empty() => first = Some(chunk),
+            earlier => {
+                if gathered.is_empty() {
+                    gathered.reserve(declared.unwrap_or(0).min(limit));
+                }
+                if let Some(earlier) = earlier {
+                    gathered.extend_from_slice(&earlier);
+                }
+                gathered.extend_from_slice(&chunk);
+            }
+        }
     }
     if received > limit {
         return Err(too_large);
     }
-    Ok(body)
+    Ok(first.unwrap_or_else(|| Bytes::from(gathered)))
 }

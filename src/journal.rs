@@ -119,9 +119,9 @@ struct Recorded {
     /// organisation, method, http_method, status_code.
     lengths: [u32; 4],
     text: Box<[u8]>,
-    /// The request body (or query) and the reply, shared with the request
-    /// and reply themselves (a copy of each was a tenth of a show's own
-    /// time). Both are empty when omitted, and at most 16 KiB otherwise.
+    /// The request body (or query), copied, and the reply, shared with the
+    /// reply itself (copying it was a tenth of a show's own time). Both are
+    /// empty when omitted, and at most 16 KiB otherwise.
     request_bytes: Bytes,
     reply_bytes: Bytes,
 }
@@ -276,7 +276,12 @@ impl Journal {
             let kind = kind_of(query.as_bytes(), RequestKind::Query);
             (kind, Bytes::copy_from_slice(query.as_bytes()))
         } else {
-            (kind_of(body, RequestKind::Body), body.clone())
+            // Copied: a request body may be a slice of the connection's
+            // read buffer, which sharing would keep alive with the entry.
+            (
+                kind_of(body, RequestKind::Body),
+                Bytes::copy_from_slice(body),
+            )
         };
         let reply_kind = kind_of(reply, RequestKind::Body);
         let kept = |kind: RequestKind, bytes: Bytes| match kind {

@@ -219,7 +219,7 @@ async fn answer(
     };
     trace.method = Some(route.path);
     let body = match read_body(req, payload, state.config.max_body_bytes, &state.config).await {
-        Ok(body) => Bytes::from(body),
+        Ok(body) => body,
         Err(e) => return Answer::Reply(Err(e)),
     };
     trace.body = body.clone();
