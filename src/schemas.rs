@@ -55,11 +55,12 @@ impl ReplySchema {
         ReplySchema::OneTimePassword,
     ];
 
-    /// Whether `data` is one access-token object or a list of them.
+    /// Whether `data` is one access-token object or a list of them (a
+    /// reset pass code's reply is one with `random_pass_code` added).
     pub fn is_access_token(self) -> bool {
         matches!(
             self,
-            ReplySchema::AccessToken | ReplySchema::AccessTokenList
+            ReplySchema::AccessToken | ReplySchema::AccessTokenList | ReplySchema::ResetPassCode
         )
     }
 

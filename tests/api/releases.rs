@@ -200,6 +200,12 @@ fn methods_appear_in_their_release() {
     }
     let otp_reply = Org::at("otp-r13", "R13").ok("generate_otp", otp);
     assert!(otp_reply["one_time_password"].is_string());
+    // reset_pass_code's reply is shaped by the release too.
+    let reset =
+        Org::at("reset-r9", "R9").ok("reset_pass_code", json!({"authentication_code": "117"}));
+    assert!(reset["random_pass_code"].is_string(), "{reset}");
+    assert!(reset.get("verification_code").is_some());
+    assert!(reset.get("classification").is_none() && reset.get("udf_string_1").is_none());
 }
 
 #[test]
