@@ -202,9 +202,9 @@ pub struct Schemas {
     error: Validator,
     own_fields: Validator,
     embedded: HashMap<Embedded, Validator>,
-    /// The access-token object of releases lacking some reply fields, by
-    /// the first release of their era.
-    token_eras: HashMap<Release, Validator>,
+    /// The `data` of the access-token replies of releases lacking some
+    /// reply fields, by the first release of their era.
+    data_eras: HashMap<(Release, ReplySchema), Validator>,
 }
 
 impl std::fmt::Debug for Schemas {
@@ -213,21 +213,51 @@ impl std::fmt::Debug for Schemas {
     }
 }
 
-/// Where the access-token schema of a release's reply-field era lives.
-fn era_file(era: Release) -> String {
-    format!("{BASE}access_token.{era}.json")
+/// A schema file's name in a release's reply-field era:
+/// `replies/access_token_list.json` → `replies/access_token_list.R8.json`.
+fn era_name(file: &str, era: Release) -> String {
+    let stem = file.strip_suffix(".json").unwrap_or(file);
+    format!("{stem}.{era}.json")
 }
 
 /// `access_token.json` without the reply fields `era` does not have yet,
 /// which its closing `unevaluatedProperties` then refuses.
 fn era_schema(era: Release) -> Result<Value, String> {
     let mut schema = parsed_file("access_token.json")?;
-    schema["$id"] = Value::String(era_file(era));
+    schema["$id"] = Value::String(format!("{BASE}{}", era_name("access_token.json", era)));
     let base = &mut schema["$defs"]["base"];
     if let Some(properties) = base["properties"].as_object_mut() {
         properties.retain(|name, _| era.has_reply_field(name));
     }
     drop_required(base, |name| !era.has_reply_field(name));
+    Ok(schema)
+}
+
+/// A reply schema of access tokens (`file`) referring to the era's
+/// `access_token.json` instead, so every such reply is checked whole.
+fn era_reply_schema(file: &str, era: Release) -> Result<Value, String> {
+    fn point_at_era(value: &mut Value, era: Release) {
+        match value {
+            Value::Object(map) => {
+                for (key, inner) in map.iter_mut() {
+                    match inner {
+                        Value::String(target) if key == "$ref" => {
+                            if let Some(rest) = target.strip_prefix("../access_token.json") {
+                                *target =
+                                    format!("../{}{rest}", era_name("access_token.json", era));
+                            }
+                        }
+                        _ => point_at_era(inner, era),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|i| point_at_era(i, era)),
+            _ => {}
+        }
+    }
+    let mut schema = parsed_file(file)?;
+    schema["$id"] = Value::String(format!("{BASE}{}", era_name(file, era)));
+    point_at_era(&mut schema, era);
     Ok(schema)
 }
 
@@ -259,8 +289,20 @@ impl Schemas {
             .into_iter()
             .filter(|era| !era.has_every_reply_field())
             .collect();
+        let token_replies: Vec<ReplySchema> = ReplySchema::ALL
+            .into_iter()
+            .filter(|s| s.is_access_token())
+            .collect();
         for &era in &eras {
-            documents.push((era_file(era), era_schema(era)?));
+            let token = era_name("access_token.json", era);
+            documents.push((format!("{BASE}{token}"), era_schema(era)?));
+            for schema in &token_replies {
+                let name = era_name(schema.file(), era);
+                documents.push((
+                    format!("{BASE}{name}"),
+                    era_reply_schema(schema.file(), era)?,
+                ));
+            }
         }
         let registry = Registry::new()
             .extend(documents)
@@ -288,12 +330,15 @@ impl Schemas {
             let uri = format!("{BASE}common.json#/$defs/{}", kind.definition());
             embedded.insert(kind, compile(uri)?);
         }
-        let mut token_eras = HashMap::new();
+        let mut data_eras = HashMap::new();
         for era in eras {
-            token_eras.insert(era, compile(era_file(era))?);
+            for &schema in &token_replies {
+                let uri = format!("{BASE}{}#/properties/data", era_name(schema.file(), era));
+                data_eras.insert((era, schema), compile(uri)?);
+            }
         }
         Ok(Schemas {
-            token_eras,
+            data_eras,
             documents,
             data,
             error: compile(format!("{BASE}common.json#/$defs/error_envelope"))?,
@@ -328,12 +373,17 @@ impl Schemas {
         describe(&self.error, reply)
     }
 
-    /// Checks one access-token reply object as `release` shapes it (only
-    /// releases without every reply field have their own schema).
-    pub fn check_access_token_in(&self, release: Release, token: &Value) -> Result<(), String> {
-        match self.token_eras.get(&release.reply_field_era()) {
-            Some(validator) => describe(validator, token),
-            None => self.check_access_token(token),
+    /// Checks a reply's `data` as `release` shapes it: the access-token
+    /// replies of releases lacking some fields have their own schemas.
+    pub fn check_data_in(
+        &self,
+        release: Release,
+        schema: ReplySchema,
+        data: &Value,
+    ) -> Result<(), String> {
+        match self.data_eras.get(&(release.reply_field_era(), schema)) {
+            Some(validator) => describe(validator, data),
+            None => self.check_data(schema, data),
         }
     }
 
@@ -354,5 +404,55 @@ impl Schemas {
     /// Checks one access-token object.
     pub fn check_access_token(&self, token: &Value) -> Result<(), String> {
         self.check_by_file("access_token.json", token)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::access_tokens::render::render;
+    use crate::config::Config;
+    use crate::fields_set::keep_release_fields;
+    use crate::release::Release;
+    use crate::schemas::ReplySchema;
+    use crate::state::AppState;
+    use serde_json::{json, Value};
+
+    #[test]
+    fn every_access_token_reply_has_a_schema_per_release() {
+        let state = AppState::new(Config::default()).expect("state");
+        let tenant = state.tenant("eras").expect("tenant");
+        let token = tenant
+            .access_tokens
+            .read()
+            .iter()
+            .next()
+            .cloned()
+            .expect("token");
+        let full = render(&tenant.reference, &token);
+        let r9 = Release::parse("R9").expect("release");
+        let mut reset = full.clone();
+        reset["random_pass_code"] = json!("123456");
+        let mut shaped = reset.clone();
+        keep_release_fields(&mut shaped, r9);
+        let mut list = Value::Array(vec![full.clone(), full]);
+        let schemas = &state.schemas;
+        assert!(schemas
+            .check_data_in(r9, ReplySchema::ResetPassCode, &shaped)
+            .is_ok());
+        // Fields R9 lacks are refused in its replies.
+        assert!(schemas
+            .check_data_in(r9, ReplySchema::ResetPassCode, &reset)
+            .is_err());
+        assert!(schemas
+            .check_data_in(r9, ReplySchema::AccessTokenList, &list)
+            .is_err());
+        keep_release_fields(&mut list, r9);
+        assert!(schemas
+            .check_data_in(r9, ReplySchema::AccessTokenList, &list)
+            .is_ok());
+        // The default release checks the full schema.
+        assert!(schemas
+            .check_data_in(Release::DEFAULT, ReplySchema::ResetPassCode, &reset)
+            .is_ok());
     }
 }

@@ -13,7 +13,6 @@ use crate::params::Params;
 use crate::release::{Behaviour, Release};
 use crate::request_log;
 use crate::routes::{self, Handler, Reply, Request, Route, Verb, API_PREFIX};
-use crate::schemas::ReplySchema;
 use crate::session::Caller;
 use crate::state::AppState;
 use actix_web::dev::Server;
@@ -122,6 +121,8 @@ fn run(
             (handler(state, request)?, fields)
         }
     };
+    // An older release lacks some access-token fields: its replies are
+    // shaped, then checked against its own schema, once.
     let older = !release.has_every_reply_field() && route.schema.is_access_token();
     match reply {
         Reply::StatusOnly => Ok(None),
@@ -130,11 +131,13 @@ fn run(
         Reply::Checked(bytes) => {
             let data = serde_json::from_slice(&bytes)
                 .map_err(|_| ApiError::Internal("a kept reply is not JSON".into()))?;
-            finish(state, route, data, fields, release, older)
+            finish(state, route, data, fields, older.then_some(release))
         }
         Reply::Data(data) => {
-            check(state, route, state.schemas.check_data(route.schema, &data))?;
-            finish(state, route, data, fields, release, older)
+            if !older {
+                check(state, route, state.schemas.check_data(route.schema, &data))?;
+            }
+            finish(state, route, data, fields, older.then_some(release))
         }
     }
 }
@@ -157,38 +160,19 @@ fn check(state: &AppState, route: &Route, result: Result<(), String>) -> ApiResu
     Ok(())
 }
 
-/// Shapes a checked reply for `release` (an `older` one lacks some
-/// access-token fields; its replies are checked against its own schema) and
-/// for `fields_set`, and serialises it.
+/// Shapes a reply for an `older` release (checking it against that
+/// release's schema) and for `fields_set`, and serialises it.
 fn finish(
     state: &AppState,
     route: &Route,
     mut data: serde_json::Value,
     fields: Option<Vec<String>>,
-    release: Release,
-    older: bool,
+    older: Option<Release>,
 ) -> ApiResult<Option<Bytes>> {
-    if older {
+    if let Some(release) = older {
         fields_set::keep_release_fields(&mut data, release);
-        let tokens = match &data {
-            serde_json::Value::Array(items) => items.iter().collect(),
-            one => vec![one],
-        };
-        for token in tokens {
-            // reset_pass_code adds its one field to the token (checked with
-            // the whole reply before the projection).
-            let result = match token.get("random_pass_code") {
-                Some(_) if route.schema == ReplySchema::ResetPassCode => {
-                    let mut bare = token.clone();
-                    if let Some(map) = bare.as_object_mut() {
-                        map.remove("random_pass_code");
-                    }
-                    state.schemas.check_access_token_in(release, &bare)
-                }
-                _ => state.schemas.check_access_token_in(release, token),
-            };
-            check(state, route, result)?;
-        }
+        let checked = state.schemas.check_data_in(release, route.schema, &data);
+        check(state, route, checked)?;
     }
     if let Some(names) = fields {
         fields_set::project(&mut data, &names);
