@@ -4,6 +4,7 @@
 //! (`markdown_table`, kept in step by a test).
 
 use std::fmt;
+use std::sync::LazyLock;
 
 /// A CRM.COM release, `R<major>.<minor>.<patch>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -156,6 +157,11 @@ const fn param(
     fact(Subject::Parameter(method, name), since, note)
 }
 
+/// A reply field that appears in `since` (absent before).
+const fn field(name: &'static str, since: &'static [Release]) -> Fact {
+    fact(Subject::ReplyField(name), since, "before: absent")
+}
+
 const R5: &[Release] = &[r(5, 0)];
 const R8: &[Release] = &[r(8, 0)];
 const R9: &[Release] = &[r(9, 0)];
@@ -256,29 +262,13 @@ pub const FACTS: &[Fact] = &[
         R14,
         "set the pass code at verification; before: ignored",
     ),
-    fact(
-        Subject::ReplyField("accounts_receivable"),
-        R8,
-        "before: absent",
-    ),
-    fact(
-        Subject::ReplyField("reward_participant"),
-        R8,
-        "before: absent",
-    ),
-    fact(
-        Subject::ReplyField("verification_code"),
-        R9,
-        "before: absent",
-    ),
-    fact(Subject::ReplyField("verified_date"), R9, "before: absent"),
-    fact(
-        Subject::ReplyField("verified_by_user"),
-        R9,
-        "before: absent",
-    ),
-    fact(Subject::ReplyField("classification"), R10, "before: absent"),
-    fact(Subject::ReplyField("udf_*"), R10_1, "before: absent"),
+    field("accounts_receivable", R8),
+    field("reward_participant", R8),
+    field("verification_code", R9),
+    field("verified_date", R9),
+    field("verified_by_user", R9),
+    field("classification", R10),
+    field("udf_*", R10_1),
     fact(
         Subject::Behaviour(Behaviour::EmptyStringSuccessStatus),
         R9,
@@ -360,10 +350,10 @@ const fn latest(facts: &[Fact]) -> Release {
 
 /// Whether a fact that appears in `since` holds in `release`.
 fn holds(since: &[Release], release: Release) -> bool {
-    release >= LATEST_CHANGE
-        || since.iter().enumerate().any(|(n, &from)| {
-            release >= from && (n + 1 == since.len() || release.major == from.major)
-        })
+    since
+        .iter()
+        .enumerate()
+        .any(|(n, &from)| release >= from && (n + 1 == since.len() || release.major == from.major))
 }
 
 /// Whether `name` is `pattern` or matches its trailing `*`.
@@ -409,10 +399,11 @@ impl Release {
 
     /// Whether the access-token reply object has key `name` in this release.
     pub fn has_reply_field(self, name: &str) -> bool {
-        FACTS.iter().all(|f| match f.subject {
-            Subject::ReplyField(pattern) if matches(pattern, name) => holds(f.since, self),
-            _ => true,
-        })
+        self >= LATEST_CHANGE
+            || FACTS.iter().all(|f| match f.subject {
+                Subject::ReplyField(pattern) if matches(pattern, name) => holds(f.since, self),
+                _ => true,
+            })
     }
 
     /// Whether every reply field exists (no projection needed).
@@ -426,22 +417,26 @@ impl Release {
 
     /// One release per distinct set of reply fields, oldest first: the
     /// releases whose reply schema differs from the one before.
-    pub fn reply_field_eras() -> Vec<Release> {
-        let mut eras: Vec<Release> = FACTS
-            .iter()
-            .filter(|f| matches!(f.subject, Subject::ReplyField(_)))
-            .flat_map(|f| f.since.iter().copied())
-            .chain([Release::OLDEST])
-            .collect();
-        eras.sort();
-        eras.dedup();
-        eras
+    pub fn reply_field_eras() -> &'static [Release] {
+        static ERAS: LazyLock<Vec<Release>> = LazyLock::new(|| {
+            let mut eras: Vec<Release> = FACTS
+                .iter()
+                .filter(|f| matches!(f.subject, Subject::ReplyField(_)))
+                .flat_map(|f| f.since.iter().copied())
+                .chain([Release::OLDEST])
+                .collect();
+            eras.sort();
+            eras.dedup();
+            eras
+        });
+        &ERAS
     }
 
     /// The era (see `reply_field_eras`) this release's replies belong to.
     pub fn reply_field_era(self) -> Release {
         Release::reply_field_eras()
-            .into_iter()
+            .iter()
+            .copied()
             .rfind(|&era| era <= self)
             .unwrap_or(Release::OLDEST)
     }

@@ -286,7 +286,8 @@ impl Schemas {
         }
         documents.push((format!("{BASE}{OWN_FIELDS}"), own_fields_schema()?));
         let eras: Vec<Release> = Release::reply_field_eras()
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|era| !era.has_every_reply_field())
             .collect();
         let token_replies: Vec<ReplySchema> = ReplySchema::ALL
