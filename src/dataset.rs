@@ -61,23 +61,26 @@ pub struct Made {
 }
 
 impl Made {
-    /// The dataset on top of `fixtures`, made on first use.
+    /// The dataset on top of `fixtures`, made and passed through `check`
+    /// on first use.
     pub fn get(
         &self,
         fixtures: &Fixtures,
         dataset: Dataset,
         seed: u64,
+        check: impl FnOnce(&Fixtures) -> Result<(), String>,
     ) -> Result<Arc<Fixtures>, String> {
         if let Some(made) = self.made.lock().get(&(dataset, seed)) {
             return Ok(made.clone());
         }
         // Made outside the lock: a large one takes a while.
-        let made = Arc::new(build(fixtures, dataset, seed)?);
+        let made = build(fixtures, dataset, seed)?;
+        check(&made)?;
         Ok(self
             .made
             .lock()
             .entry((dataset, seed))
-            .or_insert(made)
+            .or_insert_with(|| Arc::new(made))
             .clone())
     }
 }

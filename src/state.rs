@@ -4,6 +4,7 @@
 
 use crate::clock::{Clock, TenantClock};
 use crate::config::Config;
+use crate::dataset::Dataset;
 use crate::error::{ApiError, ApiResult};
 use crate::exposure::Exposure;
 use crate::faults::Faults;
@@ -42,7 +43,10 @@ pub struct AppState {
     /// The Host and CORS rules.
     pub exposure: Exposure,
     /// Datasets made so far, shared by the tenants seeded with them.
-    pub datasets: crate::dataset::Made,
+    datasets: crate::dataset::Made,
+    /// What organisations start from: `--dataset`, else the fixtures
+    /// (which stay as loaded: every dataset is made on top of them).
+    start: Option<Arc<Fixtures>>,
     /// Organisations seeded with another dataset than `--dataset`, by
     /// tenant key: what they are created and reset from.
     seeded: RwLock<HashMap<String, Arc<Fixtures>>>,
@@ -64,21 +68,7 @@ impl AppState {
         let fixtures =
             Fixtures::load(config.fixtures.as_deref(), &generator).map_err(|e| e.to_string())?;
         let schemas = Schemas::load()?;
-        let datasets = crate::dataset::Made::default();
-        // With --dataset, the dataset is what every organisation starts from.
-        let fixtures = match config.dataset {
-            None => fixtures,
-            Some(dataset) => {
-                let made = datasets
-                    .get(&fixtures, dataset, config.seed.unwrap_or(0))
-                    .map_err(|e| format!("--dataset {}: {e}", dataset.name()))?;
-                Fixtures {
-                    reference: made.reference.clone(),
-                    access_tokens: made.access_tokens.clone(),
-                }
-            }
-        };
-        let state = AppState {
+        let mut state = AppState {
             signing_key: generator.bytes(),
             seed: Mutex::new(config.seed),
             journal: Journal::new(config.journal_size),
@@ -93,11 +83,19 @@ impl AppState {
             sessions: DashMap::new(),
             releases: RwLock::default(),
             seeded: RwLock::default(),
-            datasets,
+            datasets: Default::default(),
+            start: None,
             creating: Mutex::new(()),
             opening: Mutex::new(()),
         };
         state.check_fixtures_against_schemas()?;
+        // With --dataset, the dataset is what every organisation starts from.
+        if let Some(dataset) = state.config.dataset {
+            let made = state
+                .dataset(dataset, state.config.seed.unwrap_or(0))
+                .map_err(|e| format!("--dataset {}: {e}", dataset.name()))?;
+            state.start = Some(made);
+        }
         if let Some(dir) = state.config.state_dir.clone() {
             crate::persistence::load(&state, &dir).map_err(|e| format!("--state-dir: {e}"))?;
         }
@@ -212,7 +210,10 @@ impl AppState {
     /// with), reading `clock`.
     pub fn fresh_tenant(&self, organisation: &str, clock: Arc<TenantClock>) -> Tenant {
         let seeded = self.seeded.read().get(&tenant_key(organisation)).cloned();
-        let base = seeded.as_deref().unwrap_or(&self.fixtures);
+        let base = seeded
+            .as_deref()
+            .or(self.start.as_deref())
+            .unwrap_or(&self.fixtures);
         Tenant::new(
             organisation,
             base.reference.clone(),
@@ -220,6 +221,14 @@ impl AppState {
             *self.seed.lock(),
             clock,
         )
+    }
+
+    /// Dataset `dataset` of `seed` on top of the fixtures, checked against
+    /// the schemas like them; made once, then shared.
+    pub fn dataset(&self, dataset: Dataset, seed: u64) -> Result<Arc<Fixtures>, String> {
+        self.datasets.get(&self.fixtures, dataset, seed, |made| {
+            self.check_against_schemas(&made.reference, &made.access_tokens)
+        })
     }
 
     /// Forgets what was set for the organisation: its release and dataset.

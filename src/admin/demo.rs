@@ -32,7 +32,7 @@ pub fn set_dataset(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
         .map_err(ApiError::admin)?;
     let seed = change.seed.or(state.config.seed).unwrap_or(0);
     let base = dataset
-        .map(|d| state.datasets.get(&state.fixtures, d, seed))
+        .map(|d| state.dataset(d, seed))
         .transpose()
         .map_err(ApiError::Internal)?;
     state.seed_tenant(organisation, base)?;

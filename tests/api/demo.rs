@@ -152,6 +152,23 @@ fn the_dataset_flag_seeds_every_new_organisation() {
         assert_eq!(t["accounts_receivable"], 56, "{t}");
     }
     assert_eq!(tenants[0]["access_tokens"], tenants[1]["access_tokens"]);
+    // Another dataset for one organisation is made on the fixtures, not on
+    // the --dataset one.
+    let other = app.admin_ok(
+        "PUT",
+        "tenants/three/dataset",
+        Some(&json!({"dataset": "small", "seed": 4})),
+    );
+    assert_eq!(other["accounts_receivable"], 56, "{other}");
+    let back = app.admin_ok(
+        "PUT",
+        "tenants/three/dataset",
+        Some(&json!({"dataset": null})),
+    );
+    assert_eq!(
+        back["access_tokens"], tenants[0]["access_tokens"],
+        "back to --dataset"
+    );
 }
 
 #[test]
