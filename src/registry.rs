@@ -100,13 +100,7 @@ impl AppState {
             .map_err(|e| ApiError::admin(format!("reference ({}): {}", e.file, e.problem)))?;
         let store = token_store(&reference, doc.access_tokens)
             .map_err(|p| ApiError::admin(format!("access_tokens: {p}")))?;
-        let limit = self.config.max_access_tokens;
-        if u64::try_from(store.len()).unwrap_or(u64::MAX) > limit {
-            return Err(ApiError::admin(format!(
-                "access_tokens: {} is over --max-access-tokens {limit}",
-                store.len()
-            )));
-        }
+        self.room_for_tokens(store.len())?;
         self.check_against_schemas(&reference, &store)
             .map_err(ApiError::admin)?;
         let reference = Arc::new(reference);

@@ -231,6 +231,20 @@ impl AppState {
         })
     }
 
+    /// Refuses a tenant of `count` access tokens when that is more than
+    /// `--max-access-tokens` (create, import, datasets).
+    pub fn room_for_tokens(&self, count: usize) -> ApiResult<()> {
+        let limit = usize::try_from(self.config.max_access_tokens).unwrap_or(usize::MAX);
+        if count > limit {
+            return Err(ApiError::LimitReached {
+                what: "access tokens in one tenant",
+                flag: "--max-access-tokens",
+                limit,
+            });
+        }
+        Ok(())
+    }
+
     /// Forgets what was set for the organisation: its release and dataset.
     pub(crate) fn forget_settings(&self, organisation: &str) {
         self.set_release(organisation, None);
@@ -241,14 +255,7 @@ impl AppState {
     /// fixtures or `--dataset`) from now on, and resets it to it.
     pub fn seed_tenant(&self, organisation: &str, base: Option<Arc<Fixtures>>) -> ApiResult<()> {
         if let Some(base) = &base {
-            let limit = usize::try_from(self.config.max_access_tokens).unwrap_or(usize::MAX);
-            if base.access_tokens.len() > limit {
-                return Err(ApiError::LimitReached {
-                    what: "access tokens in one tenant",
-                    flag: "--max-access-tokens",
-                    limit,
-                });
-            }
+            self.room_for_tokens(base.access_tokens.len())?;
         }
         let key = tenant_key(organisation);
         match base {

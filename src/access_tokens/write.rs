@@ -188,14 +188,7 @@ pub fn create(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Rep
         // Number, id and a generated code are taken inside the insert, so
         // concurrent creates never share one.
         let mut store = tenant.access_tokens.write();
-        let limit = usize::try_from(state.config.max_access_tokens).unwrap_or(usize::MAX);
-        if store.len() >= limit {
-            return Err(ApiError::LimitReached {
-                what: "access tokens in one tenant",
-                flag: "--max-access-tokens",
-                limit,
-            });
-        }
+        state.room_for_tokens(store.len() + 1)?;
         token.number = store.next_number();
         token.id = loop {
             let id = tenant.generator.hex32();
