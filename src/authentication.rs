@@ -71,14 +71,14 @@ pub fn login_organisation(state: &AppState, req: &Request) -> Option<String> {
             return Some(tenant.organisation.clone());
         }
     }
-    let key = basic_key(req.authorization)?;
     let reference = &state.fixtures.reference;
-    reference
-        .web_api_keys
-        .iter()
-        .chain(&reference.consumer_application_keys)
-        .find(|k| secrets_equal(&k.key.to_ascii_uppercase(), &key.to_ascii_uppercase()))
-        .map(|k| k.organisation.clone())
+    [
+        &reference.web_api_keys,
+        &reference.consumer_application_keys,
+    ]
+    .into_iter()
+    .find_map(|keys| application_key(reference, keys, req).ok())
+    .map(|(entry, _)| entry.organisation.clone())
 }
 
 /// `POST authentication/token`: username (any case), password,

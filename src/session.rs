@@ -162,7 +162,7 @@ impl AppState {
             }
         }
         Ok(Caller {
-            release: self.release_of(&session.tenant),
+            release: self.release_by_key(&session.tenant),
             tenant,
             user_id: session.user_id,
             unit_id: session.unit_id,

@@ -104,12 +104,17 @@ impl AppState {
 
     /// The release organisation `organisation` (any case) is answered as.
     pub fn release_of(&self, organisation: &str) -> Release {
-        let releases = self.releases.read();
-        if releases.is_empty() {
+        if self.releases.read().is_empty() {
             return self.config.release;
         }
-        releases
-            .get(&tenant_key(organisation))
+        self.release_by_key(&tenant_key(organisation))
+    }
+
+    /// `release_of` a tenant key (already lower-cased, as sessions hold it).
+    pub(crate) fn release_by_key(&self, key: &str) -> Release {
+        self.releases
+            .read()
+            .get(key)
             .copied()
             .unwrap_or(self.config.release)
     }
