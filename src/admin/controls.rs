@@ -1,7 +1,7 @@
 //! Admin handlers for what tests steer: the clock, the seed, session expiry,
 //! the journal and fault rules.
 
-use super::AdminCall;
+use super::{query_number, AdminCall};
 use crate::clock::Clock;
 use crate::error::{ApiError, ApiResult};
 use crate::faults::FaultSpec;
@@ -165,21 +165,13 @@ fn parse_since(text: &str) -> ApiResult<DateTime<Utc>> {
 pub fn journal_show(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
     let query = call.query()?;
     let text = |name: &str| query.get(name).and_then(Value::as_str).map(str::to_string);
-    let number = |name: &str| -> ApiResult<Option<u64>> {
-        text(name)
-            .map(|t| {
-                t.parse::<u64>()
-                    .map_err(|_| ApiError::admin(format!("{name}: a whole number is expected")))
-            })
-            .transpose()
-    };
     let filter = JournalFilter {
         organisation: text("organisation"),
         method: text("method"),
         status: text("status"),
         since: text("since").map(|t| parse_since(&t)).transpose()?,
-        after_id: number("after_id")?,
-        limit: number("limit")?.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+        after_id: query_number(&query, "after_id")?,
+        limit: query_number(&query, "limit")?.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
     };
     let entries = state.journal.entries(&filter);
     Ok(json!({

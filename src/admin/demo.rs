@@ -2,7 +2,7 @@
 //! searchable view of its accounts and access tokens the dashboard shows
 //! (never a pass code, OTP or verification code).
 
-use super::AdminCall;
+use super::{query_number, AdminCall};
 use crate::access_tokens::entity::AccessToken;
 use crate::dataset::Dataset;
 use crate::error::{ApiError, ApiResult};
@@ -63,13 +63,9 @@ pub fn access_tokens(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
         .and_then(Value::as_str)
         .map(|q| q.trim().to_lowercase())
         .unwrap_or_default();
-    let limit = match query.get("limit").and_then(Value::as_str) {
-        None => ROWS,
-        Some(text) => text
-            .parse::<usize>()
-            .map_err(|_| ApiError::admin("limit: a whole number is expected"))?
-            .min(MOST_ROWS),
-    };
+    let limit = query_number(&query, "limit")?.map_or(ROWS, |n| {
+        usize::try_from(n).unwrap_or(MOST_ROWS).min(MOST_ROWS)
+    });
     let reference = &tenant.reference;
     let store = tenant.access_tokens.read();
     let mut total = 0;

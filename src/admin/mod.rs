@@ -52,6 +52,18 @@ impl AdminCall<'_> {
     }
 }
 
+/// A whole-number parameter of a `query`, when given.
+fn query_number(query: &serde_json::Map<String, Value>, name: &str) -> ApiResult<Option<u64>> {
+    query
+        .get(name)
+        .and_then(Value::as_str)
+        .map(|text| {
+            text.parse::<u64>()
+                .map_err(|_| ApiError::admin(format!("{name}: a whole number is expected")))
+        })
+        .transpose()
+}
+
 type AdminHandler = fn(&AppState, &AdminCall) -> ApiResult<Value>;
 
 /// An admin route: verb, path after `/__admin/` (`{name}` matches one

@@ -105,6 +105,12 @@ fn the_token_view_searches_and_never_shows_secrets() {
     }
     let (status, reply) = shared_app().admin("GET", "tenants/no-such-org-view/access_tokens", None);
     assert_eq!(status, 404, "{reply}");
+    let (status, reply) = shared_app().admin(
+        "GET",
+        &format!("tenants/{}/access_tokens?limit=many", org.name),
+        None,
+    );
+    assert_eq!(status, 400, "{reply}");
 }
 
 #[test]
