@@ -12,6 +12,7 @@ and the call shows in the journal. No pass code ever appears on the page.
 
 import argparse
 import base64
+import datetime
 import fcntl
 import json
 import os
@@ -145,20 +146,51 @@ def start_emulator(binary):
     return process, first[len("listening on "):]
 
 
-def post(base, method, body):
+def call(base, path, body=None):
+    """A JSON call to the emulator (POST with a body, else GET)."""
     request = urllib.request.Request(
-        f"{base}/crmapi/rest/v2/{method}",
-        data=json.dumps(body).encode(),
+        f"{base}/{path}",
+        data=None if body is None else json.dumps(body).encode(),
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request) as reply:
-        answer = json.load(reply)
+        return json.load(reply)
+
+
+def post(base, method, body):
+    answer = call(base, f"crmapi/rest/v2/{method}", body)
     assert answer["status"]["code"] == "OK", answer
     return answer.get("data")
 
 
 def table_text(selector):
     return f"document.querySelector('{selector} tbody').innerText"
+
+
+def token_row(number):
+    return f"document.querySelector('#tokens tr[data-number=\"{number}\"]')"
+
+
+def search(browser, text):
+    """Types `text` into the page's search box."""
+    browser.evaluate(
+        "(() => { const s = document.getElementById('search');"
+        f" s.value = '{text}'; s.dispatchEvent(new Event('input')); }})()"
+    )
+
+
+def press(browser, button, message):
+    """Clicks a button and waits for the page to say `message`."""
+    browser.evaluate(f"document.getElementById('{button}').click()")
+    browser.wait_for(
+        f"document.getElementById('message').innerText.includes('{message}')",
+        f"'{message}' after {button}",
+    )
+
+
+def organisation_clock(base):
+    now = call(base, f"__admin/clock?organisation={ORG}")["data"]["now"]
+    return datetime.datetime.fromisoformat(now.rstrip("Z"))
 
 
 def main():
@@ -198,17 +230,9 @@ def main():
         created = post(base, "access_tokens/create",
                        {"token": token, "identifier": IDENTIFIER, "pass_code": PASS_CODE,
                         "accounts_receivable_identifier": {"number": "ACR005000"}})
-        browser.evaluate(
-            "(() => { const s = document.getElementById('search');"
-            f" s.value = '{IDENTIFIER}'; s.dispatchEvent(new Event('input')); }})()"
-        )
-        browser.wait_for(
-            f"document.querySelector('#tokens tr[data-number=\"{created['number']}\"]') !== null",
-            "the created token in the table",
-        )
-        row = browser.evaluate(
-            f"document.querySelector('#tokens tr[data-number=\"{created['number']}\"]').innerText"
-        )
+        search(browser, IDENTIFIER)
+        browser.wait_for(f"{token_row(created['number'])} !== null", "the created token in the table")
+        row = browser.evaluate(f"{token_row(created['number'])}.innerText")
         assert IDENTIFIER in row and "EFFECTIVE" in row and "ACR005000" in row, row
         browser.wait_for(
             f"{table_text('#journal')}.includes('access_tokens/create')", "the create in the journal"
@@ -221,28 +245,39 @@ def main():
         assert PASS_CODE not in page and "demo1234" not in page, "a pass code reached the page"
 
         if args.screenshot:
-            browser.evaluate(
-                "(() => { const s = document.getElementById('search');"
-                " s.value = ''; s.dispatchEvent(new Event('input')); })()"
-            )
+            search(browser, "")
             time.sleep(1.5)
             browser.screenshot(args.screenshot)
-            browser.evaluate(
-                "(() => { const s = document.getElementById('search');"
-                f" s.value = '{IDENTIFIER}'; s.dispatchEvent(new Event('input')); }})()"
-            )
+            search(browser, IDENTIFIER)
             time.sleep(0.5)
 
-        browser.evaluate("document.getElementById('reset').click()")
+        # Save a snapshot, reset (the token goes), restore (it comes back).
+        press(browser, "snapshot-save", "Snapshot demo saved")
         browser.wait_for(
-            "document.getElementById('message').innerText.includes('Reset')", "the reset to finish"
+            "[...document.getElementById('snapshots').options].some(o => o.value === 'demo')",
+            "the snapshot in the list",
         )
+        press(browser, "reset", "Reset")
         browser.wait_for(
-            f"document.querySelector('#tokens tr[data-number=\"{created['number']}\"]') === null"
+            f"{token_row(created['number'])} === null"
             " && document.getElementById('count').innerText.startsWith('0 match')",
             "the reset to remove the created token",
         )
-        print("dashboard: created token shown, reset removed it, journal row shown: ok")
+        press(browser, "snapshot-restore", "Snapshot demo restored")
+        browser.wait_for(f"{token_row(created['number'])} !== null", "the restored token")
+
+        # Advance the organisation's clock an hour, then expire its logins.
+        before = organisation_clock(base)
+        press(browser, "clock-advance", "Clock advanced 3600 s")
+        moved = (organisation_clock(base) - before).total_seconds()
+        assert 3600 <= moved < 3700, f"the clock moved {moved} s"
+        press(browser, "expire", "Login tokens expired")
+        expired = call(base, "crmapi/rest/v2/access_tokens/show",
+                       {"token": token, "access_token_identifier": {"identifier": IDENTIFIER,
+                                                                    "pass_code": PASS_CODE}})
+        assert expired["status"]["code"].endswith("TOKENEXPIREDEXCEPTION"), expired
+        print("dashboard: token shown, journal row shown, snapshot saved, reset removed the token,"
+              " restore brought it back, clock advanced, logins expired: ok")
     finally:
         browser.close()
         emulator.terminate()
