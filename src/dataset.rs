@@ -213,10 +213,11 @@ impl Pick<'_> {
 fn mailbox(text: &str) -> String {
     text.chars()
         .filter_map(|c| match c {
-            'ü' => Some('u'),
-            'í' => Some('i'),
+            'á' => Some('a'),
             'é' => Some('e'),
+            'í' => Some('i'),
             'ó' => Some('o'),
+            'ü' => Some('u'),
             c if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
             _ => None,
         })
@@ -477,6 +478,15 @@ mod tests {
     use super::*;
     use crate::config::Config;
     use crate::state::AppState;
+
+    #[test]
+    fn every_accented_surname_keeps_its_letters_in_a_mailbox() {
+        for last in LAST {
+            let letters = last.chars().filter(|c| c.is_alphabetic()).count();
+            assert_eq!(mailbox(last).len(), letters, "{last}");
+        }
+        assert_eq!(mailbox("Fernández de Vries"), "fernandezdevries");
+    }
 
     #[test]
     fn a_seed_gives_the_same_dataset_and_another_seed_another() {
