@@ -44,6 +44,54 @@ const OK_STATUS: &[u8] = br#"{"status":{"code":"OK","message":"","description":"
 /// The success status of releases before R9 (the 2014–2015 examples).
 const OK_STATUS_NULLS: &[u8] = br#"{"status":{"code":"OK","message":null,"description":null}"#;
 
+/// What comes before a success reply's `data`.
+const OK_DATA_PREFIX: &[u8] = br#"{"status":{"code":"OK","message":"","description":""},"data":"#;
+
+/// A success reply written with its envelope around the `data`, so that an
+/// unchanged reply goes out as it was kept, without a copy: copying 3 KB
+/// into a fresh envelope, then freeing it when the journal dropped it, was a
+/// twentieth of a show's time. The `data` is a slice of the same bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Framed(Bytes);
+
+impl Framed {
+    /// The envelope with `data` from `write`, which `capacity` should fit.
+    pub fn write<E>(
+        capacity: usize,
+        write: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
+    ) -> Result<Framed, E> {
+        let mut out = Vec::with_capacity(OK_DATA_PREFIX.len() + capacity + 1);
+        out.extend_from_slice(OK_DATA_PREFIX);
+        write(&mut out)?;
+        out.push(b'}');
+        Ok(Framed(out.into()))
+    }
+
+    /// The `data` alone, sharing the bytes.
+    pub fn data(&self) -> Bytes {
+        self.0.slice(OK_DATA_PREFIX.len()..self.0.len() - 1)
+    }
+
+    /// The whole body, envelope included.
+    pub fn whole(&self) -> &Bytes {
+        &self.0
+    }
+}
+
+/// The success reply of framed `data`; `nulls`: the status of releases
+/// before R9, which needs a new envelope.
+pub fn ok_framed(data: &Framed, nulls: bool) -> Rendered {
+    if nulls {
+        return ok_serialised(Some(&data.data()), true);
+    }
+    Rendered {
+        status: 200,
+        code: Cow::Borrowed("OK"),
+        body: data.whole().clone(),
+        allow: None,
+    }
+}
+
 /// `ok` of `data` already serialised; `nulls`: the status of releases
 /// before R9.
 pub fn ok_serialised(data: Option<&[u8]>, nulls: bool) -> Rendered {
@@ -82,5 +130,28 @@ pub fn error(err: &ApiError) -> Rendered {
         code: err.static_code(),
         body: body.to_string().into(),
         allow,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_framed_reply_is_the_envelope_of_its_data() {
+        let framed = Framed::write(8, |out| {
+            out.extend_from_slice(br#"{"a":[1,2]}"#);
+            Ok::<(), ()>(())
+        })
+        .expect("written");
+        assert_eq!(&framed.data()[..], br#"{"a":[1,2]}"#);
+        for nulls in [false, true] {
+            let framed_body = ok_framed(&framed, nulls).body;
+            let serialised_body = ok_serialised(Some(&framed.data()), nulls).body;
+            assert_eq!(framed_body, serialised_body, "nulls: {nulls}");
+        }
+        let whole: Value = serde_json::from_slice(framed.whole()).expect("JSON");
+        assert_eq!(whole["data"]["a"][1], 2);
+        assert_eq!(whole["status"]["code"], "OK");
     }
 }

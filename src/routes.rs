@@ -4,12 +4,12 @@
 
 use crate::access_tokens::{lifecycle, pass_code, read, write};
 use crate::authentication;
+use crate::envelope::Framed;
 use crate::error::ApiResult;
 use crate::params::Params;
 use crate::schemas::ReplySchema;
 use crate::session::Caller;
 use crate::state::AppState;
-use actix_web::web::Bytes;
 use serde_json::Value;
 
 /// Where every CRM.COM method lives.
@@ -54,9 +54,9 @@ impl std::fmt::Debug for Request<'_> {
 pub enum Reply {
     /// `data` holds this value.
     Data(Value),
-    /// `data` holds these JSON bytes, already checked against the method's
-    /// schema (kept replies of access tokens).
-    Checked(Bytes),
+    /// `data` is written in this envelope, already checked against the
+    /// method's schema (kept replies of access tokens).
+    Checked(Framed),
     /// Only `status`, no `data` key (forgot/change pass code).
     StatusOnly,
 }

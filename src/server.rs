@@ -3,7 +3,7 @@
 //! answer the same envelope as business errors.
 
 use crate::body::read_body;
-use crate::envelope;
+use crate::envelope::{self, Framed};
 use crate::error::{guarded, ApiError, ApiResult};
 use crate::exposure;
 use crate::faults::Outcome;
@@ -81,14 +81,14 @@ impl Bound {
 }
 
 /// Runs one CRM.COM method: handler, schema check, `fields_set`. Answers the
-/// serialised `data`, if any.
+/// serialised `data` in its envelope, if any.
 fn run(
     state: &AppState,
     route: &Route,
     request: &Request,
     bound: Bound,
     release: Release,
-) -> ApiResult<Option<Bytes>> {
+) -> ApiResult<Option<Framed>> {
     let available = || {
         if release.has_method(route.path) {
             Ok(())
@@ -126,10 +126,10 @@ fn run(
     let older = !release.has_every_reply_field() && route.schema.is_access_token();
     match reply {
         Reply::StatusOnly => Ok(None),
-        Reply::Checked(bytes) if fields.is_none() && !older => Ok(Some(bytes)),
+        Reply::Checked(framed) if fields.is_none() && !older => Ok(Some(framed)),
         // Projection is rare: it works on a parsed copy.
-        Reply::Checked(bytes) => {
-            let data = serde_json::from_slice(&bytes)
+        Reply::Checked(framed) => {
+            let data = serde_json::from_slice(&framed.data())
                 .map_err(|_| ApiError::Internal("a kept reply is not JSON".into()))?;
             finish(state, route, data, fields, older.then_some(release))
         }
@@ -168,7 +168,7 @@ fn finish(
     mut data: serde_json::Value,
     fields: Option<Vec<String>>,
     older: Option<Release>,
-) -> ApiResult<Option<Bytes>> {
+) -> ApiResult<Option<Framed>> {
     if let Some(release) = older {
         fields_set::keep_release_fields(&mut data, release);
         let checked = state.schemas.check_data_in(release, route.schema, &data);
@@ -177,8 +177,8 @@ fn finish(
     if let Some(names) = fields {
         fields_set::project(&mut data, &names);
     }
-    serde_json::to_vec(&data)
-        .map(|bytes| Some(Bytes::from(bytes)))
+    Framed::write(1024, |out| serde_json::to_writer(out, &data))
+        .map(Some)
         .map_err(|_| ApiError::Internal("reply could not be serialised".into()))
 }
 
@@ -195,7 +195,7 @@ struct Trace {
 
 /// How a CRM.COM call ends.
 enum Answer {
-    Reply(ApiResult<Option<Bytes>>),
+    Reply(ApiResult<Option<Framed>>),
     /// An injected fault closes the connection without a reply.
     Drop,
 }
@@ -321,13 +321,12 @@ async fn crm_call(
     let answer = answer(req, payload, state, &mut trace).await;
     let (response, status, code, reply) = match answer {
         Answer::Reply(result) => {
+            let nulls = trace
+                .release
+                .is_some_and(|r| !r.has(Behaviour::EmptyStringSuccessStatus));
             let mut rendered = match &result {
-                Ok(data) => envelope::ok_serialised(
-                    data.as_deref(),
-                    trace
-                        .release
-                        .is_some_and(|r| !r.has(Behaviour::EmptyStringSuccessStatus)),
-                ),
+                Ok(Some(data)) => envelope::ok_framed(data, nulls),
+                Ok(None) => envelope::ok_serialised(None, nulls),
                 Err(e) => envelope::error(e),
             };
             let reply = rendered.body.clone();

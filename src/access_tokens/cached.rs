@@ -10,10 +10,10 @@
 
 use super::entity::AccessToken;
 use super::reply::render_reply;
+use crate::envelope::Framed;
 use crate::error::ApiResult;
 use crate::reference::Reference;
 use crate::state::AppState;
-use actix_web::web::Bytes;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
@@ -22,7 +22,7 @@ pub const BUDGET: usize = 65_536;
 
 /// One token's serialised reply object, once made.
 #[derive(Default)]
-pub struct CachedReply(OnceLock<Bytes>);
+pub struct CachedReply(OnceLock<Framed>);
 
 impl CachedReply {
     pub fn is_filled(&self) -> bool {
@@ -78,14 +78,14 @@ impl Filled {
     }
 }
 
-/// The token's reply object as checked JSON bytes: kept ones, or made now
-/// (and kept while the budget allows).
+/// The token's reply object as checked JSON bytes in a success envelope:
+/// kept ones, or made now (and kept while the budget allows).
 pub fn reply_bytes(
     state: &AppState,
     reference: &Reference,
     filled: &Filled,
     token: &AccessToken,
-) -> ApiResult<Bytes> {
+) -> ApiResult<Framed> {
     if let Some(bytes) = token.cached.0.get() {
         return Ok(bytes.clone());
     }
@@ -102,16 +102,17 @@ pub fn reply_bytes(
     Ok(bytes)
 }
 
-/// A JSON array of reply objects.
-pub fn array(items: impl IntoIterator<Item = ApiResult<Bytes>>) -> ApiResult<Bytes> {
-    let mut out = Vec::with_capacity(2048);
-    out.push(b'[');
-    for (i, item) in items.into_iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
+/// A JSON array of reply objects, in a success envelope.
+pub fn array(items: impl IntoIterator<Item = ApiResult<Framed>>) -> ApiResult<Framed> {
+    Framed::write(4096, |out| {
+        out.push(b'[');
+        for (i, item) in items.into_iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(&item?.data());
         }
-        out.extend_from_slice(&item?);
-    }
-    out.push(b']');
-    Ok(out.into())
+        out.push(b']');
+        Ok(())
+    })
 }

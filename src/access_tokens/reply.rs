@@ -11,6 +11,7 @@
 
 use super::entity::{AccessToken, UDF_FIELDS};
 use super::render::render_own;
+use crate::envelope::Framed;
 use crate::error::{ApiError, ApiResult};
 use crate::reference::Reference;
 use crate::schemas::{Embedded, Schemas};
@@ -100,12 +101,12 @@ fn embedded<'r>(state: &AppState, reference: &'r Reference) -> ApiResult<&'r Emb
     Ok(reference.embedded.get_or_init(|| made))
 }
 
-/// The token's reply object, checked, as JSON bytes.
+/// The token's reply object, checked, as JSON bytes in a success envelope.
 pub fn render_reply(
     state: &AppState,
     reference: &Reference,
     token: &AccessToken,
-) -> ApiResult<Bytes> {
+) -> ApiResult<Framed> {
     let embedded = embedded(state, reference)?;
     let own = render_own(token);
     if let Err(violation) = state.schemas.check_token_own_fields(&own) {
@@ -134,26 +135,26 @@ pub fn render_reply(
         "updated_by_user" => Some(&*log.updated_by_user_id),
         _ => None,
     };
-    let mut out = Vec::with_capacity(3072);
-    write_merged(&mut out, &TOKEN_KEYS, &own, &mut |key, value, out| {
-        if let Some(&kind) = Embedded::ALL.iter().find(|e| e.property() == key) {
-            out.extend_from_slice(embedded.get(kind, id_of(kind)));
-            return Ok(());
-        }
-        match value {
-            Some(Value::Object(log_map)) if key == "log_information" => {
-                write_merged(out, &LOG_KEYS, log_map, &mut |key, value, out| {
-                    match Embedded::in_log(key) {
-                        Some(kind) => out.extend_from_slice(embedded.get(kind, log_id(key))),
-                        None => write_value(out, value)?,
-                    }
-                    Ok(())
-                })
+    Framed::write(3072, |out| {
+        write_merged(out, &TOKEN_KEYS, &own, &mut |key, value, out| {
+            if let Some(&kind) = Embedded::ALL.iter().find(|e| e.property() == key) {
+                out.extend_from_slice(embedded.get(kind, id_of(kind)));
+                return Ok(());
             }
-            _ => write_value(out, value),
-        }
-    })?;
-    Ok(out.into())
+            match value {
+                Some(Value::Object(log_map)) if key == "log_information" => {
+                    write_merged(out, &LOG_KEYS, log_map, &mut |key, value, out| {
+                        match Embedded::in_log(key) {
+                            Some(kind) => out.extend_from_slice(embedded.get(kind, log_id(key))),
+                            None => write_value(out, value)?,
+                        }
+                        Ok(())
+                    })
+                }
+                _ => write_value(out, value),
+            }
+        })
+    })
 }
 
 /// Every key of an access token's reply object, in the order the full render
@@ -263,8 +264,8 @@ mod tests {
         tokens.push(full);
         assert!(tokens.len() > 5);
         for token in &tokens {
-            let bytes = render_reply(&state, &tenant.reference, token).expect("render");
-            let spliced: Value = serde_json::from_slice(&bytes).expect("JSON");
+            let framed = render_reply(&state, &tenant.reference, token).expect("render");
+            let spliced: Value = serde_json::from_slice(&framed.data()).expect("JSON");
             assert_eq!(
                 spliced,
                 render(&tenant.reference, token),
