@@ -11,7 +11,6 @@
 
 use chrono::{Datelike, Timelike};
 use parking_lot::Mutex;
-use std::fmt::Write as _;
 use std::io::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
@@ -39,15 +38,6 @@ const FLUSH_EVERY: Duration = Duration::from_millis(50);
 static SINK: OnceLock<Sink> = OnceLock::new();
 
 impl Sink {
-    fn push(&self, line: &[u8]) {
-        let mut pending = self.pending.lock();
-        if pending.len() + line.len() > MAX_PENDING {
-            self.dropped.fetch_add(1, Ordering::Relaxed);
-        } else {
-            pending.extend_from_slice(line);
-        }
-    }
-
     fn flush(&self) {
         let batch = std::mem::take(&mut *self.pending.lock());
         let mut stderr = std::io::stderr().lock();
@@ -62,33 +52,88 @@ impl Sink {
     }
 }
 
-/// Writes the line for one call, if the binary turned the request log on.
-pub fn call(req: &actix_web::HttpRequest, started: Instant, outcome: &Outcome) {
+/// Writes the line for one call that arrived at `now`, if the binary turned
+/// the request log on. The line is written straight into the shared buffer,
+/// numbers by hand: a `String` per line and `format!` of a float latency
+/// were most of the log's cost.
+pub fn call(
+    req: &actix_web::HttpRequest,
+    now: chrono::DateTime<chrono::Utc>,
+    started: Instant,
+    outcome: &Outcome,
+) {
     let Some(sink) = SINK.get() else { return };
-    let mut line = String::with_capacity(200);
-    push_timestamp(&mut line, chrono::Utc::now());
-    let _ = write!(line, " INFO {} ", req.method());
-    push_escaped(&mut line, req.path());
-    let _ = write!(
-        line,
-        " {} {} org=",
-        outcome.status,
-        outcome.code.as_deref().unwrap_or("-")
-    );
-    push_escaped(&mut line, outcome.organisation.as_deref().unwrap_or("-"));
-    let _ = write!(line, " {:.1}ms", started.elapsed().as_secs_f64() * 1000.0);
+    let latency_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    let mut pending = sink.pending.lock();
+    let line_start = pending.len();
+    let line = &mut *pending;
+    push_timestamp(line, now);
+    line.extend_from_slice(b" INFO ");
+    line.extend_from_slice(req.method().as_str().as_bytes());
+    line.push(b' ');
+    push_escaped(line, req.path());
+    line.push(b' ');
+    push_number(line, u64::from(outcome.status));
+    line.push(b' ');
+    push_escaped(line, outcome.code.as_deref().unwrap_or("-"));
+    line.extend_from_slice(b" org=");
+    push_escaped(line, outcome.organisation.as_deref().unwrap_or("-"));
+    line.push(b' ');
+    push_millis(line, latency_us);
     if !req.query_string().is_empty() {
-        line.push_str(" query=");
-        push_escaped(&mut line, &blanked_query(req.query_string()));
+        line.extend_from_slice(b" query=");
+        push_blanked_query(line, req.query_string());
     }
-    line.push('\n');
-    sink.push(line.as_bytes());
+    line.push(b'\n');
+    if pending.len() > MAX_PENDING {
+        pending.truncate(line_start);
+        sink.dropped.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Appends `n` in decimal.
+fn push_number(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        // A digit, so it fits.
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// Appends `n` as `width` digits, with leading zeros.
+fn push_padded(out: &mut Vec<u8>, n: u64, width: usize) {
+    let text_start = out.len();
+    push_number(out, n);
+    let len = out.len() - text_start;
+    if len < width {
+        out.splice(
+            text_start..text_start,
+            std::iter::repeat_n(b'0', width - len),
+        );
+    }
+}
+
+/// Appends a latency in microseconds as milliseconds to a tenth, rounded
+/// half up: `0.4ms`, `12.0ms`.
+fn push_millis(out: &mut Vec<u8>, micros: u64) {
+    let tenths = micros.saturating_add(50) / 100;
+    push_number(out, tenths / 10);
+    out.push(b'.');
+    push_number(out, tenths % 10);
+    out.extend_from_slice(b"ms");
 }
 
 /// Appends `2026-11-27T21:12:51.123456Z`. The part up to the second is
 /// formatted once a second per worker thread: formatting the date on every
 /// call was most of a line's cost.
-fn push_timestamp(line: &mut String, now: chrono::DateTime<chrono::Utc>) {
+fn push_timestamp(line: &mut Vec<u8>, now: chrono::DateTime<chrono::Utc>) {
     thread_local! {
         static SECOND: std::cell::RefCell<(i64, String)> =
             const { std::cell::RefCell::new((i64::MIN, String::new())) };
@@ -107,46 +152,54 @@ fn push_timestamp(line: &mut String, now: chrono::DateTime<chrono::Utc>) {
             );
             *cached = (now.timestamp(), text);
         }
-        line.push_str(&cached.1);
+        line.extend_from_slice(cached.1.as_bytes());
     });
-    let _ = write!(line, ".{:06}Z", now.timestamp_subsec_micros().min(999_999));
+    line.push(b'.');
+    push_padded(
+        line,
+        u64::from(now.timestamp_subsec_micros().min(999_999)),
+        6,
+    );
+    line.push(b'Z');
 }
 
 /// Appends `text` with control characters escaped, so a client cannot
 /// forge a line (an organisation name with a newline, say).
-fn push_escaped(line: &mut String, text: &str) {
+fn push_escaped(line: &mut Vec<u8>, text: &str) {
     if !text.chars().any(char::is_control) {
-        line.push_str(text);
+        line.extend_from_slice(text.as_bytes());
         return;
     }
     for c in text.chars() {
+        let mut utf8 = [0u8; 4];
         if c.is_control() {
-            line.extend(c.escape_default());
+            for escaped in c.escape_default() {
+                line.extend_from_slice(escaped.encode_utf8(&mut utf8).as_bytes());
+            }
         } else {
-            line.push(c);
+            line.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
         }
     }
 }
 
-/// The query as sent, with the value of every secret parameter blanked. A
-/// query that mentions a secret anywhere else (inside an identifier, say) is
-/// shown as the journal shows it: parsed, then redacted at any depth.
-fn blanked_query(query: &str) -> String {
-    let decode = |s: &str| {
-        percent_encoding::percent_decode_str(s)
-            .decode_utf8_lossy()
-            .into_owned()
-    };
-    let mut out = String::with_capacity(query.len());
+/// Appends the query as sent, with the value of every secret parameter
+/// blanked. A query that mentions a secret anywhere else (inside an
+/// identifier, say) is shown as the journal shows it: parsed, then redacted
+/// at any depth.
+fn push_blanked_query(out: &mut Vec<u8>, query: &str) {
+    fn decode(s: &str) -> std::borrow::Cow<'_, str> {
+        percent_encoding::percent_decode_str(s).decode_utf8_lossy()
+    }
+    let query_start = out.len();
     for (i, pair) in query.split('&').enumerate() {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         if i > 0 {
-            out.push('&');
+            out.push(b'&');
         }
         if crate::journal::is_secret(&decode(key)) {
-            out.push_str(key);
-            out.push('=');
-            out.push_str(crate::journal::REDACTED);
+            push_escaped(out, key);
+            out.push(b'=');
+            out.extend_from_slice(crate::journal::REDACTED.as_bytes());
             continue;
         }
         let value_text = decode(value);
@@ -154,11 +207,12 @@ fn blanked_query(query: &str) -> String {
             .iter()
             .any(|name| value_text.contains(name))
         {
-            return crate::journal::redacted_query(query).to_string();
+            out.truncate(query_start);
+            push_escaped(out, &crate::journal::redacted_query(query).to_string());
+            return;
         }
-        out.push_str(pair);
+        push_escaped(out, pair);
     }
-    out
 }
 
 /// Installs the stderr subscriber at `level` (`off`, `error`, `warn`,
@@ -212,10 +266,36 @@ mod tests {
             .unwrap();
         for offset_us in [0, 123_456, 999_999, 1_000_001, 86_400_000_000] {
             let at = base + chrono::Duration::microseconds(offset_us);
-            let mut line = String::new();
+            let mut line = Vec::new();
             push_timestamp(&mut line, at);
-            assert_eq!(line, at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string());
+            assert_eq!(
+                String::from_utf8(line).expect("text"),
+                at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+            );
         }
+    }
+
+    fn blanked_query(query: &str) -> String {
+        let mut out = Vec::new();
+        push_blanked_query(&mut out, query);
+        String::from_utf8(out).expect("text")
+    }
+
+    #[test]
+    fn latencies_are_tenths_of_a_millisecond() {
+        for (micros, text) in [
+            (0, "0.0ms"),
+            (49, "0.0ms"),
+            (50, "0.1ms"),
+            (12_345, "12.3ms"),
+        ] {
+            let mut line = Vec::new();
+            push_millis(&mut line, micros);
+            assert_eq!(line, text.as_bytes());
+        }
+        let mut line = Vec::new();
+        push_number(&mut line, u64::MAX);
+        assert_eq!(line, u64::MAX.to_string().as_bytes());
     }
 
     #[test]
@@ -236,8 +316,8 @@ mod tests {
 
     #[test]
     fn control_characters_cannot_start_a_new_line() {
-        let mut line = String::new();
-        push_escaped(&mut line, "acme\nFAKE 200 OK");
-        assert_eq!(line, "acme\\nFAKE 200 OK");
+        let mut line = Vec::new();
+        push_escaped(&mut line, "acme\nFAKE 200 OK\u{85}é");
+        assert_eq!(line, "acme\\nFAKE 200 OK\\u{85}é".as_bytes());
     }
 }

@@ -280,6 +280,8 @@ async fn dispatch(
     state: web::Data<AppState>,
 ) -> HttpResponse {
     let started = Instant::now();
+    // One reading of the wall clock serves the journal and the log.
+    let arrived = Utc::now();
     let mut outcome = request_log::Outcome::default();
     let response = match state.exposure.admit(&req) {
         Err(refused) => {
@@ -296,14 +298,14 @@ async fn dispatch(
             } else if let Some(rest) = crate::admin::admin_path(req.path()) {
                 crate::admin::dispatch(&req, payload, &state, rest).await
             } else {
-                crm_call(&req, payload, &state, started, &mut outcome).await
+                crm_call(&req, payload, &state, (arrived, started), &mut outcome).await
             };
             grant.apply(response.headers_mut());
             response
         }
     };
     outcome.status = response.status().as_u16();
-    request_log::call(&req, started, &outcome);
+    request_log::call(&req, arrived, started, &outcome);
     response
 }
 
@@ -312,11 +314,9 @@ async fn crm_call(
     req: &HttpRequest,
     payload: web::Payload,
     state: &AppState,
-    started: Instant,
+    (arrived, started): (chrono::DateTime<Utc>, Instant),
     outcome: &mut request_log::Outcome,
 ) -> HttpResponse {
-    // Read only when the journal keeps calls.
-    let arrived = (state.journal.capacity() > 0).then(Utc::now);
     let mut trace = Trace::default();
     let answer = answer(req, payload, state, &mut trace).await;
     let (response, status, code, reply) = match answer {
@@ -335,7 +335,7 @@ async fn crm_call(
         }
         Answer::Drop => (dropped_connection(), 0, "DROPPED".into(), Bytes::new()),
     };
-    if let Some(arrived) = arrived {
+    if state.journal.capacity() > 0 {
         let call = CallRecord {
             organisation: trace.organisation.as_deref(),
             method: trace.method.unwrap_or_else(|| req.path()),
