@@ -104,7 +104,7 @@ pub fn redact(value: Value) -> Value {
 }
 
 /// One call as it is recorded (private: its bodies are unredacted). All its
-/// text lives in one exact-size allocation: thousands of long-lived small
+/// text and its request live in one exact-size allocation: thousands of long-lived small
 /// allocations among each request's short-lived ones sent glibc's malloc
 /// into free-list consolidation and halved the throughput.
 struct Recorded {
@@ -116,17 +116,25 @@ struct Recorded {
     has_organisation: bool,
     request: RequestKind,
     reply: RequestKind,
-    /// organisation, method, http_method, status_code.
+    /// organisation, method, http_method, status_code; the request body
+    /// (or query) follows them in `text`.
     lengths: [u32; 4],
-    text: Box<[u8]>,
-    /// The request body (or query), copied, and the reply, shared with the
-    /// reply itself (copying it was a tenth of a show's own time). Both are
-    /// empty when omitted, and at most 16 KiB otherwise.
-    request_bytes: Bytes,
+    /// The four names and the request, copied: a request body may be a
+    /// slice of the connection's read buffer, which sharing would keep
+    /// alive with the entry.
+    text: Bytes,
+    /// The reply, shared with the reply itself (copying it was a tenth of a
+    /// show's own time). Requests and replies are empty when omitted, and at
+    /// most 16 KiB otherwise.
     reply_bytes: Bytes,
 }
 
 impl Recorded {
+    fn request_bytes(&self) -> Bytes {
+        let names: usize = self.lengths.iter().map(|&l| l as usize).sum();
+        self.text.slice(names..)
+    }
+
     fn part(&self, n: usize) -> &[u8] {
         let start: usize = self.lengths[..n].iter().map(|&l| l as usize).sum();
         &self.text[start..start + self.lengths[n] as usize]
@@ -274,20 +282,13 @@ impl Journal {
         }
         let (request, request_bytes) = if body.is_empty() && !query.is_empty() {
             let kind = kind_of(query.as_bytes(), RequestKind::Query);
-            (kind, Bytes::copy_from_slice(query.as_bytes()))
+            (kind, query.as_bytes())
         } else {
-            // Copied: a request body may be a slice of the connection's
-            // read buffer, which sharing would keep alive with the entry.
-            (
-                kind_of(body, RequestKind::Body),
-                Bytes::copy_from_slice(body),
-            )
+            (kind_of(body, RequestKind::Body), &body[..])
         };
         let reply_kind = kind_of(reply, RequestKind::Body);
-        let kept = |kind: RequestKind, bytes: Bytes| match kind {
-            RequestKind::Body | RequestKind::Query => bytes,
-            _ => Bytes::new(),
-        };
+        let kept = |kind: RequestKind| matches!(kind, RequestKind::Body | RequestKind::Query);
+        let request_bytes = if kept(request) { request_bytes } else { &[] };
         let parts: [&[u8]; 4] = [
             call.organisation.unwrap_or_default().as_bytes(),
             call.method.as_bytes(),
@@ -295,12 +296,14 @@ impl Journal {
             call.status_code.as_bytes(),
         ];
         let mut lengths = [0u32; 4];
-        let mut text = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
+        let names: usize = parts.iter().map(|p| p.len()).sum();
+        let mut text = Vec::with_capacity(names + request_bytes.len());
         for (n, part) in parts.iter().enumerate() {
             // Every part is a short name, so fits.
             lengths[n] = u32::try_from(part.len()).unwrap_or(0);
             text.extend_from_slice(&part[..lengths[n] as usize]);
         }
+        text.extend_from_slice(request_bytes);
         let mut entry = Recorded {
             id: 0,
             at,
@@ -311,9 +314,14 @@ impl Journal {
             request,
             reply: reply_kind,
             lengths,
-            text: text.into_boxed_slice(),
-            request_bytes: kept(request, request_bytes),
-            reply_bytes: kept(reply_kind, reply.clone()),
+            // Exactly the size written, so `Bytes` takes it without a second
+            // allocation.
+            text: Bytes::from(text.into_boxed_slice()),
+            reply_bytes: if kept(reply_kind) {
+                reply.clone()
+            } else {
+                Bytes::new()
+            },
         };
         let evicted = {
             let mut ring = self.ring.lock();
@@ -358,7 +366,7 @@ impl Journal {
                         r.at,
                         r.call(),
                         r.request,
-                        r.request_bytes.clone(),
+                        r.request_bytes(),
                         r.reply,
                         r.reply_bytes.clone(),
                     )
