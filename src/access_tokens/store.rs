@@ -51,8 +51,10 @@ fn compare_keyed(a: &str, ka: NumberKey, b: &str, kb: NumberKey) -> Ordering {
 }
 
 /// Where `number` is, or would go, in `positions` (one owner's tokens, in
-/// number order). A new number usually goes last (creates count up), which
-/// one comparison tells.
+/// number order). A new number goes last, or just before the few numbers
+/// of another form (the fixtures' `AT…` sort after the emulator's `ACT…`),
+/// so the search gallops back from the end: a binary search of an owner of
+/// 100,000 tokens cost 17 cache-missing comparisons per create.
 fn slot_in(
     positions: &[u32],
     tokens: &ChunkedVec<AccessToken>,
@@ -62,11 +64,28 @@ fn slot_in(
     let key = NumberKey::of(number);
     let compare =
         |at: u32| compare_keyed(&tokens[at as usize].number, keys[at as usize], number, key);
-    match positions.last() {
-        None => Err(0),
-        Some(&last) if compare(last) == Ordering::Less => Err(positions.len()),
-        _ => positions.binary_search_by(|&at| compare(at)),
+    // The slot is in lo..=hi.
+    let (mut lo, mut hi) = (0, positions.len());
+    let mut step = 1;
+    while hi > 0 {
+        let probe = positions.len().saturating_sub(step);
+        match compare(positions[probe]) {
+            Ordering::Less => {
+                lo = probe + 1;
+                break;
+            }
+            Ordering::Equal => return Ok(probe),
+            Ordering::Greater => hi = probe,
+        }
+        if probe == 0 {
+            break;
+        }
+        step *= 2;
     }
+    positions[lo..hi]
+        .binary_search_by(|&at| compare(at))
+        .map(|i| lo + i)
+        .map_err(|i| lo + i)
 }
 
 /// Prefix and width of numbers the emulator allocates: `ACT` + 10 digits.
@@ -299,7 +318,11 @@ impl AccessTokenStore {
             .insert(tokens, hasher, Field::Identifier, at);
         let token = &tokens[at as usize];
         let add = |index: &mut HashMap<String, Vec<u32>>, owner: &String| {
-            let list = index.entry(owner.clone()).or_default();
+            // Looked up first: `entry` would copy the owner's id every time.
+            let list = match index.get_mut(owner) {
+                Some(list) => list,
+                None => index.entry(owner.clone()).or_default(),
+            };
             let slot = slot_in(list, tokens, keys, &token.number).unwrap_or_else(|free| free);
             list.insert(slot, at);
         };
@@ -481,6 +504,35 @@ mod tests {
         }
         let listed: Vec<&str> = store.iter().map(|t| t.number.as_str()).collect();
         assert_eq!(listed, ["5", "35", "ACT0000000009", "ACT0000000010", "AT1"]);
+    }
+
+    #[test]
+    fn an_owners_tokens_stay_in_number_order_whatever_the_insert_order() {
+        // Mostly increasing ACT numbers with fixture-like ones among them,
+        // so the search from the end meets every case: last, just before a
+        // few, far back, first, and an equal number of another text.
+        let mut numbers: Vec<String> = (0..300)
+            .map(|i: u64| match i % 7 {
+                0 => format!("AT{}", (i * 37) % 101),
+                1 => format!("{}", (i * 53) % 89),
+                2 => format!("0{}", (i * 53) % 89),
+                _ => format!("ACT{:010}", i),
+            })
+            .collect();
+        numbers.push("ACT0000000000".into());
+        let mut store = AccessTokenStore::default();
+        for (i, number) in numbers.iter().enumerate() {
+            store
+                .insert(token(&format!("id{i}"), number, &format!("c{i}"), None))
+                .expect("insert");
+        }
+        numbers.sort_by(|a, b| compare_numbers(a, b));
+        let listed: Vec<&str> = store
+            .of_accounts_receivable("AR1", std::iter::empty())
+            .iter()
+            .map(|t| t.number.as_str())
+            .collect();
+        assert_eq!(listed, numbers);
     }
 
     #[test]
