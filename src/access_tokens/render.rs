@@ -81,8 +81,15 @@ pub fn render_own(token: &AccessToken) -> Value {
     }
     let log = &token.log_information;
     let mut log_own = Map::new();
-    log_own.insert("created_date".into(), json!(log.created_date));
-    log_own.insert("updated_date".into(), json!(log.updated_date));
+    // A new token's dates are one instant: formatted once.
+    let created = json!(log.created_date);
+    let updated = if log.updated_date == log.created_date {
+        created.clone()
+    } else {
+        json!(log.updated_date)
+    };
+    log_own.insert("created_date".into(), created);
+    log_own.insert("updated_date".into(), updated);
     out.insert("log_information".into(), Value::Object(log_own));
     Value::Object(out)
 }
