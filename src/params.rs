@@ -193,6 +193,10 @@ impl Params {
 /// Percent-decodes a query component (`+` is a space, as in HTML forms).
 fn decode(raw: &str) -> ApiResult<String> {
     let bytes = raw.as_bytes();
+    // Most components (a login token among them) need no decoding: one copy.
+    if !bytes.iter().any(|&b| b == b'%' || b == b'+') {
+        return Ok(raw.to_string());
+    }
     for (i, b) in bytes.iter().enumerate() {
         if *b == b'%' {
             let valid = bytes
@@ -238,6 +242,14 @@ mod tests {
                     {"authentication_code": "c"}}
             })
         );
+    }
+
+    #[test]
+    fn query_components_decode_plus_and_percent_and_keep_plain_text() {
+        let p = Params::from_query("a=b+c&d=e%2Bf&g=plain_9-x.y~").expect("parse");
+        assert_eq!(p.opt_str("a"), Ok(Some("b c")));
+        assert_eq!(p.opt_str("d"), Ok(Some("e+f")));
+        assert_eq!(p.opt_str("g"), Ok(Some("plain_9-x.y~")));
     }
 
     #[test]
