@@ -40,12 +40,15 @@ pub fn ok(data: Option<&Value>) -> Rendered {
     }
 }
 
-const OK_STATUS: &[u8] = br#"{"status":{"code":"OK","message":"","description":""}"#;
-/// The success status of releases before R9 (the 2014–2015 examples).
-const OK_STATUS_NULLS: &[u8] = br#"{"status":{"code":"OK","message":null,"description":null}"#;
-
 /// What comes before a success reply's `data`.
 const OK_DATA_PREFIX: &[u8] = br#"{"status":{"code":"OK","message":"","description":""},"data":"#;
+const DATA_KEY: &[u8] = br#","data":"#;
+/// The success status alone: the prefix without its `data` key.
+const OK_STATUS: &[u8] = OK_DATA_PREFIX
+    .split_at(OK_DATA_PREFIX.len() - DATA_KEY.len())
+    .0;
+/// The success status of releases before R9 (the 2014–2015 examples).
+const OK_STATUS_NULLS: &[u8] = br#"{"status":{"code":"OK","message":null,"description":null}"#;
 
 /// A success reply written with its envelope around the `data`, so that an
 /// unchanged reply goes out as it was kept, without a copy: copying 3 KB
@@ -100,7 +103,7 @@ pub fn ok_serialised(data: Option<&[u8]>, nulls: bool) -> Rendered {
     let mut body = Vec::with_capacity(status.len() + data.len() + 10);
     body.extend_from_slice(status);
     if !data.is_empty() {
-        body.extend_from_slice(br#","data":"#);
+        body.extend_from_slice(DATA_KEY);
         body.extend_from_slice(data);
     }
     body.push(b'}');
