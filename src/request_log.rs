@@ -92,32 +92,22 @@ pub fn call(
 }
 
 /// Appends `n` in decimal.
-fn push_number(out: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 20];
+fn push_number(out: &mut Vec<u8>, n: u64) {
+    push_padded(out, n, 1);
+}
+
+/// Appends `n` in decimal with at least `width` (≤ 20) digits, leading zeros
+/// filling.
+fn push_padded(out: &mut Vec<u8>, mut n: u64, width: usize) {
+    let mut digits = [b'0'; 20];
     let mut at = digits.len();
-    loop {
+    while n > 0 {
         at -= 1;
         // A digit, so it fits.
         digits[at] = b'0' + (n % 10) as u8;
         n /= 10;
-        if n == 0 {
-            break;
-        }
     }
-    out.extend_from_slice(&digits[at..]);
-}
-
-/// Appends `n` as `width` digits, with leading zeros.
-fn push_padded(out: &mut Vec<u8>, n: u64, width: usize) {
-    let text_start = out.len();
-    push_number(out, n);
-    let len = out.len() - text_start;
-    if len < width {
-        out.splice(
-            text_start..text_start,
-            std::iter::repeat_n(b'0', width - len),
-        );
-    }
+    out.extend_from_slice(&digits[at.min(digits.len() - width)..]);
 }
 
 /// Appends a latency in microseconds as milliseconds to a tenth, rounded
