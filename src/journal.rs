@@ -104,9 +104,9 @@ pub fn redact(value: Value) -> Value {
 }
 
 /// One call as it is recorded (private: its bodies are unredacted). All its
-/// text and its request live in one exact-size allocation: thousands of long-lived small
-/// allocations among each request's short-lived ones sent glibc's malloc
-/// into free-list consolidation and halved the throughput.
+/// text and its request live in one exact-size allocation: thousands of
+/// long-lived small allocations among each request's short-lived ones sent
+/// glibc's malloc into free-list consolidation and halved the throughput.
 struct Recorded {
     id: u64,
     at: DateTime<Utc>,
