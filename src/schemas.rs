@@ -416,24 +416,15 @@ impl Schemas {
 #[cfg(test)]
 mod tests {
     use crate::access_tokens::render::render;
-    use crate::config::Config;
     use crate::fields_set::keep_release_fields;
     use crate::release::Release;
     use crate::schemas::ReplySchema;
-    use crate::state::AppState;
+    use crate::state::with_first_token;
     use serde_json::{json, Value};
 
     #[test]
     fn every_access_token_reply_has_a_schema_per_release() {
-        let state = AppState::new(Config::default()).expect("state");
-        let tenant = state.tenant("eras").expect("tenant");
-        let token = tenant
-            .access_tokens
-            .read()
-            .iter()
-            .next()
-            .cloned()
-            .expect("token");
+        let (state, tenant, token) = with_first_token("eras");
         let full = render(&tenant.reference, &token);
         let r9 = Release::parse("R9").expect("release");
         let mut reset = full.clone();

@@ -282,3 +282,25 @@ impl AppState {
             .map(|t| t.clone())
     }
 }
+
+/// For unit tests: a default state, one of its tenants, and a copy of the
+/// tenant's first fixture token.
+#[cfg(test)]
+pub fn with_first_token(
+    organisation: &str,
+) -> (
+    AppState,
+    Arc<Tenant>,
+    crate::access_tokens::entity::AccessToken,
+) {
+    let state = AppState::new(Config::default()).expect("state");
+    let tenant = state.tenant(organisation).expect("tenant");
+    let token = tenant
+        .access_tokens
+        .read()
+        .iter()
+        .next()
+        .cloned()
+        .expect("a fixture token");
+    (state, tenant, token)
+}

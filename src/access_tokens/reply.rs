@@ -319,15 +319,7 @@ mod tests {
 
     #[test]
     fn own_fields_are_still_checked() {
-        let state = AppState::new(Config::default()).expect("state");
-        let tenant = state.tenant("splice-check").expect("tenant");
-        let mut token = tenant
-            .access_tokens
-            .read()
-            .iter()
-            .next()
-            .cloned()
-            .expect("token");
+        let (state, tenant, mut token) = crate::state::with_first_token("splice-check");
         token.id = "not hex".into();
         let refused = render_reply(&state, &tenant.reference, &token);
         assert!(
