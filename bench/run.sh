@@ -112,7 +112,11 @@ export TOKEN
 SHOW_BODY="{\"token\":\"$TOKEN\",\"access_token_identifier\":{\"authentication_code\":\"CCD4537CA4AD4EE8912FFBAE53110601\"}}"
 curl -sf "http://127.0.0.1:$PORT$API/access_tokens/show" -H 'Content-Type: application/json' \
     -d "$SHOW_BODY" >"$OUT/show-reply.json"
-LIST_URL="http://127.0.0.1:$PORT$API/access_tokens/list?token=$TOKEN&accounts_receivable_identifier=number=ACR001018"
+# list_url TOKEN: list by an accounts receivable of two tokens.
+list_url() {
+    echo "http://127.0.0.1:$PORT$API/access_tokens/list?token=$1&accounts_receivable_identifier=number=ACR001018"
+}
+LIST_URL=$(list_url "$TOKEN")
 [[ $(curl -sf "$LIST_URL" | grep -o '"authentication_code"' | wc -l) -eq 2 ]] ||
     { echo "list by accounts receivable did not answer its 2 tokens" >&2; exit 1; }
 
@@ -176,20 +180,22 @@ RSS_TOKENS=$(rss)
 # the same call in a tenant of the fixtures alone in the same process, so
 # the machine's drift reaches both sides of each ratio (measured minutes
 # apart, one run's baseline rounds were 42–47k req/s and the next 40–46k).
+# reads NAME TOKEN ROUND: show, then list, in one tenant; sets SHOW_RPS and LIST_RPS.
+reads() {
+    TOKEN=$2 load "show-$1-$3" -s bench/show.lua "http://127.0.0.1:$PORT"
+    SHOW_RPS=$RPS
+    load "list-$1-$3" "$(list_url "$2")"
+    LIST_RPS=$RPS
+}
 for round in $(seq "$ROUNDS"); do
-    for tenant in fixtures million; do
-        if [[ $tenant == fixtures ]]; then TOKEN=$FIXTURES_TOKEN; else TOKEN=$MILLION_TOKEN; fi
-        export TOKEN
-        load "show-$tenant-$round" -s bench/show.lua "http://127.0.0.1:$PORT"
-        RUNS[show_$tenant]+="$RPS "
-        [[ $tenant == million ]] && RUNS[show_million_ratio]+="$(ratio "$RPS" "$SHOW_FIXTURES_RPS") "
-        SHOW_FIXTURES_RPS=$RPS
-        load "list-$tenant-$round" \
-            "http://127.0.0.1:$PORT$API/access_tokens/list?token=$TOKEN&accounts_receivable_identifier=number=ACR001018"
-        RUNS[list_$tenant]+="$RPS "
-        [[ $tenant == million ]] && RUNS[list_million_ratio]+="$(ratio "$RPS" "$LIST_FIXTURES_RPS") "
-        LIST_FIXTURES_RPS=$RPS
-    done
+    reads fixtures "$FIXTURES_TOKEN" "$round"
+    fixtures_show=$SHOW_RPS
+    fixtures_list=$LIST_RPS
+    reads million "$MILLION_TOKEN" "$round"
+    RUNS[show_million]+="$SHOW_RPS "
+    RUNS[list_million]+="$LIST_RPS "
+    RUNS[show_million_ratio]+="$(ratio "$SHOW_RPS" "$fixtures_show") "
+    RUNS[list_million_ratio]+="$(ratio "$LIST_RPS" "$fixtures_list") "
 done
 SHOW_MILLION=$(median ${RUNS[show_million]})
 LIST_MILLION=$(median ${RUNS[list_million]})
