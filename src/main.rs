@@ -2,7 +2,8 @@
 //! listen, and say where.
 
 use clap::Parser;
-use crmcom_emulator::{server, AppState, Config};
+use crmcom_emulator::edge::server;
+use crmcom_emulator::{AppState, Config};
 use std::net::TcpListener;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use std::sync::Arc;
 #[actix_web::main]
 async fn main() -> ExitCode {
     let config = Config::parse();
-    crmcom_emulator::request_log::install(&config.log);
+    crmcom_emulator::edge::request_log::install(&config.log);
     let state = match AppState::new(config.clone()) {
         Ok(state) => Arc::new(state),
         Err(problem) => {
@@ -33,7 +34,7 @@ async fn main() -> ExitCode {
         .map(|a| a.port())
         .unwrap_or(config.port);
     println!("listening on http://{}:{port}", config.bind);
-    if let Some(warning) = crmcom_emulator::exposure::bind_warning(&config.bind) {
+    if let Some(warning) = crmcom_emulator::edge::exposure::bind_warning(&config.bind) {
         eprintln!("{warning}");
     }
     println!(
@@ -65,7 +66,7 @@ async fn main() -> ExitCode {
     };
     // The server has stopped (SIGINT/SIGTERM): keep the tenants if asked to.
     let persisted = state.persist();
-    crmcom_emulator::request_log::flush();
+    crmcom_emulator::edge::request_log::flush();
     match (served, persisted) {
         (Ok(()), Ok(_)) => ExitCode::SUCCESS,
         (Err(e), _) => {
@@ -83,7 +84,7 @@ async fn main() -> ExitCode {
 const DEMO_ORGANISATION: &str = "demo";
 
 fn admin_open(bind: &str) -> bool {
-    crmcom_emulator::admin::check_access(bind, None, None).is_ok()
+    crmcom_emulator::edge::admin::check_access(bind, None, None).is_ok()
 }
 
 /// The shipped login credentials, so a new user can call the API at once.

@@ -3,7 +3,7 @@
 
 use crate::documented::{assert_documented, example};
 use crate::helpers::{spawn_app, TestApp};
-use crmcom_emulator::schemas::ReplySchema;
+use crmcom_emulator::api::schemas::ReplySchema;
 use serde_json::Value;
 
 /// Asserts a success reply is schema-valid as a whole envelope.

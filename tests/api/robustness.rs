@@ -8,7 +8,7 @@
 //! emulator enforces.
 
 use crate::helpers::{spawn_app, TestApp};
-use crmcom_emulator::routes::{Verb, API_PREFIX, ROUTES};
+use crmcom_emulator::api::methods::{Verb, API_PREFIX, ROUTES};
 use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -1,0 +1,13 @@
+//! The CRM.COM API: the method table, the call types handlers take and
+//! answer, the envelope, parameters, identifiers, `fields_set`, the reply
+//! schemas, the login methods and the access-token handlers. Imports only
+//! `domain` and `core`.
+
+pub mod access_tokens;
+pub mod authentication;
+pub mod envelope;
+pub mod fields_set;
+pub mod identifiers;
+pub mod methods;
+pub mod params;
+pub mod schemas;

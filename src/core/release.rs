@@ -1,0 +1,545 @@
+//! The CRM.COM release the emulator behaves as, and the one table of every
+//! release-dependent fact of the access-token API (`FACTS`). Behaviour reads
+//! the table through the functions below; the README renders it
+//! (`markdown_table`, kept in step by a test).
+
+use std::fmt;
+use std::sync::LazyLock;
+
+/// A CRM.COM release, `R<major>.<minor>.<patch>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Release {
+    major: u8,
+    minor: u8,
+    patch: u8,
+}
+
+const fn r(major: u8, minor: u8) -> Release {
+    Release {
+        major,
+        minor,
+        patch: 0,
+    }
+}
+
+impl Release {
+    /// The oldest release the emulator knows: the access-token API's first.
+    pub const OLDEST: Release = r(5, 0);
+    /// The newest release in which every access-token method exists (R18
+    /// deprecates them all).
+    pub const DEFAULT: Release = r(17, 10);
+    /// The newest release the emulator knows.
+    pub const NEWEST: Release = r(18, 0);
+
+    /// Reads `R8`, `R10.1`, `r17.10`, `R16.12.0` or `10.1`.
+    pub fn parse(text: &str) -> Result<Release, String> {
+        let bad = || {
+            format!(
+                "'{text}' is not a CRM.COM release between {} and {} (for example R8, R10.1, R17.10)",
+                Release::OLDEST,
+                Release::NEWEST
+            )
+        };
+        let digits = text.trim();
+        let digits = digits
+            .strip_prefix(['R', 'r'])
+            .unwrap_or(digits)
+            .trim_start();
+        let mut parts = [0u8; 3];
+        for (n, part) in digits.split('.').enumerate() {
+            let slot = parts.get_mut(n).ok_or_else(bad)?;
+            *slot = part.parse().map_err(|_| bad())?;
+        }
+        let release = Release {
+            major: parts[0],
+            minor: parts[1],
+            patch: parts[2],
+        };
+        if !(Release::OLDEST..=Release::NEWEST).contains(&release) {
+            return Err(bad());
+        }
+        Ok(release)
+    }
+}
+
+/// `R8`, `R10.1`, `R16.12`: trailing zero parts left out.
+impl fmt::Display for Release {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "R{}", self.major)?;
+        if self.minor != 0 || self.patch != 0 {
+            write!(f, ".{}", self.minor)?;
+        }
+        if self.patch != 0 {
+            write!(f, ".{}", self.patch)?;
+        }
+        Ok(())
+    }
+}
+
+impl serde::Serialize for Release {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Behaviour that changed between releases, beyond methods, parameters and
+/// reply fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Behaviour {
+    /// Login tokens are JWTs valid for two hours after issue, used or not.
+    /// Before: 32 upper-case hex characters, valid until one hour unused.
+    JwtLoginTokens,
+    /// A successful reply's `status.message` and `description` are `""`.
+    /// Before: `null`.
+    EmptyStringSuccessStatus,
+    /// A definition or classification may require verification, so a new
+    /// token can be PENDING_VERIFICATION. Before: every new token is
+    /// EFFECTIVE.
+    PendingVerification,
+    /// When the definition generates pass codes, create needs an accounts
+    /// receivable or a rewards participant. Before: both optional.
+    OwnerNeededForGeneratedPassCode,
+}
+
+/// What a fact is about.
+#[derive(Debug, Clone, Copy)]
+pub enum Subject {
+    /// A method, by its path after `/crmapi/rest/v2/`.
+    Method(&'static str),
+    /// A request parameter of one method (`None`: of every method), by its
+    /// path: `a.b` is key `b` inside object parameter `a`; a trailing `*`
+    /// matches by prefix.
+    Parameter(Option<&'static str>, &'static str),
+    /// A key of the access-token reply object (a trailing `*` as above).
+    ReplyField(&'static str),
+    Behaviour(Behaviour),
+    /// A documented change the emulator does not emulate (listed so the
+    /// table is complete; the README's "Not emulated yet" says more).
+    NotEmulated(&'static str),
+}
+
+/// One release-dependent fact.
+#[derive(Debug, Clone, Copy)]
+pub struct Fact {
+    pub subject: Subject,
+    /// The releases it appears in. Two entries mean two release lines (the
+    /// docs' "R16.12.0 & R17.10.0"): the first holds from its release to the
+    /// end of its major line, the last from its release on.
+    pub since: &'static [Release],
+    pub deprecated: Option<&'static str>,
+    pub note: &'static str,
+}
+
+const fn fact(subject: Subject, since: &'static [Release], note: &'static str) -> Fact {
+    Fact {
+        subject,
+        since,
+        deprecated: None,
+        note,
+    }
+}
+
+const fn method(path: &'static str, since: &'static [Release], deprecated: &'static str) -> Fact {
+    Fact {
+        subject: Subject::Method(path),
+        since,
+        deprecated: Some(deprecated),
+        note: "",
+    }
+}
+
+const fn param(
+    method: Option<&'static str>,
+    name: &'static str,
+    since: &'static [Release],
+    note: &'static str,
+) -> Fact {
+    fact(Subject::Parameter(method, name), since, note)
+}
+
+/// A reply field that appears in `since` (absent before).
+const fn field(name: &'static str, since: &'static [Release]) -> Fact {
+    fact(Subject::ReplyField(name), since, "before: absent")
+}
+
+const R5: &[Release] = &[r(5, 0)];
+const R8: &[Release] = &[r(8, 0)];
+const R9: &[Release] = &[r(9, 0)];
+const R10: &[Release] = &[r(10, 0)];
+const R10_1: &[Release] = &[r(10, 1)];
+const R12: &[Release] = &[r(12, 0)];
+const R13: &[Release] = &[r(13, 0)];
+const R13_1: &[Release] = &[r(13, 1)];
+const R14: &[Release] = &[r(14, 0)];
+const R15: &[Release] = &[r(15, 0)];
+const R16_2: &[Release] = &[r(16, 2)];
+const R16_12_AND_R17_10: &[Release] = &[r(16, 12), r(17, 10)];
+const R6: &[Release] = &[r(6, 0)];
+
+/// Every release-dependent fact the emulator follows, from the CRM.COM
+/// pages' "Available from" tips and `shared/reference/crmcom-api.md` §2, §4.
+pub const FACTS: &[Fact] = &[
+    method("authentication/token", R5, "—"),
+    method("authentication/token/release", R10, "R12"),
+    method("authentication/web_api_key/token", R10, "—"),
+    method("authentication/consumer_application_key/token", R15, "—"),
+    method("access_tokens/show", R5, "R18"),
+    method("access_tokens/list", R8, "R18"),
+    method("access_tokens/get_not_associated", R5, "R18"),
+    method("access_tokens/create", R5, "R18"),
+    method("access_tokens/update", R5, "R18"),
+    method("access_tokens/verify", R9, "R18"),
+    method("access_tokens/reset_pass_code", R9, "R16.12, R17.10, R18"),
+    method("access_tokens/reset_verification_code", R12, "R18"),
+    method("access_tokens/generate_otp", R13, "R18"),
+    method("access_tokens/set_as_effective", R13_1, "R18"),
+    method("access_tokens/set_as_not_effective", R13_1, "R18"),
+    method("access_tokens/forgot_pass_code", R16_12_AND_R17_10, "R18"),
+    method("access_tokens/change_pass_code", R16_12_AND_R17_10, "R18"),
+    method(
+        "access_tokens/configuration/classifications/list",
+        R10,
+        "R18",
+    ),
+    param(
+        None,
+        "fields_set",
+        R10,
+        "before: ignored, every field returned",
+    ),
+    param(
+        Some("access_tokens/list"),
+        "number_of_results",
+        R13,
+        "before: ignored, every token listed",
+    ),
+    param(Some("access_tokens/list"), "offset", R13, "before: ignored"),
+    param(
+        Some("access_tokens/list"),
+        "classification_identifier",
+        R10,
+        "before: ignored, no filter",
+    ),
+    param(
+        Some("access_tokens/create"),
+        "accounts_receivable_identifier",
+        R8,
+        "before: ignored, the token is not linked",
+    ),
+    param(
+        Some("access_tokens/create"),
+        "rewards_participant_identifier",
+        R8,
+        "before: ignored",
+    ),
+    param(
+        Some("access_tokens/create"),
+        "classification_identifier",
+        R10,
+        "before: ignored",
+    ),
+    param(
+        Some("access_tokens/create"),
+        "udf_*",
+        R10_1,
+        "the 16 user-defined fields; before: ignored",
+    ),
+    param(
+        Some("access_tokens/update"),
+        "udf_*",
+        R10_1,
+        "before: ignored",
+    ),
+    param(
+        None,
+        "accounts_receivable_identifier.access_token_identifier.one_time_password",
+        R13,
+        "before: ignored",
+    ),
+    param(
+        Some("access_tokens/verify"),
+        "pass_code",
+        R14,
+        "set the pass code at verification; before: ignored",
+    ),
+    field("accounts_receivable", R8),
+    field("reward_participant", R8),
+    field("verification_code", R9),
+    field("verified_date", R9),
+    field("verified_by_user", R9),
+    field("classification", R10),
+    field("udf_*", R10_1),
+    fact(
+        Subject::Behaviour(Behaviour::EmptyStringSuccessStatus),
+        R9,
+        "a success's status.message and description are \"\"; before: null",
+    ),
+    fact(
+        Subject::Behaviour(Behaviour::PendingVerification),
+        R9,
+        "a new token may be PENDING_VERIFICATION; before: always EFFECTIVE",
+    ),
+    fact(
+        Subject::Behaviour(Behaviour::JwtLoginTokens),
+        R12,
+        "login tokens are JWTs valid 2 hours from issue (`--token-lifetime`); \
+         before: 32 upper-case hex characters valid until 1 hour unused",
+    ),
+    fact(
+        Subject::NotEmulated("parameter `access_token_identifier` of `authentication/token`"),
+        R6,
+        "log in by an access token",
+    ),
+    fact(
+        Subject::NotEmulated("method `authentication/device_application_key/token`"),
+        R15,
+        "",
+    ),
+    fact(
+        Subject::NotEmulated("reply field `card_last_4_digits`"),
+        R15,
+        "deprecated from R16.2; only for credit-card authentication codes",
+    ),
+    fact(
+        Subject::NotEmulated("parameter and reply field `card_masked_number` of create and update"),
+        R16_2,
+        "only for credit-card authentication codes",
+    ),
+    fact(
+        Subject::NotEmulated(
+            "parameters `jwt` and `organisation` of `authentication/consumer_application_key/token`",
+        ),
+        R16_2,
+        "`organisation` is accepted in every release as an emulator extension",
+    ),
+    fact(
+        Subject::Behaviour(Behaviour::OwnerNeededForGeneratedPassCode),
+        R14,
+        "accounts_receivable_identifier / rewards_participant_identifier are \
+         semi-optional when the definition generates pass codes; before: optional",
+    ),
+];
+
+/// The newest release any fact appears in: from it on every fact holds, so
+/// the checks of every call cost one comparison in the default release.
+const LATEST_CHANGE: Release = latest(FACTS);
+
+const fn latest(facts: &[Fact]) -> Release {
+    const fn key(r: Release) -> u32 {
+        (r.major as u32) << 16 | (r.minor as u32) << 8 | r.patch as u32
+    }
+    let mut newest = Release::OLDEST;
+    let mut f = 0;
+    while f < facts.len() {
+        // What the emulator does not emulate changes nothing it does.
+        let since = match facts[f].subject {
+            Subject::NotEmulated(_) => &[],
+            _ => facts[f].since,
+        };
+        let mut n = 0;
+        while n < since.len() {
+            if key(since[n]) > key(newest) {
+                newest = since[n];
+            }
+            n += 1;
+        }
+        f += 1;
+    }
+    newest
+}
+
+/// Whether a fact that appears in `since` holds in `release`.
+fn holds(since: &[Release], release: Release) -> bool {
+    since
+        .iter()
+        .enumerate()
+        .any(|(n, &from)| release >= from && (n + 1 == since.len() || release.major == from.major))
+}
+
+/// Whether `name` is `pattern` or matches its trailing `*`.
+fn matches(pattern: &str, name: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => name.starts_with(prefix),
+        None => pattern == name,
+    }
+}
+
+impl Release {
+    /// Whether the method at `path` exists in this release. A path the table
+    /// does not list exists in every release.
+    pub fn has_method(self, path: &str) -> bool {
+        self >= LATEST_CHANGE
+            || FACTS
+                .iter()
+                .find(|f| matches!(f.subject, Subject::Method(m) if m == path))
+                .is_none_or(|f| holds(f.since, self))
+    }
+
+    pub fn has(self, behaviour: Behaviour) -> bool {
+        self >= LATEST_CHANGE
+            || FACTS
+                .iter()
+                .find(|f| matches!(f.subject, Subject::Behaviour(b) if b == behaviour))
+                .is_none_or(|f| holds(f.since, self))
+    }
+
+    /// Parameter paths of `method` this release does not know yet: an older
+    /// server ignores them, so the emulator drops them before the handler.
+    pub fn missing_parameters(self, method: &str) -> impl Iterator<Item = &'static str> + '_ {
+        let facts = if self >= LATEST_CHANGE { &[] } else { FACTS };
+        facts.iter().filter_map(move |f| match f.subject {
+            Subject::Parameter(scope, name)
+                if scope.is_none_or(|m| m == method) && !holds(f.since, self) =>
+            {
+                Some(name)
+            }
+            _ => None,
+        })
+    }
+
+    /// Whether the access-token reply object has key `name` in this release.
+    pub fn has_reply_field(self, name: &str) -> bool {
+        self >= LATEST_CHANGE
+            || FACTS.iter().all(|f| match f.subject {
+                Subject::ReplyField(pattern) if matches(pattern, name) => holds(f.since, self),
+                _ => true,
+            })
+    }
+
+    /// Whether every reply field exists (no projection needed).
+    pub fn has_every_reply_field(self) -> bool {
+        self >= LATEST_CHANGE
+            || FACTS.iter().all(|f| match f.subject {
+                Subject::ReplyField(_) => holds(f.since, self),
+                _ => true,
+            })
+    }
+
+    /// One release per distinct set of reply fields, oldest first: the
+    /// releases whose reply schema differs from the one before.
+    pub fn reply_field_eras() -> &'static [Release] {
+        static ERAS: LazyLock<Vec<Release>> = LazyLock::new(|| {
+            let mut eras: Vec<Release> = FACTS
+                .iter()
+                .filter(|f| matches!(f.subject, Subject::ReplyField(_)))
+                .flat_map(|f| f.since.iter().copied())
+                .chain([Release::OLDEST])
+                .collect();
+            eras.sort();
+            eras.dedup();
+            eras
+        });
+        &ERAS
+    }
+
+    /// The era (see `reply_field_eras`) this release's replies belong to.
+    pub fn reply_field_era(self) -> Release {
+        Release::reply_field_eras()
+            .iter()
+            .copied()
+            .rfind(|&era| era <= self)
+            .unwrap_or(Release::OLDEST)
+    }
+}
+
+/// The table as Markdown, for the README.
+pub fn markdown_table() -> String {
+    let mut out = String::from("| what | since | deprecated from | note |\n|---|---|---|---|\n");
+    for f in FACTS {
+        let what = match f.subject {
+            Subject::Method(path) => format!("method `{path}`"),
+            Subject::Parameter(None, name) => format!("parameter `{name}` (every method)"),
+            Subject::Parameter(Some(method), name) => {
+                format!("parameter `{name}` of `{method}`")
+            }
+            Subject::ReplyField(name) => format!("reply field `{name}`"),
+            Subject::Behaviour(b) => format!("behaviour `{b:?}`"),
+            Subject::NotEmulated(what) => format!("{what} (not emulated)"),
+        };
+        let since: Vec<String> = f.since.iter().map(ToString::to_string).collect();
+        out.push_str(&format!(
+            "| {what} | {} | {} | {} |\n",
+            since.join(" & "),
+            f.deprecated.unwrap_or(""),
+            f.note
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rel(text: &str) -> Release {
+        Release::parse(text).expect(text)
+    }
+
+    #[test]
+    fn releases_parse_and_print_as_crmcom_writes_them() {
+        assert_eq!(rel("R8").to_string(), "R8");
+        assert_eq!(rel("r10.1").to_string(), "R10.1");
+        assert_eq!(rel("R16.12.0").to_string(), "R16.12");
+        assert_eq!(rel("17.10").to_string(), "R17.10");
+        assert!(rel("R10") < rel("R10.1") && rel("R9.9") < rel("R10"));
+        for bad in ["R4", "R19", "R8.x", "", "R1.2.3.4", "R300"] {
+            assert!(Release::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn two_release_lines_hold_only_within_the_first_line_and_from_the_last() {
+        let change = "access_tokens/change_pass_code";
+        assert!(!rel("R16.11").has_method(change));
+        assert!(rel("R16.12").has_method(change));
+        assert!(!rel("R17").has_method(change));
+        assert!(!rel("R17.9").has_method(change));
+        assert!(rel("R17.10").has_method(change));
+        assert!(rel("R18").has_method(change));
+    }
+
+    #[test]
+    fn every_method_exists_in_the_default_release() {
+        for route in crate::api::methods::ROUTES {
+            assert!(Release::DEFAULT.has_method(route.path), "{}", route.path);
+        }
+        assert!(Release::DEFAULT.has_every_reply_field());
+    }
+
+    #[test]
+    fn every_method_in_the_table_is_a_route() {
+        for f in FACTS {
+            if let Subject::Method(path) = f.subject {
+                assert!(crate::api::methods::find(path).is_some(), "{path}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_latest_change_is_r17_10() {
+        assert_eq!(LATEST_CHANGE, rel("R17.10"));
+    }
+
+    #[test]
+    fn eras_split_where_reply_fields_change() {
+        let eras: Vec<String> = Release::reply_field_eras()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(eras, ["R5", "R8", "R9", "R10", "R10.1"]);
+        assert_eq!(rel("R9.5").reply_field_era(), rel("R9"));
+        assert!(!rel("R10").has_reply_field("udf_string_1"));
+        assert!(rel("R10").has_reply_field("classification"));
+        assert!(rel("R10").has_reply_field("id"));
+    }
+
+    #[test]
+    fn the_readme_renders_the_table() {
+        let readme = include_str!("../../README.md");
+        assert!(
+            readme.contains(&markdown_table()),
+            "README.md must contain release::markdown_table() verbatim:\n{}",
+            markdown_table()
+        );
+    }
+}

@@ -1,0 +1,595 @@
+//! A tenant's access tokens with every index CRM.COM looks them up by
+//! (id, authentication code, identifier, accounts receivable, rewards
+//! participant, number). Indexes change only through `insert` and `replace`,
+//! so they always agree with the tokens; the tenant's lock makes each change
+//! atomic.
+//!
+//! Memory is kept small for tenants of a million tokens, and no insert
+//! stalls the tenant: tokens live in one chunked vector (they are never
+//! removed), the unique indexes are hash tables of positions that hash the
+//! token's own field rather than a copy of it, and number order is
+//! positions in sorted chunks.
+
+use super::cached::Filled;
+use super::chunked::ChunkedVec;
+use super::entity::AccessToken;
+use super::number_order::{NumberOrder, Slot};
+use crate::core::error::{ApiError, ApiResult};
+use hashbrown::HashTable;
+use std::cmp::Ordering;
+use std::collections::hash_map::RandomState;
+use std::collections::{BTreeSet, HashMap};
+use std::hash::BuildHasher;
+
+/// A number split once for ordering: its letter prefix's length and its
+/// numeric value (`u64::MAX` when the rest is not a number).
+#[derive(Debug, Clone, Copy)]
+struct NumberKey {
+    prefix: usize,
+    value: u64,
+}
+
+impl NumberKey {
+    fn of(number: &str) -> Self {
+        let prefix = number
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(number.len());
+        NumberKey {
+            prefix,
+            value: number[prefix..].parse().unwrap_or(u64::MAX),
+        }
+    }
+}
+
+/// Orders numbers as CRM.COM installs write them ("35", "ACT0000000142"):
+/// by letter prefix, then by numeric value, then by the text itself.
+fn compare_keyed(a: &str, ka: NumberKey, b: &str, kb: NumberKey) -> Ordering {
+    a[..ka.prefix]
+        .cmp(&b[..kb.prefix])
+        .then(ka.value.cmp(&kb.value))
+        .then_with(|| a.cmp(b))
+}
+
+/// Where `number` is, or would go, in `positions` (one owner's tokens, in
+/// number order). A new number goes last, or just before the few numbers
+/// of another form (the fixtures' `AT…` sort after the emulator's `ACT…`),
+/// so the search gallops back from the end: a binary search of an owner of
+/// 100,000 tokens cost 17 cache-missing comparisons per create.
+fn slot_in(
+    positions: &[u32],
+    tokens: &ChunkedVec<AccessToken>,
+    keys: &ChunkedVec<NumberKey>,
+    number: &str,
+) -> Result<usize, usize> {
+    let key = NumberKey::of(number);
+    let compare =
+        |at: u32| compare_keyed(&tokens[at as usize].number, keys[at as usize], number, key);
+    // The slot is in lo..=hi.
+    let (mut lo, mut hi) = (0, positions.len());
+    let mut step = 1;
+    while hi > 0 {
+        let probe = positions.len().saturating_sub(step);
+        match compare(positions[probe]) {
+            Ordering::Less => {
+                lo = probe + 1;
+                break;
+            }
+            Ordering::Equal => return Ok(probe),
+            Ordering::Greater => hi = probe,
+        }
+        if probe == 0 {
+            break;
+        }
+        step *= 2;
+    }
+    positions[lo..hi]
+        .binary_search_by(|&at| compare(at))
+        .map(|i| lo + i)
+        .map_err(|i| lo + i)
+}
+
+/// Prefix and width of numbers the emulator allocates: `ACT` + 10 digits.
+const NUMBER_PREFIX: &str = "ACT";
+const NUMBER_DIGITS: usize = 10;
+
+/// A unique index: positions of tokens, found by hashing one of their
+/// fields.
+#[derive(Clone, Default)]
+struct Unique {
+    table: HashTable<Entry>,
+}
+
+/// An index entry: a token's position and 32 bits of its field's hash, so
+/// growing the table rehashes from the entries alone. Hashing every token's
+/// string again paused creates for tens of milliseconds a table at half a
+/// million tokens.
+#[derive(Clone, Copy)]
+struct Entry {
+    at: u32,
+    hash: u32,
+}
+
+/// The table's 64-bit hash of a kept 32-bit one: the multiplication spreads
+/// it into the top bits, which the table uses too.
+fn spread(hash: u32) -> u64 {
+    u64::from(hash).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+fn hash32(hasher: &RandomState, value: &str) -> u32 {
+    // Truncation on purpose: the low 32 bits of a SipHash.
+    hasher.hash_one(value) as u32
+}
+
+#[derive(Clone, Default)]
+pub struct AccessTokenStore {
+    tokens: ChunkedVec<AccessToken>,
+    /// Each token's number, split for ordering (parsing it on every
+    /// comparison was a tenth of a create).
+    keys: ChunkedVec<NumberKey>,
+    /// Positions in number order.
+    by_number: NumberOrder,
+    by_id: Unique,
+    by_auth_code: Unique,
+    by_identifier: Unique,
+    /// Positions per owner, each list in number order.
+    by_accounts_receivable: HashMap<String, Vec<u32>>,
+    by_rewards_participant: HashMap<String, Vec<u32>>,
+    /// Tokens holding a one-time password (few at any time): OTPs are salted
+    /// hashes, so a lookup by OTP checks each of these.
+    with_otp: BTreeSet<u32>,
+    highest_allocated: u64,
+    /// How many tokens hold their serialised reply.
+    filled: Filled,
+    hasher: RandomState,
+}
+
+impl std::fmt::Debug for AccessTokenStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AccessTokenStore({} tokens)", self.tokens.len())
+    }
+}
+
+/// Which field a unique index hashes.
+#[derive(Clone, Copy)]
+enum Field {
+    Id,
+    AuthenticationCode,
+    Identifier,
+}
+
+impl Field {
+    fn of(self, token: &AccessToken) -> Option<&str> {
+        match self {
+            Field::Id => Some(&token.id),
+            Field::AuthenticationCode => Some(&token.authentication_code),
+            Field::Identifier => token.identifier.as_deref(),
+        }
+    }
+}
+
+impl Unique {
+    fn find(
+        &self,
+        tokens: &ChunkedVec<AccessToken>,
+        hasher: &RandomState,
+        field: Field,
+        value: &str,
+    ) -> Option<u32> {
+        let hash = hash32(hasher, value);
+        self.table
+            .find(spread(hash), |e| {
+                e.hash == hash && field.of(&tokens[e.at as usize]) == Some(value)
+            })
+            .map(|e| e.at)
+    }
+
+    fn insert(
+        &mut self,
+        tokens: &ChunkedVec<AccessToken>,
+        hasher: &RandomState,
+        field: Field,
+        at: u32,
+    ) {
+        if let Some(value) = field.of(&tokens[at as usize]) {
+            let hash = hash32(hasher, value);
+            self.table
+                .insert_unique(spread(hash), Entry { at, hash }, |e| spread(e.hash));
+        }
+    }
+
+    fn remove(&mut self, hasher: &RandomState, value: &str, at: u32) {
+        if let Ok(entry) = self
+            .table
+            .find_entry(spread(hash32(hasher, value)), |e| e.at == at)
+        {
+            entry.remove();
+        }
+    }
+}
+
+impl AccessTokenStore {
+    /// The count of tokens holding their serialised reply.
+    pub fn filled(&self) -> &Filled {
+        &self.filled
+    }
+
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    /// The next free number, `ACT` + 10 digits after the highest in the store.
+    /// Call it and `insert` under the same write lock.
+    pub fn next_number(&self) -> String {
+        format!(
+            "{NUMBER_PREFIX}{:0width$}",
+            self.highest_allocated + 1,
+            width = NUMBER_DIGITS
+        )
+    }
+
+    fn find(&self, field: Field, value: &str) -> Option<u32> {
+        let index = match field {
+            Field::Id => &self.by_id,
+            Field::AuthenticationCode => &self.by_auth_code,
+            Field::Identifier => &self.by_identifier,
+        };
+        index.find(&self.tokens, &self.hasher, field, value)
+    }
+
+    /// Where `number` would go in number order; `Ok` when it is taken.
+    fn number_slot(&self, number: &str) -> Result<(), Slot> {
+        let key = NumberKey::of(number);
+        let (tokens, keys) = (&self.tokens, &self.keys);
+        self.by_number
+            .find(|at| compare_keyed(&tokens[at as usize].number, keys[at as usize], number, key))
+    }
+
+    /// Adds a token, refusing a duplicate id, number, authentication code or
+    /// identifier. Nothing changes when it refuses.
+    pub fn insert(&mut self, token: AccessToken) -> ApiResult<()> {
+        let slot = match self.number_slot(&token.number) {
+            Err(slot) if self.find(Field::Id, &token.id).is_none() => slot,
+            _ => return Err(ApiError::DuplicateAccessToken { field: "number" }),
+        };
+        self.check_unique(&token, None)?;
+        let at = u32::try_from(self.tokens.len())
+            .map_err(|_| ApiError::Internal("too many access tokens".into()))?;
+        if let Some(digits) = token.number.strip_prefix(NUMBER_PREFIX) {
+            if digits.len() == NUMBER_DIGITS && digits.bytes().all(|b| b.is_ascii_digit()) {
+                let value = digits.parse().unwrap_or(0);
+                self.highest_allocated = self.highest_allocated.max(value);
+            }
+        }
+        self.keys.push(NumberKey::of(&token.number));
+        self.tokens.push(token);
+        self.by_number.insert(slot, at);
+        self.by_id.insert(&self.tokens, &self.hasher, Field::Id, at);
+        self.index(at);
+        Ok(())
+    }
+
+    /// Replaces the token with the same id by `token`, moving its indexes.
+    /// Refuses (changing nothing) if the new authentication code or identifier
+    /// belongs to another token.
+    pub fn replace(&mut self, token: AccessToken) -> ApiResult<()> {
+        let at = self
+            .find(Field::Id, &token.id)
+            .ok_or(ApiError::NotFound(crate::core::error::Entity::AccessToken))?;
+        if token.number != self.tokens[at as usize].number {
+            return Err(ApiError::Internal("a token's number cannot change".into()));
+        }
+        self.check_unique(&token, Some(at))?;
+        self.unindex(at);
+        self.filled.forget(&self.tokens[at as usize].cached);
+        self.tokens[at as usize] = token;
+        self.index(at);
+        Ok(())
+    }
+
+    fn check_unique(&self, token: &AccessToken, own: Option<u32>) -> ApiResult<()> {
+        let taken =
+            |field: Field, value: &str| self.find(field, value).is_some_and(|at| Some(at) != own);
+        if taken(Field::AuthenticationCode, &token.authentication_code) {
+            return Err(ApiError::DuplicateAccessToken {
+                field: "authentication_code",
+            });
+        }
+        if let Some(identifier) = &token.identifier {
+            if taken(Field::Identifier, identifier) {
+                return Err(ApiError::DuplicateAccessToken {
+                    field: "identifier",
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Indexes the token at `at` by everything but its id and number, which
+    /// never change.
+    fn index(&mut self, at: u32) {
+        let (tokens, keys, hasher) = (&self.tokens, &self.keys, &self.hasher);
+        self.by_auth_code
+            .insert(tokens, hasher, Field::AuthenticationCode, at);
+        self.by_identifier
+            .insert(tokens, hasher, Field::Identifier, at);
+        let token = &tokens[at as usize];
+        let add = |index: &mut HashMap<String, Vec<u32>>, owner: &String| {
+            // Looked up first: `entry` would copy the owner's id every time.
+            let list = match index.get_mut(owner) {
+                Some(list) => list,
+                None => index.entry(owner.clone()).or_default(),
+            };
+            let slot = slot_in(list, tokens, keys, &token.number).unwrap_or_else(|free| free);
+            list.insert(slot, at);
+        };
+        if let Some(ar) = &token.accounts_receivable_id {
+            add(&mut self.by_accounts_receivable, ar);
+        }
+        if let Some(rp) = &token.rewards_participant_id {
+            add(&mut self.by_rewards_participant, rp);
+        }
+        if token.one_time_password.is_some() {
+            self.with_otp.insert(at);
+        }
+    }
+
+    fn unindex(&mut self, at: u32) {
+        let token = &self.tokens[at as usize];
+        self.with_otp.remove(&at);
+        self.by_auth_code
+            .remove(&self.hasher, &token.authentication_code, at);
+        if let Some(identifier) = &token.identifier {
+            self.by_identifier.remove(&self.hasher, identifier, at);
+        }
+        let drop_from = |index: &mut HashMap<String, Vec<u32>>, owner: &String| {
+            if let Some(list) = index.get_mut(owner) {
+                list.retain(|&other| other != at);
+                if list.is_empty() {
+                    index.remove(owner);
+                }
+            }
+        };
+        if let Some(ar) = &token.accounts_receivable_id {
+            drop_from(&mut self.by_accounts_receivable, ar);
+        }
+        if let Some(rp) = &token.rewards_participant_id {
+            drop_from(&mut self.by_rewards_participant, rp);
+        }
+    }
+
+    fn at(&self, at: u32) -> &AccessToken {
+        &self.tokens[at as usize]
+    }
+
+    pub fn by_id(&self, id: &str) -> Option<&AccessToken> {
+        self.find(Field::Id, id).map(|at| self.at(at))
+    }
+
+    pub fn by_authentication_code(&self, code: &str) -> Option<&AccessToken> {
+        self.find(Field::AuthenticationCode, code)
+            .map(|at| self.at(at))
+    }
+
+    pub fn by_identifier(&self, identifier: &str) -> Option<&AccessToken> {
+        self.find(Field::Identifier, identifier)
+            .map(|at| self.at(at))
+    }
+
+    /// Tokens linked to the accounts receivable directly or through one of
+    /// `participants` (its rewards participants), in number order.
+    pub fn of_accounts_receivable<'a>(
+        &'a self,
+        ar_id: &str,
+        participants: impl Iterator<Item = &'a str>,
+    ) -> Vec<&'a AccessToken> {
+        let mut found: Vec<u32> = self
+            .by_accounts_receivable
+            .get(ar_id)
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect();
+        for rp in participants {
+            found.extend(self.by_rewards_participant.get(rp).into_iter().flatten());
+        }
+        found.sort_by(|&a, &b| {
+            let (ta, tb) = (a as usize, b as usize);
+            compare_keyed(
+                &self.tokens[ta].number,
+                self.keys[ta],
+                &self.tokens[tb].number,
+                self.keys[tb],
+            )
+        });
+        found.dedup();
+        found.into_iter().map(|at| self.at(at)).collect()
+    }
+
+    /// Tokens linked to the rewards participant, in number order.
+    pub fn of_rewards_participant(&self, rp_id: &str) -> Vec<&AccessToken> {
+        self.by_rewards_participant
+            .get(rp_id)
+            .into_iter()
+            .flatten()
+            .map(|&at| self.at(at))
+            .collect()
+    }
+
+    /// Tokens holding a one-time password (live or expired), in the order
+    /// they were added.
+    pub fn with_one_time_password(&self) -> impl Iterator<Item = &AccessToken> {
+        self.with_otp.iter().map(|&at| self.at(at))
+    }
+
+    /// Every token, in number order.
+    pub fn iter(&self) -> impl Iterator<Item = &AccessToken> {
+        self.by_number.iter().map(|at| self.at(at))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::access_token::entity::LifeCycleState;
+    use crate::domain::reference::LogRefs;
+
+    fn token(id: &str, number: &str, code: &str, identifier: Option<&str>) -> AccessToken {
+        AccessToken {
+            id: id.into(),
+            number: number.into(),
+            life_cycle_state: LifeCycleState::Effective,
+            authentication_code: code.into(),
+            identifier: identifier.map(Into::into),
+            pass_code_hash: None,
+            verification_code: None,
+            verified_date: None,
+            verified_by_user_id: None,
+            accounts_receivable_id: Some("AR1".into()),
+            rewards_participant_id: None,
+            classification_id: None,
+            udf: Default::default(),
+            one_time_password: None,
+            cached: Default::default(),
+            log_information: LogRefs {
+                created_date: Default::default(),
+                updated_date: Default::default(),
+                created_by_unit_id: "u".into(),
+                updated_by_unit_id: "u".into(),
+                created_by_user_id: "1".into(),
+                updated_by_user_id: "1".into(),
+            },
+        }
+    }
+
+    fn compare_numbers(a: &str, b: &str) -> Ordering {
+        compare_keyed(a, NumberKey::of(a), b, NumberKey::of(b))
+    }
+
+    #[test]
+    fn numbers_order_by_prefix_then_value_then_text() {
+        let mut numbers = vec![
+            "ACT0000000010",
+            "AT1",
+            "35",
+            "5",
+            "ACT0000000009",
+            "05",
+            "B",
+        ];
+        numbers.sort_by(|a, b| compare_numbers(a, b));
+        assert_eq!(
+            numbers,
+            [
+                "05",
+                "5",
+                "35",
+                "ACT0000000009",
+                "ACT0000000010",
+                "AT1",
+                "B"
+            ]
+        );
+        let mut store = AccessTokenStore::default();
+        for (i, number) in ["ACT0000000010", "AT1", "35", "5", "ACT0000000009"]
+            .iter()
+            .enumerate()
+        {
+            store
+                .insert(token(&format!("id{i}"), number, &format!("c{i}"), None))
+                .expect("insert");
+        }
+        let listed: Vec<&str> = store.iter().map(|t| t.number.as_str()).collect();
+        assert_eq!(listed, ["5", "35", "ACT0000000009", "ACT0000000010", "AT1"]);
+    }
+
+    #[test]
+    fn an_owners_tokens_stay_in_number_order_whatever_the_insert_order() {
+        // Mostly increasing ACT numbers with fixture-like ones among them,
+        // so the search from the end meets every case: last, just before a
+        // few, far back, first, and an equal number of another text.
+        let mut numbers: Vec<String> = (0..300)
+            .map(|i: u64| match i % 7 {
+                0 => format!("AT{}", (i * 37) % 101),
+                1 => format!("{}", (i * 53) % 89),
+                2 => format!("0{}", (i * 53) % 89),
+                _ => format!("ACT{:010}", i),
+            })
+            .collect();
+        numbers.push("ACT0000000000".into());
+        let mut store = AccessTokenStore::default();
+        for (i, number) in numbers.iter().enumerate() {
+            store
+                .insert(token(&format!("id{i}"), number, &format!("c{i}"), None))
+                .expect("insert");
+        }
+        numbers.sort_by(|a, b| compare_numbers(a, b));
+        let listed: Vec<&str> = store
+            .of_accounts_receivable("AR1", std::iter::empty())
+            .iter()
+            .map(|t| t.number.as_str())
+            .collect();
+        assert_eq!(listed, numbers);
+    }
+
+    #[test]
+    fn numbers_continue_after_the_highest_act_number() {
+        let mut store = AccessTokenStore::default();
+        assert_eq!(store.next_number(), "ACT0000000001");
+        store.insert(token("a", "35", "c1", None)).expect("insert");
+        store
+            .insert(token("b", "ACT0000000246", "c2", None))
+            .expect("insert");
+        assert_eq!(store.next_number(), "ACT0000000247");
+    }
+
+    #[test]
+    fn duplicates_are_refused_and_change_nothing() {
+        let mut store = AccessTokenStore::default();
+        store
+            .insert(token("a", "1", "code", Some("x")))
+            .expect("insert");
+        let err = store.insert(token("b", "2", "code", None));
+        assert_eq!(
+            err,
+            Err(ApiError::DuplicateAccessToken {
+                field: "authentication_code"
+            })
+        );
+        let err = store.insert(token("b", "2", "other", Some("x")));
+        assert_eq!(
+            err,
+            Err(ApiError::DuplicateAccessToken {
+                field: "identifier"
+            })
+        );
+        assert_eq!(store.len(), 1);
+        assert!(store.by_authentication_code("other").is_none());
+    }
+
+    #[test]
+    fn replace_moves_every_index_together() {
+        let mut store = AccessTokenStore::default();
+        store
+            .insert(token("a", "1", "old", Some("x")))
+            .expect("insert");
+        let mut changed = token("a", "1", "new", Some("y"));
+        changed.accounts_receivable_id = Some("AR2".into());
+        store.replace(changed).expect("replace");
+        assert!(store.by_authentication_code("old").is_none());
+        assert!(store.by_identifier("x").is_none());
+        assert_eq!(store.by_identifier("y").map(|t| t.id.as_str()), Some("a"));
+        assert!(store
+            .of_accounts_receivable("AR1", std::iter::empty())
+            .is_empty());
+        assert_eq!(
+            store
+                .of_accounts_receivable("AR2", std::iter::empty())
+                .len(),
+            1
+        );
+    }
+}

@@ -1,0 +1,66 @@
+//! A tenant: one organisation's isolated copy of the fixture data, with its
+//! own generator. Reference data is shared (it never changes); access tokens
+//! are the tenant's own, behind one lock so every change to a token and its
+//! indexes is a single atomic step.
+
+use crate::core::clock::TenantClock;
+use crate::core::generator::Generator;
+use crate::core::secret::PassCodeHash;
+use crate::domain::access_token::attempts::SecretAttempts;
+use crate::domain::access_token::store::AccessTokenStore;
+use crate::domain::reference::Reference;
+use parking_lot::RwLock;
+use std::sync::Arc;
+
+#[derive(Debug)]
+pub struct Tenant {
+    /// The organisation name as first used at login.
+    pub organisation: String,
+    pub generator: Generator,
+    pub reference: Arc<Reference>,
+    pub access_tokens: RwLock<AccessTokenStore>,
+    /// Wrong secrets in a row per access token, outside the tokens' lock.
+    pub secret_attempts: SecretAttempts,
+    /// Shared with the tenant that replaces this one on a reset or an
+    /// import, so a tenant's own clock outlives its data.
+    pub clock: Arc<TenantClock>,
+}
+
+impl Tenant {
+    /// A tenant holding `reference` and `access_tokens`, with a generator
+    /// derived from `seed` and the organisation.
+    pub fn new(
+        organisation: &str,
+        reference: Arc<Reference>,
+        access_tokens: AccessTokenStore,
+        seed: Option<u64>,
+        clock: Arc<TenantClock>,
+    ) -> Tenant {
+        Tenant {
+            organisation: organisation.to_string(),
+            generator: Generator::new(seed, &tenant_key(organisation)),
+            reference,
+            access_tokens: RwLock::new(access_tokens),
+            secret_attempts: SecretAttempts::default(),
+            clock,
+        }
+    }
+
+    /// Now, on this tenant's clock, to the second.
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        self.clock.current().now()
+    }
+}
+
+impl Tenant {
+    /// Hashes a pass code or one-time password with a fresh salt from this
+    /// tenant's generator (reproducible under `--seed`).
+    pub fn hash_secret(&self, secret: &str) -> PassCodeHash {
+        PassCodeHash::new(secret, self.generator.bytes())
+    }
+}
+
+/// Organisation names match case-insensitively, as CRM.COM user names do.
+pub fn tenant_key(organisation: &str) -> String {
+    organisation.trim().to_lowercase()
+}

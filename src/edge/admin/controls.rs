@@ -1,0 +1,212 @@
+//! Admin handlers for what tests steer: the clock, the seed, session expiry,
+//! the journal and fault rules.
+
+use super::{query_number, AdminCall};
+use crate::app::faults::FaultSpec;
+use crate::app::journal::JournalFilter;
+use crate::app::state::AppState;
+use crate::core::clock::Clock;
+use crate::core::error::{ApiError, ApiResult};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+const DATE_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
+
+fn clock_view(clock: &Clock, organisation: Option<&str>, own: bool) -> Value {
+    json!({
+        "now": clock.now().format(DATE_FORMAT).to_string(),
+        "frozen": clock.is_frozen(),
+        "organisation": organisation,
+        "own_clock": own,
+    })
+}
+
+/// `GET /__admin/clock[?organisation=…]`.
+pub fn clock_show(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
+    let query = call.query()?;
+    match query.get("organisation").and_then(Value::as_str) {
+        None => Ok(clock_view(&state.clock, None, false)),
+        Some(org) => {
+            let tenant = state.known_tenant(org)?;
+            let clock = &tenant.clock;
+            Ok(clock_view(clock.current(), Some(org), clock.is_scoped()))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClockChange {
+    organisation: Option<String>,
+    /// Back to system time (or, for a tenant, to the emulator's clock).
+    #[serde(default)]
+    reset: bool,
+    freeze: Option<bool>,
+    set: Option<String>,
+    advance_seconds: Option<i64>,
+}
+
+/// `POST /__admin/clock`: applied in the order reset, freeze, set, advance.
+pub fn clock_change(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
+    let change: ClockChange = call.json()?;
+    let set = change
+        .set
+        .as_deref()
+        .map(|text| {
+            NaiveDateTime::parse_from_str(text, DATE_FORMAT)
+                .map_err(|_| ApiError::admin("set: a date YYYY-MM-DDTHH:MM:SS is expected"))
+        })
+        .transpose()?;
+    if change
+        .advance_seconds
+        .is_some_and(|s| s.unsigned_abs() > 100 * 366 * 86_400)
+    {
+        return Err(ApiError::admin("advance_seconds: at most 100 years"));
+    }
+    let apply = |clock: &Clock| {
+        match change.freeze {
+            Some(true) => clock.freeze(),
+            Some(false) => clock.unfreeze(),
+            None => {}
+        }
+        if let Some(at) = set {
+            clock.set(at);
+        }
+        if let Some(seconds) = change.advance_seconds {
+            clock.advance(seconds);
+        }
+    };
+    match change.organisation.as_deref() {
+        None => {
+            if change.reset {
+                state.clock.reset();
+            }
+            apply(&state.clock);
+            Ok(clock_view(&state.clock, None, false))
+        }
+        Some(org) => {
+            // A test may set a tenant's clock before its first login.
+            let tenant = state.tenant(org)?;
+            let clock = &tenant.clock;
+            if change.reset {
+                clock.follow_global();
+            }
+            let touches =
+                change.freeze.is_some() || set.is_some() || change.advance_seconds.is_some();
+            if touches {
+                apply(clock.own());
+            }
+            Ok(clock_view(clock.current(), Some(org), clock.is_scoped()))
+        }
+    }
+}
+
+pub fn seed_show(state: &AppState, _: &AdminCall) -> ApiResult<Value> {
+    Ok(json!({ "seed": *state.seed.lock() }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeedChange {
+    seed: Option<u64>,
+    organisation: Option<String>,
+}
+
+/// `POST /__admin/seed`: `{"seed": N}` (or `null` for entropy).
+pub fn seed_change(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
+    let change: SeedChange = call.json()?;
+    state.reseed(change.seed, change.organisation.as_deref())?;
+    Ok(json!({ "seed": change.seed, "organisation": change.organisation }))
+}
+
+/// `POST /__admin/tokens/expire`: `{"token": "<login token>"}` or
+/// `{"organisation": "…"}`. Read without serde's messages, which could echo
+/// the token.
+pub fn expire_tokens(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
+    let body: Value = serde_json::from_slice(if call.body.is_empty() {
+        b"{}"
+    } else {
+        call.body
+    })
+    .map_err(|_| ApiError::admin("body: a JSON object is expected"))?;
+    let text = |name: &str| -> ApiResult<Option<String>> {
+        match body.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(ApiError::admin(format!("{name}: a string is expected"))),
+        }
+    };
+    let expired = match (text("token")?, text("organisation")?) {
+        (Some(token), None) => {
+            crate::core::jwt::decode(&token, &state.signing_key)
+                .ok_or_else(|| ApiError::admin("token: not a login token of this emulator"))?;
+            state.expire_sessions(Some(&token), None)
+        }
+        (None, Some(org)) => {
+            state.known_tenant(&org)?;
+            state.expire_sessions(None, Some(&org))
+        }
+        _ => return Err(ApiError::admin("name exactly one of token, organisation")),
+    };
+    Ok(json!({ "expired": expired }))
+}
+
+fn parse_since(text: &str) -> ApiResult<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|d| d.with_timezone(&Utc))
+        .or_else(|_| NaiveDateTime::parse_from_str(text, DATE_FORMAT).map(|d| d.and_utc()))
+        .map_err(|_| {
+            ApiError::admin("since: an RFC 3339 date or YYYY-MM-DDTHH:MM:SS (UTC) is expected")
+        })
+}
+
+/// `GET /__admin/journal?organisation=&method=&status=&since=&after_id=&limit=`.
+pub fn journal_show(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
+    let query = call.query()?;
+    let text = |name: &str| query.get(name).and_then(Value::as_str).map(str::to_string);
+    let filter = JournalFilter {
+        organisation: text("organisation"),
+        method: text("method"),
+        status: text("status"),
+        since: text("since").map(|t| parse_since(&t)).transpose()?,
+        after_id: query_number(&query, "after_id")?,
+        limit: query_number(&query, "limit")?.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+    };
+    let entries = state.journal.entries(&filter);
+    Ok(json!({
+        "capacity": state.journal.capacity(),
+        "entries": entries,
+    }))
+}
+
+pub fn journal_clear(state: &AppState, _: &AdminCall) -> ApiResult<Value> {
+    state.journal.clear();
+    Ok(json!({ "cleared": true }))
+}
+
+pub fn faults_show(state: &AppState, _: &AdminCall) -> ApiResult<Value> {
+    serde_json::to_value(state.faults.list()).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+pub fn fault_add(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
+    let spec: FaultSpec = call.json()?;
+    let view = state.faults.add(spec)?;
+    serde_json::to_value(view).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+pub fn faults_clear(state: &AppState, _: &AdminCall) -> ApiResult<Value> {
+    state.faults.clear();
+    Ok(json!({ "cleared": true }))
+}
+
+pub fn fault_remove(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
+    let id: u64 = call.args[0]
+        .parse()
+        .map_err(|_| ApiError::admin("id: a fault id (a number) is expected"))?;
+    if state.faults.remove(id) {
+        Ok(json!({ "id": id, "deleted": true }))
+    } else {
+        Err(ApiError::AdminNotFound(format!("no fault {id}")))
+    }
+}

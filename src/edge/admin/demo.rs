@@ -1,0 +1,130 @@
+//! Admin handlers for demos: seeding an organisation with a dataset, and the
+//! searchable view of its accounts and access tokens the dashboard shows
+//! (never a pass code, OTP or verification code).
+
+use super::{query_number, AdminCall};
+use crate::app::dataset::Dataset;
+use crate::app::state::AppState;
+use crate::core::error::{ApiError, ApiResult};
+use crate::domain::access_token::entity::AccessToken;
+use crate::domain::reference::Reference;
+use serde_json::{json, Value};
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DatasetChange {
+    /// `small`, `large`, or null for the emulator's own start data.
+    dataset: Option<String>,
+    /// Defaults to `--seed`, else 0.
+    seed: Option<u64>,
+}
+
+/// Seeds the organisation with a dataset from now on (resets included) and
+/// resets it to it; creates the tenant if new.
+pub fn set_dataset(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
+    let change: DatasetChange = call.json()?;
+    let organisation = &call.args[0];
+    let dataset = change
+        .dataset
+        .as_deref()
+        .map(Dataset::parse)
+        .transpose()
+        .map_err(ApiError::admin)?;
+    let seed = change.seed.or(state.config.seed).unwrap_or(0);
+    let base = dataset
+        .map(|d| state.dataset(d, seed))
+        .transpose()
+        .map_err(ApiError::Internal)?;
+    state.seed_tenant(organisation, base)?;
+    let tenant = state.known_tenant(organisation)?;
+    let access_tokens = tenant.access_tokens.read().len();
+    Ok(json!({
+        "organisation": tenant.organisation,
+        "dataset": dataset.map(Dataset::name),
+        "seed": dataset.map(|_| seed),
+        "accounts_receivable": tenant.reference.accounts_receivable.len(),
+        "access_tokens": access_tokens,
+    }))
+}
+
+/// Default and largest number of rows one call answers.
+const ROWS: usize = 100;
+const MOST_ROWS: usize = 1000;
+
+/// The tenant's access tokens with their accounts receivable, in number
+/// order; `q` keeps those whose number, authentication code or identifier,
+/// or whose accounts receivable's number or name, contains it (any case);
+/// `limit` rows at most. `total` counts every match.
+pub fn access_tokens(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
+    let tenant = state.known_tenant(&call.args[0])?;
+    let query = call.query()?;
+    let needle = query
+        .get("q")
+        .and_then(Value::as_str)
+        .map(|q| q.trim().to_lowercase())
+        .unwrap_or_default();
+    let limit = query_number(&query, "limit")?.map_or(ROWS, |n| {
+        usize::try_from(n).unwrap_or(MOST_ROWS).min(MOST_ROWS)
+    });
+    let reference = &tenant.reference;
+    let store = tenant.access_tokens.read();
+    let mut total = 0;
+    let mut rows = Vec::new();
+    for token in store.iter() {
+        if !needle.is_empty() && !matches(reference, token, &needle) {
+            continue;
+        }
+        total += 1;
+        if rows.len() < limit {
+            rows.push(row(reference, token));
+        }
+    }
+    Ok(json!({
+        "organisation": tenant.organisation,
+        "total": total,
+        "access_tokens": rows,
+    }))
+}
+
+/// The accounts receivable a token belongs to: its own or its participant's.
+fn owner<'r>(
+    reference: &'r Reference,
+    token: &AccessToken,
+) -> Option<&'r crate::domain::reference::AccountsReceivable> {
+    crate::api::access_tokens::owner_accounts_receivable(reference, token)
+        .and_then(|id| reference.accounts_receivable(id))
+}
+
+fn matches(reference: &Reference, token: &AccessToken, needle: &str) -> bool {
+    let has = |text: &str| text.to_lowercase().contains(needle);
+    has(&token.number)
+        || has(&token.authentication_code)
+        || token.identifier.as_deref().is_some_and(has)
+        || owner(reference, token).is_some_and(|ar| has(&ar.number) || has(&ar.name))
+}
+
+fn row(reference: &Reference, token: &AccessToken) -> Value {
+    let ar = owner(reference, token);
+    json!({
+        "number": token.number,
+        "life_cycle_state": token.life_cycle_state.as_str(),
+        "authentication_code": token.authentication_code,
+        "identifier": token.identifier,
+        "accounts_receivable": ar.map(|a| json!({
+            "number": a.number,
+            "name": a.name,
+            "life_cycle_state": a.life_cycle_state,
+        })),
+        "rewards_participant": token
+            .rewards_participant_id
+            .as_deref()
+            .and_then(|id| reference.rewards_participant(id))
+            .map(|p| p.number.clone()),
+        "classification": token
+            .classification_id
+            .as_deref()
+            .and_then(|id| reference.classification(id))
+            .map(|c| c.name.clone()),
+        "created_date": token.log_information.created_date,
+    })
+}

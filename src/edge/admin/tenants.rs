@@ -1,0 +1,128 @@
+//! Admin handlers for the emulator as a whole and its tenants: health, the
+//! tenant list, reset, delete, state export and import, and snapshots.
+
+use super::AdminCall;
+use crate::app::snapshot::TenantState;
+use crate::app::state::AppState;
+use crate::core::error::{ApiError, ApiResult};
+use crate::core::release::Release;
+use crate::domain::tenant::tenant_key;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+fn to_value<T: serde::Serialize>(value: &T) -> ApiResult<Value> {
+    serde_json::to_value(value).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+pub fn health(state: &AppState, _: &AdminCall) -> ApiResult<Value> {
+    Ok(json!({
+        "ready": true,
+        "version": env!("CARGO_PKG_VERSION"),
+        "release": state.config.release,
+        "tenants": state.tenants.len(),
+        "sessions": state.sessions.len(),
+        "journal_entries": state.journal.len(),
+        "faults": state.faults.len(),
+    }))
+}
+
+pub fn list(state: &AppState, _: &AdminCall) -> ApiResult<Value> {
+    let mut sessions: HashMap<String, usize> = HashMap::new();
+    for session in state.sessions.iter() {
+        *sessions.entry(session.tenant.to_string()).or_default() += 1;
+    }
+    let mut tenants: Vec<Value> = state
+        .tenants
+        .iter()
+        .map(|t| {
+            json!({
+                "organisation": t.organisation,
+                "access_tokens": t.access_tokens.read().len(),
+                "accounts_receivable": t.reference.accounts_receivable.len(),
+                "sessions": sessions.get(t.key()).copied().unwrap_or(0),
+                "snapshots": state.snapshots.count(t.key()),
+                "own_clock": t.clock.is_scoped(),
+                "release": state.release_of(&t.organisation),
+            })
+        })
+        .collect();
+    tenants.sort_by_key(|t| t["organisation"].as_str().map(tenant_key));
+    Ok(Value::Array(tenants))
+}
+
+pub fn reset_all(state: &AppState, _: &AdminCall) -> ApiResult<Value> {
+    Ok(json!({ "reset": state.reset_all() }))
+}
+
+pub fn reset(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
+    state.reset_tenant(&call.args[0])?;
+    Ok(json!({ "organisation": call.args[0], "reset": true }))
+}
+
+pub fn delete(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
+    state.delete_tenant(&call.args[0])?;
+    Ok(json!({ "organisation": call.args[0], "deleted": true }))
+}
+
+pub fn export(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
+    let tenant = state.known_tenant(&call.args[0])?;
+    to_value(&state.export_tenant(&tenant))
+}
+
+pub fn import(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
+    let doc: TenantState = call.json()?;
+    let count = doc.access_tokens.len();
+    state.import_tenant(&call.args[0], doc)?;
+    Ok(json!({ "organisation": call.args[0], "access_tokens": count }))
+}
+
+fn release_reply(state: &AppState, organisation: &str) -> Value {
+    let release = state.release_of(organisation);
+    json!({
+        "organisation": organisation,
+        "release": release,
+        "default": release == state.config.release,
+    })
+}
+
+pub fn release(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
+    Ok(release_reply(state, &call.args[0]))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReleaseChange {
+    release: Option<String>,
+}
+
+/// Sets a tenant's release; the tenant need not exist yet, so a test can
+/// choose the release before its first login. Sessions keep the token form
+/// they were issued with.
+pub fn set_release(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
+    let change: ReleaseChange = call.json()?;
+    let release = change
+        .release
+        .as_deref()
+        .map(Release::parse)
+        .transpose()
+        .map_err(ApiError::admin)?;
+    state.set_release(&call.args[0], release);
+    Ok(release_reply(state, &call.args[0]))
+}
+
+pub fn snapshots(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
+    to_value(&state.snapshots.list(&tenant_key(&call.args[0])))
+}
+
+pub fn save_snapshot(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
+    to_value(&state.save_snapshot(&call.args[0], &call.args[1])?)
+}
+
+pub fn restore_snapshot(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
+    to_value(&state.restore_snapshot(&call.args[0], &call.args[1])?)
+}
+
+pub fn delete_snapshot(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
+    state.delete_snapshot(&call.args[0], &call.args[1])?;
+    Ok(json!({ "name": call.args[1], "deleted": true }))
+}

@@ -1,0 +1,222 @@
+//! Embedding: start an emulator inside a Rust test suite, on a free loopback
+//! port, steer it through its handle, and have it stop when the handle is
+//! dropped.
+
+use crate::app::journal::{JournalEntry, JournalFilter};
+use crate::app::state::AppState;
+use crate::core::clock::Clock;
+use crate::core::config::Config;
+use crate::core::release::Release;
+use crate::domain::session::Login;
+use actix_web::dev::ServerHandle;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+/// A running emulator. Dropping it stops the server, frees its port and,
+/// with a state directory, writes every tenant.
+///
+/// ```
+/// use crmcom_emulator::Emulator;
+///
+/// let emulator = Emulator::builder().seed(7).start().expect("start");
+/// assert!(emulator.uri().starts_with("http://127.0.0.1:"));
+/// let token = emulator.login("acme").expect("login");
+/// emulator.clock().freeze();
+/// emulator.clock().advance(7200); // the login token has now expired
+/// assert!(emulator.journal().is_empty()); // logins through the handle are not HTTP calls
+/// emulator.reset();
+/// # drop(token);
+/// ```
+pub struct Emulator {
+    uri: String,
+    port: u16,
+    state: Arc<AppState>,
+    handle: ServerHandle,
+    thread: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator").field("uri", &self.uri).finish()
+    }
+}
+
+/// Configures an embedded emulator; `start` runs it. Every setting not made
+/// here is the embedded default: a free loopback port, strict schemas.
+#[derive(Debug, Clone, Default)]
+pub struct EmulatorBuilder {
+    config: Config,
+}
+
+impl EmulatorBuilder {
+    /// Makes every generated id, code and token reproducible.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.config.seed = Some(seed);
+        self
+    }
+
+    /// A directory whose fixture files replace the embedded ones.
+    pub fn fixtures_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.config.fixtures = Some(dir.into());
+        self
+    }
+
+    /// The CRM.COM release to behave as, e.g. `Release::parse("R10.1")`
+    /// (default R17.10).
+    pub fn release(mut self, release: Release) -> Self {
+        self.config.release = release;
+        self
+    }
+
+    /// Login token lifetime, in seconds of the emulator's clock.
+    pub fn token_lifetime(mut self, seconds: u64) -> Self {
+        self.config.token_lifetime = seconds;
+        self
+    }
+
+    /// Where snapshots and, on drop, every tenant are kept across runs.
+    pub fn state_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.config.state_dir = Some(dir.into());
+        self
+    }
+
+    /// Calls the journal keeps (0 turns it off).
+    pub fn journal_size(mut self, entries: usize) -> Self {
+        self.config.journal_size = entries;
+        self
+    }
+
+    /// Any other setting: the whole configuration, as the binary's flags.
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
+    }
+
+    pub fn start(self) -> Result<Emulator, String> {
+        Emulator::start(self.config)
+    }
+}
+
+impl Emulator {
+    /// A builder with the embedded defaults.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// Loads the fixtures, binds `config.bind:config.port` and serves on a
+    /// thread of its own, so it works from plain `#[test]` and from async
+    /// tests alike.
+    pub fn start(config: Config) -> Result<Emulator, String> {
+        let listener = TcpListener::bind((config.bind.as_str(), config.port))
+            .map_err(|e| format!("cannot listen on {}:{}: {e}", config.bind, config.port))?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let uri = format!("http://{}:{port}", config.bind);
+        let state = Arc::new(AppState::new(config)?);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let server_state = state.clone();
+        let thread = std::thread::Builder::new()
+            .name("crmcom-emulator".into())
+            .spawn(move || {
+                actix_web::rt::System::new().block_on(async move {
+                    let server = crate::edge::server::serve(server_state, listener)?;
+                    let _ = tx.send(server.handle());
+                    server.await
+                })
+            })
+            .map_err(|e| e.to_string())?;
+        let handle = rx
+            .recv()
+            .map_err(|_| "the emulator failed to start".to_string())?;
+        Ok(Emulator {
+            uri,
+            port,
+            state,
+            handle,
+            thread: Some(thread),
+        })
+    }
+
+    /// Base URI, e.g. `http://127.0.0.1:41234`.
+    pub fn uri(&self) -> &str {
+        &self.uri
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state, for tests that inspect tenants directly.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// A login token for `organisation` (its tenant is created on first
+    /// use), as the first fixture user who has a password: what
+    /// `authentication/token` would answer.
+    pub fn login(&self, organisation: &str) -> Result<String, String> {
+        let reference = &self.state.fixtures.reference;
+        let user = reference
+            .users
+            .iter()
+            .find(|u| u.password.is_some())
+            .ok_or("the fixtures have no user with a password")?;
+        if organisation.trim().is_empty() {
+            return Err("the organisation must not be empty".into());
+        }
+        self.state
+            .open_session(Login {
+                organisation,
+                username: &user.username,
+                user_id: &user.id,
+                unit_id: &user.default_unit_id,
+                consumer: None,
+            })
+            .map_err(|e| e.description())
+    }
+
+    /// Answers one organisation as another release than the emulator's
+    /// (`None`: back to it), before or after its first login.
+    pub fn set_release(&self, organisation: &str, release: Option<Release>) {
+        self.state.set_release(organisation, release);
+    }
+
+    /// Every tenant back to the fixtures; login tokens stay valid.
+    pub fn reset(&self) {
+        self.state.reset_all();
+    }
+
+    /// One tenant back to the fixtures (created if it does not exist, which
+    /// `--max-tenants` may refuse).
+    pub fn reset_tenant(&self, organisation: &str) -> Result<(), String> {
+        self.state
+            .reset_tenant(organisation)
+            .map_err(|e| e.description())
+    }
+
+    /// The emulator's clock: freeze, set and advance it.
+    pub fn clock(&self) -> &Clock {
+        &self.state.clock
+    }
+
+    /// Every journaled CRM.COM call, oldest first, secrets redacted.
+    pub fn journal(&self) -> Vec<JournalEntry> {
+        self.state.journal.entries(&JournalFilter::default())
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        // The stop command is sent at once; the returned future only waits
+        // for it, which joining the thread does too.
+        drop(self.handle.stop(false));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+        if let Err(problem) = self.state.persist() {
+            eprintln!("crmcom-emulator: {problem}");
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! The HTTP edge: the server and its dispatcher, body reading, the Host and
+//! CORS rules, the request log, the admin API, the OpenAPI document and the
+//! embedding handle. Nothing imports it but `lib.rs` and `main.rs`.
+
+pub mod admin;
+pub mod body;
+pub mod emulator;
+pub mod exposure;
+pub mod openapi;
+pub mod request_log;
+pub mod server;

@@ -1,0 +1,281 @@
+//! The OpenAPI 3.1 document of everything the emulator answers, generated
+//! from the route tables (`methods::ROUTES`, `admin::ADMIN_ROUTES`) and the
+//! JSON Schemas under `schemas/`, so it is never written twice. Served at
+//! `GET /openapi.json` (and `/__admin/openapi.json`), committed as
+//! `openapi.json`.
+//!
+//! Each schema file becomes one component, named after its path
+//! (`replies/access_token.json` → `replies_access_token`), and each of its
+//! `$defs` another (`common_status`), their `$ref`s rewritten to point
+//! inside the document. A reply projected by `fields_set`
+//! may lack fields, so methods that take `fields_set` also accept a copy of
+//! their reply schema without `required` (suffix `_projected`).
+
+use crate::api::methods::{Route, Verb, API_PREFIX, ROUTES};
+use crate::api::schemas::FILES;
+use serde_json::{json, Map, Value};
+
+const COMPONENTS: &str = "#/components/schemas/";
+const PROJECTED: &str = "_projected";
+
+/// `replies/access_token.json` → `replies_access_token`.
+fn component_name(file: &str) -> String {
+    file.trim_end_matches(".json").replace('/', "_")
+}
+
+/// A schema file's `$ref` as a reference to a top-level component:
+/// `#/$defs/x` in `common.json` and `../common.json#/$defs/x` both become
+/// `common_x`, `../access_token.json` becomes `access_token`. Every
+/// component is top-level: some OpenAPI tools (Prism) cannot follow
+/// references into a component's own `$defs`.
+fn rewrite_ref(reference: &str, own: &str, suffix: &str) -> String {
+    let (file, pointer) = reference.split_once('#').unwrap_or((reference, ""));
+    let base = if file.is_empty() {
+        own.to_string()
+    } else {
+        component_name(file.trim_start_matches("../"))
+    };
+    match pointer.strip_prefix("/$defs/") {
+        Some(def) => format!("{COMPONENTS}{base}_{def}{suffix}"),
+        None => format!("{COMPONENTS}{base}{suffix}"),
+    }
+}
+
+/// A schema (a file or one of its `$defs`) as a component: no `$id`,
+/// `$schema` or `$defs` (those become components of their own), references
+/// rewritten; with `projected`, no `required` anywhere and references to the
+/// projected copies.
+fn component(value: &Value, own: &str, projected: bool) -> Value {
+    let suffix = if projected { PROJECTED } else { "" };
+    match value {
+        Value::Object(map) => {
+            let mut out = Map::new();
+            for (key, v) in map {
+                match key.as_str() {
+                    "$id" | "$schema" | "$defs" | "methods" => {}
+                    "required" if projected => {}
+                    "$ref" => {
+                        let reference = v.as_str().unwrap_or_default();
+                        out.insert(key.clone(), json!(rewrite_ref(reference, own, suffix)));
+                    }
+                    _ => {
+                        out.insert(key.clone(), component(v, own, projected));
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| component(v, own, projected)).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+/// Every schema file and each of its `$defs` as components (with projected
+/// copies of the reply schemas), plus the request of each method, keyed
+/// `request_<path>`.
+fn schema_components() -> Map<String, Value> {
+    let mut components = Map::new();
+    for (file, text) in FILES {
+        let value: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+        let name = component_name(file);
+        let requests = *file == "requests.json";
+        let variants: &[bool] = if requests { &[false] } else { &[false, true] };
+        for &projected in variants {
+            let suffix = if projected { PROJECTED } else { "" };
+            if !requests {
+                components.insert(
+                    format!("{name}{suffix}"),
+                    component(&value, &name, projected),
+                );
+            }
+            for (def, schema) in value["$defs"].as_object().into_iter().flatten() {
+                components.insert(
+                    format!("{name}_{def}{suffix}"),
+                    component(schema, &name, projected),
+                );
+            }
+        }
+        for (path, method) in value["methods"].as_object().into_iter().flatten() {
+            components.insert(request_component(path), component(method, &name, false));
+        }
+    }
+    components
+}
+
+fn request_component(path: &str) -> String {
+    format!("request_{}", path.replace('/', "_"))
+}
+
+fn envelope_ref(name: &str) -> Value {
+    json!({"$ref": format!("{COMPONENTS}{name}")})
+}
+
+/// The replies a CRM.COM method can give: its own (projected when it takes
+/// `fields_set`) or the error envelope, on HTTP 200; the error envelope on
+/// every other status.
+fn crm_responses(route: &Route) -> Value {
+    let reply = component_name(route.schema.file());
+    let mut ok = vec![envelope_ref(&reply)];
+    if route.fields_set {
+        ok.push(envelope_ref(&format!("{reply}{PROJECTED}")));
+    }
+    ok.push(envelope_ref("ErrorEnvelope"));
+    let error = |description: &str| {
+        json!({"description": description,
+               "content": {"application/json": {"schema": envelope_ref("ErrorEnvelope")}}})
+    };
+    json!({
+        "200": {"description": "The reply, or a CRM.COM error: errors answer HTTP 200 with the error envelope",
+                "content": {"application/json": {"schema": {"anyOf": ok}}}},
+        "403": error("Host or Origin not allowed"),
+        "404": error("Unknown path"),
+        "405": error("Wrong HTTP verb"),
+        "408": error("The body did not arrive in time"),
+        "413": error("Body over the size limit"),
+        "500": error("Internal error, or a fault injected through the admin API"),
+    })
+}
+
+/// A GET method's parameters as query parameters; an identifier object
+/// travels as `name=field=value`.
+fn query_parameters(request: &Value, defs: &Value) -> Vec<Value> {
+    let required: Vec<&str> = request["required"]
+        .as_array()
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut parameters = Vec::new();
+    for (name, schema) in request["properties"].as_object().into_iter().flatten() {
+        let def = schema["$ref"]
+            .as_str()
+            .and_then(|r| r.rsplit('/').next())
+            .map(|d| &defs[d]);
+        let schema = match def {
+            Some(def) if def["type"] == "object" => {
+                let fields: Vec<&str> = def["properties"]
+                    .as_object()
+                    .map(|p| p.keys().map(String::as_str).collect())
+                    .unwrap_or_default();
+                json!({"type": "string", "pattern": format!("^({})=.+$", fields.join("|")),
+                       "description": format!("field=value, the field one of {}", fields.join(", "))})
+            }
+            Some(def) => json!({"type": "string", "description": def["description"]}),
+            None => schema.clone(),
+        };
+        parameters.push(json!({
+            "name": name, "in": "query", "required": required.contains(&name.as_str()),
+            "schema": schema,
+        }));
+    }
+    parameters
+}
+
+/// `schemas/requests.json`, parsed.
+fn requests() -> Value {
+    FILES
+        .iter()
+        .find(|(f, _)| *f == "requests.json")
+        .and_then(|(_, text)| serde_json::from_str(text).ok())
+        .unwrap_or(Value::Null)
+}
+
+fn crm_operation(route: &Route, verb: Verb, requests: &Value) -> Value {
+    let request = &requests["methods"][route.path];
+    let mut op = json!({
+        "operationId": format!("{}_{}", verb.as_str().to_lowercase(), route.path.replace('/', "_")),
+        "summary": request["title"],
+        "tags": [if route.path.starts_with("authentication") { "authentication" } else { "access_tokens" }],
+        "responses": crm_responses(route),
+    });
+    match verb {
+        Verb::Get => op["parameters"] = json!(query_parameters(request, &requests["$defs"])),
+        _ => {
+            op["requestBody"] = json!({
+                "required": !route.empty_body_ok,
+                "content": {"application/json": {"schema": envelope_ref(&request_component(route.path))}}
+            })
+        }
+    }
+    if matches!(
+        route.path,
+        "authentication/web_api_key/token" | "authentication/consumer_application_key/token"
+    ) {
+        op["security"] = json!([{"ApplicationKey": []}]);
+    }
+    op
+}
+
+/// The whole document.
+pub fn document() -> Value {
+    let requests = requests();
+    let mut paths = Map::new();
+    for route in ROUTES {
+        let mut item = Map::new();
+        let verbs: &[Verb] = match route.verb {
+            Verb::Any => &[Verb::Post, Verb::Get],
+            Verb::Get => &[Verb::Get],
+            Verb::Post => &[Verb::Post],
+        };
+        for verb in verbs {
+            item.insert(
+                verb.as_str().to_lowercase(),
+                crm_operation(route, *verb, &requests),
+            );
+        }
+        paths.insert(format!("{API_PREFIX}{}", route.path), Value::Object(item));
+    }
+    for (path, item) in crate::edge::admin::openapi::paths() {
+        paths.insert(path, item);
+    }
+    let mut schemas = schema_components();
+    schemas.insert(
+        "ErrorEnvelope".into(),
+        json!({"$ref": format!("{COMPONENTS}common_error_envelope")}),
+    );
+    for (name, schema) in crate::edge::admin::openapi::schemas() {
+        schemas.insert(name, schema);
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "crmcom-emulator",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "The CRM.COM Web API methods the emulator answers (access tokens and login), and its admin API. Every reply is the CRM.COM envelope; CRM.COM errors answer HTTP 200."
+        },
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "AdminSecret": {"type": "apiKey", "in": "header", "name": "X-Admin-Secret"},
+                "ApplicationKey": {"type": "http", "scheme": "basic",
+                    "description": "A web API key or consumer application key as the Basic user name, no password"}
+            },
+            "schemas": schemas
+        }
+    })
+}
+
+/// Where the document is served.
+pub const PATH: &str = "/openapi.json";
+
+/// The document's bytes, built once.
+pub fn bytes() -> actix_web::web::Bytes {
+    static BYTES: std::sync::OnceLock<actix_web::web::Bytes> = std::sync::OnceLock::new();
+    BYTES
+        .get_or_init(|| serde_json::to_vec(&document()).unwrap_or_default().into())
+        .clone()
+}
+
+/// `GET /openapi.json`; any other verb is the 405 envelope.
+pub fn reply(req: &actix_web::HttpRequest) -> actix_web::HttpResponse {
+    if req.method() != actix_web::http::Method::GET {
+        let wrong = crate::core::error::ApiError::WrongHttpMethod {
+            path: PATH.into(),
+            allowed: "GET".into(),
+        };
+        return crate::api::envelope::error(&wrong).into_response();
+    }
+    actix_web::HttpResponse::Ok()
+        .content_type("application/json")
+        .body(bytes())
+}
