@@ -4,10 +4,10 @@
 //! token: a consumer's session) and `authentication/token/release`.
 
 use crate::api::access_tokens;
+use crate::api::call::Context;
+use crate::api::call::{Reply, Request};
 use crate::api::identifiers::required_access_token;
-use crate::api::methods::{Reply, Request};
 use crate::api::params::Params;
-use crate::app::state::AppState;
 use crate::core::error::{ApiError, ApiResult, Entity};
 use crate::core::secret::secrets_equal;
 use crate::domain::access_token::entity::LifeCycleState;
@@ -19,7 +19,7 @@ use serde_json::json;
 /// Opens a session for `user` in `organisation`, in the unit the request
 /// names (a unit id) or else `default_unit`, and answers its token.
 fn user_session(
-    state: &AppState,
+    cx: &Context,
     req: &Request,
     organisation: &str,
     user: &User,
@@ -28,14 +28,14 @@ fn user_session(
 ) -> ApiResult<Reply> {
     let unit_id = match req.params.opt_str("unit")? {
         None => default_unit,
-        Some(unit) => state
-            .fixtures
-            .reference
+        Some(unit) => cx
+            .organisations
+            .logins()
             .unit(unit)
             .map(|u| u.id.as_str())
             .ok_or(ApiError::NotFound(Entity::Unit))?,
     };
-    let token = state.open_session(Login {
+    let token = cx.open_session(Login {
         organisation,
         username: &user.username,
         user_id: &user.id,
@@ -61,18 +61,18 @@ pub fn organisation_param(params: &Params) -> ApiResult<Option<&str>> {
 /// The organisation a login or release is for, before it runs (for the
 /// journal and the release): the body's, else the released token's, else
 /// the one of the key in the `Authorization` header.
-pub fn login_organisation(state: &AppState, req: &Request) -> Option<String> {
+pub fn login_organisation(cx: &Context, req: &Request) -> Option<String> {
     if let Ok(Some(org)) = organisation_param(&req.params) {
         return Some(org.trim().to_string());
     }
     // authentication/token/release names its session's.
     if let Ok(Some(token)) = req.params.opt_str("token") {
-        let tenant = state.sessions.get(token).map(|s| s.tenant.clone());
-        if let Some(tenant) = tenant.and_then(|key| state.tenants.get(&*key).map(|t| t.clone())) {
+        let tenant = cx.sessions.get(token).map(|s| s.tenant.clone());
+        if let Some(tenant) = tenant.and_then(|key| cx.organisations.tenant_by_key(&key)) {
             return Some(tenant.organisation.clone());
         }
     }
-    let reference = &state.fixtures.reference;
+    let reference = cx.organisations.logins();
     [
         &reference.web_api_keys,
         &reference.consumer_application_keys,
@@ -84,19 +84,19 @@ pub fn login_organisation(state: &AppState, req: &Request) -> Option<String> {
 
 /// `POST authentication/token`: username (any case), password,
 /// `organisation` (or the older `organization`), optional `unit`.
-pub fn token(state: &AppState, req: &Request) -> ApiResult<Reply> {
+pub fn token(cx: &Context, req: &Request) -> ApiResult<Reply> {
     let username = req.params.req_str("username")?;
     let password = req.params.req_str("password")?;
     let organisation = organisation_param(&req.params)?
         .ok_or_else(|| ApiError::MandatoryParameter("organisation".into()))?;
-    let user = state
-        .fixtures
-        .reference
+    let user = cx
+        .organisations
+        .logins()
         .user_by_name(username)
         .ok_or(ApiError::InvalidCredentials)?;
     match &user.password {
         Some(known) if secrets_equal(known, password) => {
-            user_session(state, req, organisation, user, &user.default_unit_id, None)
+            user_session(cx, req, organisation, user, &user.default_unit_id, None)
         }
         _ => Err(ApiError::InvalidCredentials),
     }
@@ -135,25 +135,25 @@ fn application_key<'r>(
 /// `POST authentication/web_api_key/token`: the key as the Basic user name,
 /// optional `unit`; `organisation` in the body (an emulator extension) picks
 /// another tenant than the key's own.
-pub fn web_api_key_token(state: &AppState, req: &Request) -> ApiResult<Reply> {
-    let reference = &state.fixtures.reference;
+pub fn web_api_key_token(cx: &Context, req: &Request) -> ApiResult<Reply> {
+    let reference = cx.organisations.logins();
     let (entry, user) = application_key(reference, &reference.web_api_keys, req)?;
     let organisation = organisation_param(&req.params)?.unwrap_or(&entry.organisation);
-    user_session(state, req, organisation, user, &entry.unit_id, None)
+    user_session(cx, req, organisation, user, &entry.unit_id, None)
 }
 
 /// `POST authentication/consumer_application_key/token` (R15): the key as
 /// the Basic user name plus an `access_token_identifier` of an effective
 /// token. The session acts for that token's accounts receivable only.
-pub fn consumer_application_key_token(state: &AppState, req: &Request) -> ApiResult<Reply> {
-    let reference = &state.fixtures.reference;
+pub fn consumer_application_key_token(cx: &Context, req: &Request) -> ApiResult<Reply> {
+    let reference = cx.organisations.logins();
     let (entry, user) = application_key(reference, &reference.consumer_application_keys, req)?;
     let key = required_access_token(&req.params)?;
     let organisation = organisation_param(&req.params)?.unwrap_or(&entry.organisation);
-    let tenant = state.tenant(organisation)?;
+    let tenant = cx.organisations.tenant(organisation)?;
     let (token_id, accounts_receivable) = {
         let store = tenant.access_tokens.read();
-        let token = access_tokens::lookup(state, &tenant, &store, &key, |_| true)?;
+        let token = access_tokens::lookup(cx, &tenant, &store, &key, |_| true)?;
         token.require(LifeCycleState::Effective, "used to log in")?;
         let accounts_receivable =
             access_tokens::owner_accounts_receivable(&tenant.reference, token)
@@ -166,19 +166,12 @@ pub fn consumer_application_key_token(state: &AppState, req: &Request) -> ApiRes
         contact_id: &accounts_receivable.account_owner_id,
         access_token_id: &token_id,
     };
-    user_session(
-        state,
-        req,
-        organisation,
-        user,
-        &entry.unit_id,
-        Some(consumer),
-    )
+    user_session(cx, req, organisation, user, &entry.unit_id, Some(consumer))
 }
 
 /// `POST authentication/token/release`: the token dies at once.
-pub fn release(state: &AppState, req: &Request) -> ApiResult<Reply> {
-    state.release(&req.params)?;
+pub fn release(cx: &Context, req: &Request) -> ApiResult<Reply> {
+    cx.release(&req.params)?;
     Ok(Reply::Data(json!({})))
 }
 

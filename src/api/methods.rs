@@ -4,13 +4,8 @@
 
 use crate::api::access_tokens::{lifecycle, pass_code, read, write};
 use crate::api::authentication;
-use crate::api::envelope::Framed;
-use crate::api::params::Params;
+use crate::api::call::Handler;
 use crate::api::schemas::ReplySchema;
-use crate::app::state::AppState;
-use crate::core::error::ApiResult;
-use crate::domain::session::Caller;
-use serde_json::Value;
 
 /// Where every CRM.COM method lives.
 pub const API_PREFIX: &str = "/crmapi/rest/v2/";
@@ -30,53 +25,6 @@ impl Verb {
             Verb::Post => "POST",
             Verb::Any => "GET or POST",
         }
-    }
-}
-
-/// What a handler receives. Its `Debug` shows no secret (see `Params`).
-pub struct Request<'a> {
-    pub params: Params,
-    /// The `Authorization` header, for the key-based logins.
-    pub authorization: Option<&'a str>,
-}
-
-impl std::fmt::Debug for Request<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Request")
-            .field("params", &self.params)
-            .field("authorization", &self.authorization.map(|_| "<redacted>"))
-            .finish()
-    }
-}
-
-/// What a handler answers on success.
-#[derive(Debug)]
-pub enum Reply {
-    /// `data` holds this value.
-    Data(Value),
-    /// `data` is written in this envelope, already checked against the
-    /// method's schema (kept replies of access tokens).
-    Checked(Framed),
-    /// Only `status`, no `data` key (forgot/change pass code).
-    StatusOnly,
-}
-
-/// A method's handler. Access-token methods take the checked caller: the
-/// dispatcher checks the token before anything else, so none can forget to.
-#[derive(Clone, Copy)]
-pub enum Handler {
-    /// The login methods, which issue or release tokens themselves.
-    Public(fn(&AppState, &Request) -> ApiResult<Reply>),
-    /// Every method that needs a valid login token.
-    Session(fn(&AppState, &Caller, &Request) -> ApiResult<Reply>),
-}
-
-impl std::fmt::Debug for Handler {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Handler::Public(_) => "Public",
-            Handler::Session(_) => "Session",
-        })
     }
 }
 

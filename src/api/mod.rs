@@ -5,9 +5,11 @@
 
 pub mod access_tokens;
 pub mod authentication;
+pub mod call;
 pub mod envelope;
 pub mod fields_set;
 pub mod identifiers;
+pub mod login;
 pub mod methods;
 pub mod params;
 pub mod schemas;

@@ -6,6 +6,7 @@
 //! data; the result passes the same checks as the fixtures and an import.
 
 use crate::app::fixtures::{assemble_reference, token_store, Fixtures};
+pub use crate::core::config::Dataset;
 use crate::core::generator::Generator;
 use crate::core::secret::PassCodeHash;
 use crate::domain::access_token::entity::{AccessToken, LifeCycleState, Udfs};
@@ -17,40 +18,15 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// A named dataset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Dataset {
-    /// About 50 accounts: a demo's customer base, made in milliseconds.
-    Small,
-    /// About 10,000 accounts: lists and searches at a realistic size.
-    Large,
-}
-
 /// The pass code of every generated access token, so a demo can log in as
 /// one of them (documented; the fixtures' tokens keep theirs).
 pub const DEMO_PASS_CODE: &str = "demo1234";
 
-impl Dataset {
-    pub fn parse(name: &str) -> Result<Dataset, String> {
-        match name.trim().to_ascii_lowercase().as_str() {
-            "small" => Ok(Dataset::Small),
-            "large" => Ok(Dataset::Large),
-            _ => Err(format!("'{name}' is not a dataset (small or large)")),
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Dataset::Small => "small",
-            Dataset::Large => "large",
-        }
-    }
-
-    fn accounts(self) -> usize {
-        match self {
-            Dataset::Small => 50,
-            Dataset::Large => 10_000,
-        }
+/// How many accounts receivable a dataset has.
+fn accounts(dataset: Dataset) -> usize {
+    match dataset {
+        Dataset::Small => 50,
+        Dataset::Large => 10_000,
     }
 }
 
@@ -263,7 +239,7 @@ pub fn build(fixtures: &Fixtures, dataset: Dataset, seed: u64) -> Result<Fixture
 
     let mut tokens: Vec<AccessToken> = fixtures.access_tokens.iter().cloned().collect();
     let mut serial = 0u64;
-    for n in 0..dataset.accounts() {
+    for n in 0..accounts(dataset) {
         let contact = if pick.chance(70) {
             person(&generator, &pick, &countries)
         } else {

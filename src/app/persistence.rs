@@ -8,7 +8,6 @@
 //! lower-cased organisation, percent-encoded to a safe file name.
 
 use crate::app::snapshot::{Snapshot, TenantState};
-use crate::app::state::AppState;
 use crate::domain::tenant::tenant_key;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::io::Write;
@@ -64,15 +63,15 @@ pub fn remove_snapshot(dir: &Path, tenant_key: &str, name: &str) -> std::io::Res
 
 /// Writes every tenant, and removes the files of tenants deleted since.
 /// Returns how many tenants were written.
-pub fn save_tenants(state: &AppState, dir: &Path) -> std::io::Result<usize> {
-    let tenants: Vec<_> = state.tenants.iter().map(|t| t.value().clone()).collect();
+/// Writes every tenant's document (`docs`) and removes the files of
+/// tenants not among them; answers how many were written.
+pub fn save_tenants(dir: &Path, docs: &[TenantState]) -> std::io::Result<usize> {
     let mut kept = std::collections::HashSet::new();
-    for tenant in &tenants {
-        let stem = file_stem(&tenant_key(&tenant.organisation));
-        let doc = state.export_tenant(tenant);
+    for doc in docs {
+        let stem = file_stem(&tenant_key(&doc.organisation));
         write_atomically(
             &tenants_dir(dir).join(format!("{stem}.json")),
-            &to_json(&doc)?,
+            &to_json(doc)?,
         )?;
         kept.insert(format!("{stem}.json"));
     }
@@ -84,7 +83,7 @@ pub fn save_tenants(state: &AppState, dir: &Path) -> std::io::Result<usize> {
             }
         }
     }
-    Ok(tenants.len())
+    Ok(docs.len())
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, String> {
@@ -107,17 +106,22 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
 /// Loads every tenant and snapshot found in `dir`. A file that cannot be
 /// read or does not check out stops the start, naming the file: silently
 /// dropping a demo's data would be worse.
-pub fn load(state: &AppState, dir: &Path) -> Result<(usize, usize), String> {
-    let mut tenants = 0;
+/// What a state directory holds: each tenant's document with its file, and
+/// each snapshot with its tenant key.
+#[derive(Debug, Default)]
+pub struct Saved {
+    pub tenants: Vec<(PathBuf, TenantState)>,
+    pub snapshots: Vec<(String, Snapshot)>,
+}
+
+/// Reads the state directory `dir`; a file that does not read or parse is
+/// an error naming it.
+pub fn load(dir: &Path) -> Result<Saved, String> {
+    let mut saved = Saved::default();
     for path in json_files(&tenants_dir(dir)) {
         let doc: TenantState = read_json(&path)?;
-        let organisation = doc.organisation.clone();
-        state
-            .import_tenant(&organisation, doc)
-            .map_err(|e| format!("{}: {}", path.display(), e.description()))?;
-        tenants += 1;
+        saved.tenants.push((path, doc));
     }
-    let mut snapshots = 0;
     for tenant_dir in std::fs::read_dir(dir.join("snapshots"))
         .into_iter()
         .flatten()
@@ -133,11 +137,10 @@ pub fn load(state: &AppState, dir: &Path) -> Result<(usize, usize), String> {
                     path.display()
                 ));
             }
-            state.snapshots.put(&key, snapshot);
-            snapshots += 1;
+            saved.snapshots.push((key.clone(), snapshot));
         }
     }
-    Ok((tenants, snapshots))
+    Ok(saved)
 }
 
 #[cfg(test)]

@@ -69,7 +69,7 @@ impl AppState {
         self.tenants
             .remove(&key)
             .ok_or_else(|| ApiError::AdminNotFound(format!("no tenant {organisation:?}")))?;
-        self.sessions.retain(|_, s| *s.tenant != *key);
+        self.sessions.remove_tenant(&key);
         self.forget_settings(organisation);
         Ok(())
     }
@@ -100,7 +100,7 @@ impl AppState {
             .map_err(|e| ApiError::admin(format!("reference ({}): {}", e.file, e.problem)))?;
         let store = token_store(&reference, doc.access_tokens)
             .map_err(|p| ApiError::admin(format!("access_tokens: {p}")))?;
-        self.room_for_tokens(store.len())?;
+        self.config.room_for_tokens(store.len())?;
         self.check_against_schemas(&reference, &store)
             .map_err(ApiError::admin)?;
         let reference = Arc::new(reference);

@@ -2,6 +2,7 @@
 //! compiled schemas, the clock, the tenants, the login sessions, and the
 //! test controls (seed, journal, faults, snapshots).
 
+use crate::api::call::{Context, Organisations};
 use crate::api::schemas::Schemas;
 use crate::app::dataset::Dataset;
 use crate::app::faults::Faults;
@@ -13,9 +14,9 @@ use crate::core::config::Config;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::generator::Generator;
 use crate::core::release::Release;
-use crate::domain::session::Session;
+use crate::domain::reference::Reference;
+use crate::domain::session::Sessions;
 use crate::domain::tenant::{tenant_key, Tenant};
-use crate::edge::exposure::Exposure;
 use dashmap::DashMap;
 use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;
@@ -30,18 +31,15 @@ pub struct AppState {
     pub clock: Arc<Clock>,
     /// Tenants by lower-cased organisation name.
     pub tenants: DashMap<String, Arc<Tenant>>,
-    /// Live login sessions by their login token.
-    pub sessions: DashMap<String, Session>,
-    /// Signs login tokens; derived from the seed when there is one.
-    pub(crate) signing_key: [u8; 32],
+    /// Live login sessions by their login token, and the key that signs
+    /// them (derived from the seed when there is one).
+    pub sessions: Sessions,
     /// The seed new and reset tenants derive their generators from; starts
     /// as `--seed`, changed by `POST /__admin/seed`.
     pub seed: Mutex<Option<u64>>,
     pub journal: Journal,
     pub faults: Faults,
     pub snapshots: Snapshots,
-    /// The Host and CORS rules.
-    pub exposure: Exposure,
     /// Datasets made so far, shared by the tenants seeded with them.
     datasets: crate::app::dataset::Made,
     /// What organisations start from: `--dataset`, else the fixtures
@@ -56,8 +54,6 @@ pub struct AppState {
     releases: RwLock<HashMap<String, Release>>,
     /// Held while a tenant is created, so `--max-tenants` holds exactly.
     creating: Mutex<()>,
-    /// Held while a session is opened, so `--max-sessions` holds exactly.
-    pub(crate) opening: Mutex<()>,
 }
 
 impl AppState {
@@ -69,24 +65,21 @@ impl AppState {
             Fixtures::load(config.fixtures.as_deref(), &generator).map_err(|e| e.to_string())?;
         let schemas = Schemas::load()?;
         let mut state = AppState {
-            signing_key: generator.bytes(),
+            sessions: Sessions::new(generator.bytes()),
             seed: Mutex::new(config.seed),
             journal: Journal::new(config.journal_size),
             faults: Faults::new(config.seed),
             snapshots: Snapshots::default(),
-            exposure: Exposure::new(&config),
             config,
             fixtures,
             schemas,
             clock: Arc::new(Clock::default()),
             tenants: DashMap::new(),
-            sessions: DashMap::new(),
             releases: RwLock::default(),
             seeded: RwLock::default(),
             datasets: Default::default(),
             start: None,
             creating: Mutex::new(()),
-            opening: Mutex::new(()),
         };
         state.check_fixtures_against_schemas()?;
         // With --dataset, the dataset is what every organisation starts from.
@@ -97,7 +90,9 @@ impl AppState {
             state.start = Some(made);
         }
         if let Some(dir) = state.config.state_dir.clone() {
-            crate::app::persistence::load(&state, &dir).map_err(|e| format!("--state-dir: {e}"))?;
+            state
+                .load_saved(&dir)
+                .map_err(|e| format!("--state-dir: {e}"))?;
         }
         Ok(state)
     }
@@ -133,11 +128,31 @@ impl AppState {
     /// What the emulator does when it stops: with `--state-dir`, write every
     /// tenant. Returns how many were written.
     pub fn persist(&self) -> Result<usize, String> {
-        match &self.config.state_dir {
-            Some(dir) => crate::app::persistence::save_tenants(self, dir)
-                .map_err(|e| format!("--state-dir {}: {e}", dir.display())),
-            None => Ok(0),
+        let Some(dir) = &self.config.state_dir else {
+            return Ok(0);
+        };
+        let docs: Vec<_> = self
+            .tenants
+            .iter()
+            .map(|t| self.export_tenant(t.value()))
+            .collect();
+        crate::app::persistence::save_tenants(dir, &docs)
+            .map_err(|e| format!("--state-dir {}: {e}", dir.display()))
+    }
+
+    /// Imports what the state directory `dir` holds: its tenants, then its
+    /// snapshots.
+    fn load_saved(&self, dir: &std::path::Path) -> Result<(), String> {
+        let saved = crate::app::persistence::load(dir)?;
+        for (path, doc) in saved.tenants {
+            let organisation = doc.organisation.clone();
+            self.import_tenant(&organisation, doc)
+                .map_err(|e| format!("{}: {}", path.display(), e.description()))?;
         }
+        for (key, snapshot) in saved.snapshots {
+            self.snapshots.put(&key, snapshot);
+        }
+        Ok(())
     }
 
     /// Every fixture access token and classification must render to a
@@ -236,20 +251,6 @@ impl AppState {
         })
     }
 
-    /// Refuses a tenant of `count` access tokens when that is more than
-    /// `--max-access-tokens` (create, import, datasets).
-    pub fn room_for_tokens(&self, count: usize) -> ApiResult<()> {
-        let limit = usize::try_from(self.config.max_access_tokens).unwrap_or(usize::MAX);
-        if count > limit {
-            return Err(ApiError::LimitReached {
-                what: "access tokens in one tenant",
-                flag: "--max-access-tokens",
-                limit,
-            });
-        }
-        Ok(())
-    }
-
     /// Forgets what was set for the organisation: its release and dataset.
     pub(crate) fn forget_settings(&self, organisation: &str) {
         self.set_release(organisation, None);
@@ -260,7 +261,7 @@ impl AppState {
     /// fixtures or `--dataset`) from now on, and resets it to it.
     pub fn seed_tenant(&self, organisation: &str, base: Option<Arc<Fixtures>>) -> ApiResult<()> {
         if let Some(base) = &base {
-            self.room_for_tokens(base.access_tokens.len())?;
+            self.config.room_for_tokens(base.access_tokens.len())?;
         }
         let key = tenant_key(organisation);
         match base {
@@ -280,6 +281,36 @@ impl AppState {
         self.tenants
             .get(&tenant_key(organisation))
             .map(|t| t.clone())
+    }
+}
+
+impl AppState {
+    /// What the CRM.COM methods' handlers may reach.
+    pub fn context(&self) -> Context<'_> {
+        Context {
+            config: &self.config,
+            schemas: &self.schemas,
+            sessions: &self.sessions,
+            organisations: self,
+        }
+    }
+}
+
+impl Organisations for AppState {
+    fn tenant(&self, organisation: &str) -> ApiResult<Arc<Tenant>> {
+        AppState::tenant(self, organisation)
+    }
+
+    fn tenant_by_key(&self, key: &str) -> Option<Arc<Tenant>> {
+        self.tenants.get(key).map(|t| t.clone())
+    }
+
+    fn release_by_key(&self, key: &str) -> Release {
+        AppState::release_by_key(self, key)
+    }
+
+    fn logins(&self) -> &Reference {
+        &self.fixtures.reference
     }
 }
 

@@ -1,7 +1,6 @@
 //! Start-up configuration: every flag is also an environment variable
 //! `CRMCOM_EMULATOR_<FLAG>`.
 
-use crate::app::dataset::Dataset;
 use crate::core::release::Release;
 use clap::Parser;
 use std::path::PathBuf;
@@ -187,6 +186,23 @@ impl From<&str> for AdminSecret {
     }
 }
 
+impl Config {
+    /// Refuses a tenant of `count` access tokens when that is more than
+    /// `--max-access-tokens` (create, import, datasets):
+    /// `LIMITREACHEDEXCEPTION`.
+    pub fn room_for_tokens(&self, count: usize) -> crate::core::error::ApiResult<()> {
+        let limit = usize::try_from(self.max_access_tokens).unwrap_or(usize::MAX);
+        if count > limit {
+            return Err(crate::core::error::ApiError::LimitReached {
+                what: "access tokens in one tenant",
+                flag: "--max-access-tokens",
+                limit,
+            });
+        }
+        Ok(())
+    }
+}
+
 impl Default for Config {
     /// The configuration an embedded emulator starts with: a free loopback
     /// port and strict schemas, as tests want.
@@ -217,6 +233,32 @@ impl Default for Config {
             cors_origins: Vec::new(),
             log: "info".into(),
             admin_secret: None,
+        }
+    }
+}
+
+/// A named dataset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dataset {
+    /// About 50 accounts: a demo's customer base, made in milliseconds.
+    Small,
+    /// About 10,000 accounts: lists and searches at a realistic size.
+    Large,
+}
+
+impl Dataset {
+    pub fn parse(name: &str) -> Result<Dataset, String> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "small" => Ok(Dataset::Small),
+            "large" => Ok(Dataset::Large),
+            _ => Err(format!("'{name}' is not a dataset (small or large)")),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Dataset::Small => "small",
+            Dataset::Large => "large",
         }
     }
 }

@@ -1,12 +1,12 @@
-//! Login sessions: opening one (the login methods), checking the token every
-//! access-token method receives, and releasing it.
+//! Login sessions: what the emulator remembers of a login token, the caller
+//! a checked token stands for, and the table of live sessions.
 
-use crate::api::params::Params;
-use crate::app::state::AppState;
 use crate::core::error::{ApiError, ApiResult};
-use crate::core::jwt::{self, Claims};
-use crate::core::release::{Behaviour, Release};
-use crate::domain::tenant::{tenant_key, Tenant};
+use crate::core::release::Release;
+use crate::domain::tenant::Tenant;
+use dashmap::DashMap;
+use parking_lot::Mutex;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// How long a login token before R12 lives unused, in seconds.
@@ -64,140 +64,118 @@ pub struct Consumer<'a> {
     pub access_token_id: &'a str,
 }
 
-impl AppState {
-    /// Opens a session and returns its signed token, unless
-    /// `--max-sessions` are live (expired ones are forgotten first).
-    pub fn open_session(&self, login: Login<'_>) -> ApiResult<String> {
-        let tenant = self.tenant(login.organisation)?;
-        // Held from the count to the insert, so the limit holds exactly.
+/// The live login sessions of every tenant, by login token, and the key
+/// that signs them. `open` holds a lock from the count to the insert, so
+/// `--max-sessions` holds exactly.
+#[derive(Debug)]
+pub struct Sessions {
+    live: DashMap<String, Session>,
+    opening: Mutex<()>,
+    signing_key: [u8; 32],
+}
+
+impl Sessions {
+    pub fn new(signing_key: [u8; 32]) -> Sessions {
+        Sessions {
+            live: DashMap::new(),
+            opening: Mutex::new(()),
+            signing_key,
+        }
+    }
+
+    /// The key login tokens are signed with.
+    pub fn signing_key(&self) -> &[u8; 32] {
+        &self.signing_key
+    }
+
+    pub fn len(&self) -> usize {
+        self.live.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.live.is_empty()
+    }
+
+    /// A copy of the session of `token`.
+    pub fn get(&self, token: &str) -> Option<Session> {
+        self.live.get(token).map(|s| s.clone())
+    }
+
+    /// Live sessions by tenant key.
+    pub fn count_by_tenant(&self) -> HashMap<String, usize> {
+        let mut counts = HashMap::new();
+        for session in self.live.iter() {
+            *counts.entry(session.tenant.to_string()).or_default() += 1;
+        }
+        counts
+    }
+
+    /// Inserts `session` as `token` unless `limit` sessions are live;
+    /// expired ones are forgotten first (`now_of` gives a tenant key's time,
+    /// `None` for a tenant that is gone).
+    pub fn open(
+        &self,
+        token: String,
+        session: Session,
+        limit: usize,
+        now_of: impl Fn(&str) -> Option<i64>,
+    ) -> ApiResult<()> {
         let _opening = self.opening.lock();
-        self.room_for_session()?;
-        let iat = tenant.clock.current().now_secs();
-        let release = self.release_of(login.organisation);
-        let (lifetime, idle_lifetime) = if release.has(Behaviour::JwtLoginTokens) {
-            let lifetime = i64::try_from(self.config.token_lifetime).unwrap_or(i64::MAX);
-            (lifetime, None)
-        } else {
-            (PRE_R12_IDLE_LIFETIME, Some(PRE_R12_IDLE_LIFETIME))
-        };
-        let exp = iat.saturating_add(lifetime);
-        let claims = Claims {
-            usr: login.username.to_string(),
-            org: tenant.organisation.clone(),
-            oun: login.unit_id.to_string(),
-            ari: login.consumer.map(|c| c.accounts_receivable_id.to_string()),
-            cii: login.consumer.map(|c| c.contact_id.to_string()),
-            exp: exp.to_string(),
-            iat: iat.to_string(),
-            jti: tenant.generator.hex32(),
-        };
-        // Before R12 a login token is 32 upper-case hex characters, like
-        // the session id a JWT carries as `jti`.
-        let token = match idle_lifetime {
-            None => jwt::encode(&claims, &self.signing_key),
-            Some(_) => claims.jti.clone(),
-        };
-        self.sessions.insert(
-            token.clone(),
-            Session {
-                tenant: Arc::from(tenant_key(login.organisation)),
-                user_id: Arc::from(login.user_id),
-                unit_id: Arc::from(login.unit_id),
-                expires_at: exp,
-                idle_lifetime,
-                accounts_receivable_id: claims.ari.clone(),
-                access_token_id: login.consumer.map(|c| c.access_token_id.to_string()),
-            },
-        );
-        Ok(token)
+        if self.live.len() >= limit {
+            self.live
+                .retain(|_, s| now_of(&s.tenant).is_some_and(|now| now < s.expires_at));
+        }
+        if self.live.len() >= limit {
+            return Err(ApiError::LimitReached {
+                what: "live sessions",
+                flag: "--max-sessions",
+                limit,
+            });
+        }
+        self.live.insert(token, session);
+        Ok(())
     }
 
-    fn room_for_session(&self) -> ApiResult<()> {
-        let limit = usize::try_from(self.config.max_sessions).unwrap_or(usize::MAX);
-        if self.sessions.len() < limit {
-            return Ok(());
+    /// Moves the expiry of `token`'s session (an idle lifetime restarting).
+    pub fn extend(&self, token: &str, expires_at: i64) {
+        if let Some(mut live) = self.live.get_mut(token) {
+            live.expires_at = expires_at;
         }
-        self.sessions.retain(|_, s| {
-            self.tenants
-                .get(&*s.tenant)
-                .is_some_and(|t| t.clock.current().now_secs() < s.expires_at)
-        });
-        if self.sessions.len() < limit {
-            return Ok(());
-        }
-        Err(ApiError::LimitReached {
-            what: "live sessions",
-            flag: "--max-sessions",
-            limit,
-        })
     }
 
-    /// Checks the `token` parameter: signed here, not released, not expired,
-    /// and its tenant still there.
-    pub fn authenticate(&self, params: &Params) -> ApiResult<Caller> {
-        let token = params
-            .opt_str("token")
-            .map_err(|_| ApiError::InvalidToken)?;
-        let token = token.ok_or(ApiError::InvalidToken)?;
-        // Only tokens this emulator issued are keys, so finding one proves
-        // the token genuine without checking its signature again.
-        let session = self
-            .sessions
-            .get(token)
-            .map(|s| s.clone())
-            .ok_or(ApiError::InvalidToken)?;
-        let tenant = self
-            .tenants
-            .get(&*session.tenant)
-            .map(|t| t.clone())
-            .ok_or(ApiError::InvalidToken)?;
-        let now = tenant.clock.current().now_secs();
-        if now >= session.expires_at {
-            return Err(ApiError::TokenExpired);
-        }
-        if let Some(idle) = session.idle_lifetime {
-            // A use restarts the idle time (the lookup above let go of it).
-            if let Some(mut live) = self.sessions.get_mut(token) {
-                live.expires_at = now.saturating_add(idle);
-            }
-        }
-        Ok(Caller {
-            release: self.release_by_key(&session.tenant),
-            tenant,
-            user_id: session.user_id,
-            unit_id: session.unit_id,
-            accounts_receivable_id: session.accounts_receivable_id,
-            access_token_id: session.access_token_id,
-        })
+    /// Ends the session of `token`; whether there was one.
+    pub fn remove(&self, token: &str) -> bool {
+        self.live.remove(token).is_some()
     }
 
-    /// Makes sessions expired now on their tenant's clock: the one of login
-    /// token `token`, or every session of `tenant`. Returns how many.
-    pub fn expire_sessions(&self, token: Option<&str>, tenant: Option<&str>) -> usize {
+    /// Ends every session of the tenant key `key`.
+    pub fn remove_tenant(&self, key: &str) {
+        self.live.retain(|_, s| *s.tenant != *key);
+    }
+
+    /// Makes sessions expired now on their tenant's clock (`now_of`): the
+    /// one of login token `token`, or every session of tenant key `key`.
+    /// Returns how many.
+    pub fn expire(
+        &self,
+        token: Option<&str>,
+        key: Option<&str>,
+        now_of: impl Fn(&str) -> Option<i64>,
+    ) -> usize {
         let mut expired = 0;
-        for mut entry in self.sessions.iter_mut() {
+        for mut entry in self.live.iter_mut() {
             let (id, session) = entry.pair_mut();
-            let chosen = token.is_some_and(|t| t == id)
-                || tenant.is_some_and(|t| *tenant_key(t) == *session.tenant);
+            let chosen =
+                token.is_some_and(|t| t == id) || key.is_some_and(|k| k == &*session.tenant);
             if !chosen {
                 continue;
             }
             // A missing tenant makes the session invalid anyway.
-            if let Some(t) = self.tenants.get(&*session.tenant) {
-                session.expires_at = t.clock.current().now_secs();
+            if let Some(now) = now_of(&session.tenant) {
+                session.expires_at = now;
                 expired += 1;
             }
         }
         expired
-    }
-
-    /// Ends the session of the `token` parameter at once.
-    pub fn release(&self, params: &Params) -> ApiResult<()> {
-        self.authenticate(params)?;
-        let token = params.opt_str("token").ok().flatten().unwrap_or_default();
-        self.sessions
-            .remove(token)
-            .map(|_| ())
-            .ok_or(ApiError::InvalidToken)
     }
 }

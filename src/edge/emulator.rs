@@ -167,6 +167,7 @@ impl Emulator {
             return Err("the organisation must not be empty".into());
         }
         self.state
+            .context()
             .open_session(Login {
                 organisation,
                 username: &user.username,

@@ -2,9 +2,10 @@
 //! table, so unknown paths, wrong verbs, oversize and malformed bodies all
 //! answer the same envelope as business errors.
 
+use crate::api::call::{Context, Handler, Reply, Request};
 use crate::api::envelope::{self, Framed};
 use crate::api::fields_set;
-use crate::api::methods::{self, Handler, Reply, Request, Route, Verb, API_PREFIX};
+use crate::api::methods::{self, Route, Verb, API_PREFIX};
 use crate::api::params::Params;
 use crate::app::faults::Outcome;
 use crate::app::journal::CallRecord;
@@ -13,7 +14,7 @@ use crate::core::error::{guarded, ApiError, ApiResult};
 use crate::core::release::{Behaviour, Release};
 use crate::domain::session::Caller;
 use crate::edge::body::read_body;
-use crate::edge::exposure;
+use crate::edge::exposure::{self, Exposure};
 use crate::edge::request_log;
 use actix_web::dev::Server;
 use actix_web::http::{header, KeepAlive, Method};
@@ -64,18 +65,18 @@ fn params_of(req: &HttpRequest, body: &[u8], route: &Route) -> ApiResult<Params>
 /// A route's handler with what it needs: a session route carries the
 /// outcome of its token check, made before faults are applied.
 enum Bound {
-    Public(fn(&AppState, &Request) -> ApiResult<Reply>),
+    Public(fn(&Context, &Request) -> ApiResult<Reply>),
     Session(
-        fn(&AppState, &Caller, &Request) -> ApiResult<Reply>,
+        fn(&Context, &Caller, &Request) -> ApiResult<Reply>,
         ApiResult<Caller>,
     ),
 }
 
 impl Bound {
-    fn of(state: &AppState, route: &Route, params: &Params) -> Bound {
+    fn of(cx: &Context, route: &Route, params: &Params) -> Bound {
         match route.handler {
             Handler::Public(handler) => Bound::Public(handler),
-            Handler::Session(handler) => Bound::Session(handler, state.authenticate(params)),
+            Handler::Session(handler) => Bound::Session(handler, cx.authenticate(params)),
         }
     }
 }
@@ -113,12 +114,12 @@ fn run(
             let caller = caller?;
             available()?;
             let fields = fields()?;
-            (handler(state, &caller, request)?, fields)
+            (handler(&state.context(), &caller, request)?, fields)
         }
         Bound::Public(handler) => {
             available()?;
             let fields = fields()?;
-            (handler(state, request)?, fields)
+            (handler(&state.context(), request)?, fields)
         }
     };
     // An older release lacks some access-token fields: its replies are
@@ -227,12 +228,14 @@ async fn answer(
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok()),
     };
-    let bound = Bound::of(state, route, &request.params);
+    let bound = Bound::of(&state.context(), route, &request.params);
     trace.organisation = match &bound {
         Bound::Session(_, Ok(caller)) => Some(caller.tenant.organisation.clone()),
         Bound::Session(_, Err(_)) => None,
         // A login names its organisation in the body, or its key does.
-        Bound::Public(_) => crate::api::authentication::login_organisation(state, &request),
+        Bound::Public(_) => {
+            crate::api::authentication::login_organisation(&state.context(), &request)
+        }
     };
     let release = match (&bound, &trace.organisation) {
         (Bound::Session(_, Ok(caller)), _) => caller.release,
@@ -278,12 +281,13 @@ async fn dispatch(
     req: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
+    exposure: web::Data<Exposure>,
 ) -> HttpResponse {
     let started = Instant::now();
     // One reading of the wall clock serves the journal and the log.
     let arrived = Utc::now();
     let mut outcome = request_log::Outcome::default();
-    let response = match state.exposure.admit(&req) {
+    let response = match exposure.admit(&req) {
         Err(refused) => {
             outcome.code = Some(refused.static_code());
             envelope::error(&refused).into_response()
@@ -357,9 +361,12 @@ async fn crm_call(
 /// Builds the HTTP server on an already bound listener.
 pub fn serve(state: Arc<AppState>, listener: TcpListener) -> std::io::Result<Server> {
     let data = web::Data::from(state.clone());
+    // The Host and CORS rules are the edge's: the state does not hold them.
+    let exposure = web::Data::new(Exposure::new(&state.config));
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .app_data(exposure.clone())
             .default_service(web::to(dispatch))
     })
     .keep_alive(match state.config.keep_alive_secs {

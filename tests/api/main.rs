@@ -7,6 +7,7 @@ mod helpers;
 
 mod admin_controls;
 mod admin_tenants;
+mod architecture;
 mod binary;
 mod concurrency;
 mod consumer;

@@ -2,7 +2,8 @@
 //! answers its CRM.COM error, HTTP 200, and changes nothing.
 
 use crate::helpers::{assert_error, shared_app, spawn_with, unique_org, TestApp};
-use crmcom_emulator::api::methods::{Handler, ROUTES};
+use crmcom_emulator::api::call::Handler;
+use crmcom_emulator::api::methods::ROUTES;
 use crmcom_emulator::core::error::codes;
 use crmcom_emulator::Config;
 use serde_json::{json, Value};

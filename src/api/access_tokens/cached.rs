@@ -4,8 +4,8 @@
 //! `Value`, nor a schema check, nor serialisation.
 
 use super::reply::render_reply;
+use crate::api::call::Context;
 use crate::api::envelope::Framed;
-use crate::app::state::AppState;
 use crate::core::error::ApiResult;
 use crate::domain::access_token::cached::Filled;
 use crate::domain::access_token::entity::AccessToken;
@@ -14,7 +14,7 @@ use crate::domain::reference::Reference;
 /// The token's reply object as checked JSON bytes in a success envelope:
 /// kept ones, or made now (and kept while the budget allows).
 pub fn reply_bytes(
-    state: &AppState,
+    cx: &Context,
     reference: &Reference,
     filled: &Filled,
     token: &AccessToken,
@@ -22,7 +22,7 @@ pub fn reply_bytes(
     if let Some(bytes) = token.cached.get() {
         return Ok(Framed::kept(bytes.clone()));
     }
-    let framed = render_reply(state, reference, token)?;
+    let framed = render_reply(cx, reference, token)?;
     token.cached.keep(filled, framed.whole().clone());
     Ok(framed)
 }

@@ -5,24 +5,21 @@
 use super::input::{required_text, text};
 use super::modify_found;
 use super::render::render;
-use super::write::VERIFICATION_CODE_DIGITS;
+use crate::api::call::Context;
+use crate::api::call::{Reply, Request};
 use crate::api::identifiers::{required_access_token, top_level_access_token};
-use crate::api::methods::{Reply, Request};
-use crate::app::state::AppState;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::secret::secrets_equal;
 use crate::domain::access_token::entity::{LifeCycleState, OneTimePassword};
+use crate::domain::access_token::entity::{SECRET_DIGITS, VERIFICATION_CODE_DIGITS};
 use crate::domain::session::Caller;
 use chrono::TimeDelta;
 use serde_json::{json, Value};
 
-/// Digits of generated pass codes and one-time passwords.
-pub const SECRET_DIGITS: usize = 6;
-
 /// Moves the token of `access_token_identifier` from `from` to `to`;
-/// `action` names what is refused in any other state.
+/// `action` names what is refused in any other cx.
 fn transition(
-    state: &AppState,
+    cx: &Context,
     caller: &Caller,
     req: &Request,
     from: LifeCycleState,
@@ -30,7 +27,7 @@ fn transition(
     action: &'static str,
 ) -> ApiResult<Reply> {
     let key = required_access_token(&req.params)?;
-    let token = modify_found(state, caller, &key, |token, _| {
+    let token = modify_found(cx, caller, &key, |token, _| {
         token.require(from, action)?;
         token.life_cycle_state = to;
         Ok(())
@@ -41,7 +38,7 @@ fn transition(
 /// `POST access_tokens/verify`: pending → effective, with the verification
 /// code; an optional `pass_code` becomes the token's pass code. Of many
 /// concurrent verifies of one token, exactly one succeeds.
-pub fn verify(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
+pub fn verify(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let tenant = &caller.tenant;
     let key = required_access_token(&req.params)?;
     let code = required_text(&req.params, "verification_code")?;
@@ -49,9 +46,9 @@ pub fn verify(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Rep
         .value()
         .map(|pc| tenant.hash_secret(&pc));
     let now = tenant.now();
-    let token = modify_found(state, caller, &key, |token, _| {
+    let token = modify_found(cx, caller, &key, |token, _| {
         token.require(LifeCycleState::PendingVerification, "verified")?;
-        let limit = state.config.max_secret_attempts;
+        let limit = cx.config.max_secret_attempts;
         let right = tenant.secret_attempts.verify(&token.id, limit, || {
             token
                 .verification_code
@@ -74,12 +71,12 @@ pub fn verify(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Rep
 
 /// `POST access_tokens/reset_pass_code`: an effective token gets a random
 /// 6-digit pass code, shown once in `random_pass_code`.
-pub fn reset_pass_code(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
+pub fn reset_pass_code(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let tenant = &caller.tenant;
     let key = top_level_access_token(&req.params)?;
     let pass_code = tenant.generator.digits(SECRET_DIGITS);
     let hash = tenant.hash_secret(&pass_code);
-    let token = modify_found(state, caller, &key, |token, _| {
+    let token = modify_found(cx, caller, &key, |token, _| {
         token.require(LifeCycleState::Effective, "given a new pass code")?;
         token.pass_code_hash = Some(hash);
         Ok(())
@@ -92,14 +89,10 @@ pub fn reset_pass_code(state: &AppState, caller: &Caller, req: &Request) -> ApiR
 
 /// `POST access_tokens/reset_verification_code`: a pending token gets a new
 /// verification code.
-pub fn reset_verification_code(
-    state: &AppState,
-    caller: &Caller,
-    req: &Request,
-) -> ApiResult<Reply> {
+pub fn reset_verification_code(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let tenant = &caller.tenant;
     let key = top_level_access_token(&req.params)?;
-    let token = modify_found(state, caller, &key, |token, _| {
+    let token = modify_found(cx, caller, &key, |token, _| {
         token.require(
             LifeCycleState::PendingVerification,
             "given a new verification code",
@@ -120,18 +113,18 @@ pub fn reset_verification_code(
 
 /// `POST access_tokens/generate_otp`: a new one-time password for an
 /// effective token, replacing any live one.
-pub fn generate_otp(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
+pub fn generate_otp(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let tenant = &caller.tenant;
     let key = required_access_token(&req.params)?;
     let otp = tenant.generator.digits(SECRET_DIGITS);
     // The flag is bounded (at most a year), so this cannot overflow.
-    let validity = i64::try_from(state.config.otp_validity).unwrap_or(0);
+    let validity = i64::try_from(cx.config.otp_validity).unwrap_or(0);
     let expires_at = tenant.now() + TimeDelta::seconds(validity);
     let stored = OneTimePassword {
         hash: tenant.hash_secret(&otp),
         expires_at,
     };
-    let token = modify_found(state, caller, &key, |token, _| {
+    let token = modify_found(cx, caller, &key, |token, _| {
         token.require(LifeCycleState::Effective, "given a one-time password")?;
         token.one_time_password = Some(Box::new(stored));
         Ok(())
@@ -145,23 +138,16 @@ pub fn generate_otp(state: &AppState, caller: &Caller, req: &Request) -> ApiResu
 }
 
 /// `POST access_tokens/set_as_effective`: not effective → effective.
-pub fn set_as_effective(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
+pub fn set_as_effective(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     use LifeCycleState::{Effective, NotEffective};
-    transition(
-        state,
-        caller,
-        req,
-        NotEffective,
-        Effective,
-        "set as effective",
-    )
+    transition(cx, caller, req, NotEffective, Effective, "set as effective")
 }
 
 /// `POST access_tokens/set_as_not_effective`: effective → not effective.
-pub fn set_as_not_effective(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
+pub fn set_as_not_effective(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     use LifeCycleState::{Effective, NotEffective};
     transition(
-        state,
+        cx,
         caller,
         req,
         Effective,

@@ -9,8 +9,8 @@ pub mod render;
 pub mod reply;
 pub mod write;
 
+use crate::api::call::Context;
 use crate::api::identifiers::AccessTokenKey;
-use crate::app::state::AppState;
 use crate::core::error::{ApiError, ApiResult, Entity};
 use crate::domain::access_token::entity::AccessToken;
 use crate::domain::access_token::store::AccessTokenStore;
@@ -47,7 +47,7 @@ pub fn in_scope(caller: &Caller, token: &AccessToken) -> bool {
 /// CRM.COM does, so a client cannot tell a wrong pass code from a wrong
 /// identifier. Wrong pass codes count towards the token's lock.
 pub fn lookup<'s>(
-    state: &AppState,
+    cx: &Context,
     tenant: &Tenant,
     store: &'s AccessTokenStore,
     key: &AccessTokenKey,
@@ -68,7 +68,7 @@ pub fn lookup<'s>(
         ..
     } = key
     {
-        let limit = state.config.max_secret_attempts;
+        let limit = cx.config.max_secret_attempts;
         let matches = tenant.secret_attempts.verify(&token.id, limit, || {
             token
                 .pass_code_hash
@@ -107,12 +107,12 @@ fn by_one_time_password<'s>(
 
 /// `lookup` limited to what the caller may see.
 pub fn find<'s>(
-    state: &AppState,
+    cx: &Context,
     caller: &Caller,
     store: &'s AccessTokenStore,
     key: &AccessTokenKey,
 ) -> ApiResult<&'s AccessToken> {
-    lookup(state, &caller.tenant, store, key, |t| in_scope(caller, t))
+    lookup(cx, &caller.tenant, store, key, |t| in_scope(caller, t))
 }
 
 /// Changes one token in one atomic step: under the tenant's write lock,
@@ -137,12 +137,12 @@ pub fn modify(
 /// `modify` of the token the client names with `key`, among those the
 /// caller may see.
 pub fn modify_found(
-    state: &AppState,
+    cx: &Context,
     caller: &Caller,
     key: &AccessTokenKey,
     change: impl FnOnce(&mut AccessToken, &AccessTokenStore) -> ApiResult<()>,
 ) -> ApiResult<AccessToken> {
-    modify(caller, |store| find(state, caller, store, key), change)
+    modify(caller, |store| find(cx, caller, store, key), change)
 }
 
 /// A fresh authentication code no token of the store has (32 hex).

@@ -3,9 +3,9 @@
 
 use super::input::required_text;
 use super::{find, modify};
+use crate::api::call::Context;
+use crate::api::call::{Reply, Request};
 use crate::api::identifiers::AccessTokenKey;
-use crate::api::methods::{Reply, Request};
-use crate::app::state::AppState;
 use crate::core::error::{ApiError, ApiResult, Entity};
 use crate::domain::access_token::entity::LifeCycleState;
 use crate::domain::session::Caller;
@@ -13,19 +13,19 @@ use crate::domain::session::Caller;
 /// `POST access_tokens/forgot_pass_code`: CRM.COM e-mails the consumer of
 /// the effective token with this `identifier`. The emulator sends no mail
 /// and changes nothing; it answers as CRM.COM would.
-pub fn forgot_pass_code(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
+pub fn forgot_pass_code(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let key = AccessTokenKey::Identifier {
         identifier: required_text(&req.params, "identifier")?,
         pass_code: None,
     };
     let store = caller.tenant.access_tokens.read();
-    find(state, caller, &store, &key)?.require(LifeCycleState::Effective, "sent a pass code")?;
+    find(cx, caller, &store, &key)?.require(LifeCycleState::Effective, "sent a pass code")?;
     Ok(Reply::StatusOnly)
 }
 
 /// `POST access_tokens/change_pass_code`: the consumer logged in with its
 /// access token (consumer application login) sets a new `pass_code`.
-pub fn change_pass_code(_state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
+pub fn change_pass_code(_cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let tenant = &caller.tenant;
     let own = caller
         .access_token_id

@@ -2,9 +2,9 @@
 //! configuration/classifications/list.
 
 use super::cached::{array, reply_bytes};
+use crate::api::call::Context;
+use crate::api::call::{Reply, Request};
 use crate::api::identifiers::{required_access_token, resolve};
-use crate::api::methods::{Reply, Request};
-use crate::app::state::AppState;
 use crate::core::error::{ApiError, ApiResult, Entity};
 use crate::domain::access_token::entity::{AccessToken, LifeCycleState};
 use crate::domain::reference::{Kind, Reference};
@@ -12,11 +12,11 @@ use crate::domain::session::Caller;
 use serde_json::Value;
 
 /// `POST access_tokens/show`: one token by `access_token_identifier`.
-pub fn show(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
+pub fn show(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let key = required_access_token(&req.params)?;
     let tokens = caller.tenant.access_tokens.read();
-    let token = super::find(state, caller, &tokens, &key)?;
-    let bytes = reply_bytes(state, &caller.tenant.reference, tokens.filled(), token)?;
+    let token = super::find(cx, caller, &tokens, &key)?;
+    let bytes = reply_bytes(cx, &caller.tenant.reference, tokens.filled(), token)?;
     Ok(Reply::Checked(bytes))
 }
 
@@ -37,7 +37,7 @@ fn exactly_one(req: &Request, group: &'static [&'static str; 2]) -> ApiResult<&'
 /// `GET access_tokens/list`: the tokens of an accounts receivable (directly
 /// or through its rewards participants) or of a rewards participant, in
 /// number order, optionally by classification and paged.
-pub fn list(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
+pub fn list(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let reference = &caller.tenant.reference;
     let by = exactly_one(
         req,
@@ -94,7 +94,7 @@ pub fn list(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply
         .filter(|t| classification.is_none() || t.classification_id.as_deref() == classification)
         .skip(usize::try_from(offset).unwrap_or(usize::MAX))
         .take(limit.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX)))
-        .map(|t| reply_bytes(state, reference, tokens.filled(), t));
+        .map(|t| reply_bytes(cx, reference, tokens.filled(), t));
     Ok(Reply::Checked(array(data)?))
 }
 
@@ -108,7 +108,7 @@ fn is_associated(reference: &Reference, token: &AccessToken) -> bool {
 
 /// `GET access_tokens/get_not_associated`: up to `number` tokens that are not
 /// associated, optionally in one life-cycle state, in number order.
-pub fn get_not_associated(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
+pub fn get_not_associated(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let reference = &caller.tenant.reference;
     let number = req
         .params
@@ -129,16 +129,12 @@ pub fn get_not_associated(state: &AppState, caller: &Caller, req: &Request) -> A
         .filter(|t| wanted.is_none_or(|s| t.life_cycle_state == s))
         .filter(|t| !is_associated(reference, t) && super::in_scope(caller, t))
         .take(usize::try_from(number).unwrap_or(usize::MAX))
-        .map(|t| reply_bytes(state, reference, tokens.filled(), t));
+        .map(|t| reply_bytes(cx, reference, tokens.filled(), t));
     Ok(Reply::Checked(array(data)?))
 }
 
 /// `GET access_tokens/configuration/classifications/list`.
-pub fn classifications_list(
-    _state: &AppState,
-    caller: &Caller,
-    _req: &Request,
-) -> ApiResult<Reply> {
+pub fn classifications_list(_cx: &Context, caller: &Caller, _req: &Request) -> ApiResult<Reply> {
     let reference = &caller.tenant.reference;
     let data = reference
         .classifications

@@ -10,9 +10,9 @@
 //! properties left open. Together that is the whole reply schema.
 
 use super::render::render_own;
+use crate::api::call::Context;
 use crate::api::envelope::Framed;
 use crate::api::schemas::{Embedded, Schemas};
-use crate::app::state::AppState;
 use crate::core::error::{ApiError, ApiResult};
 use crate::domain::access_token::entity::{AccessToken, UDF_FIELDS};
 use crate::domain::reference::Reference;
@@ -91,11 +91,11 @@ impl EmbeddedJson {
 }
 
 /// The reference's embedded objects, made on first use.
-fn embedded<'r>(state: &AppState, reference: &'r Reference) -> ApiResult<&'r EmbeddedJson> {
+fn embedded<'r>(cx: &Context, reference: &'r Reference) -> ApiResult<&'r EmbeddedJson> {
     if let Some(made) = reference.embedded.get::<EmbeddedJson>() {
         return Ok(made);
     }
-    let made = EmbeddedJson::build(reference, &state.schemas, state.config.strict_schemas)
+    let made = EmbeddedJson::build(reference, cx.schemas, cx.config.strict_schemas)
         .map_err(|violation| ApiError::SchemaViolation(format!("reference data: {violation}")))?;
     // A concurrent first use may have set it: either copy is the same.
     reference.embedded.get_or_put(made).ok_or_else(|| {
@@ -104,15 +104,11 @@ fn embedded<'r>(state: &AppState, reference: &'r Reference) -> ApiResult<&'r Emb
 }
 
 /// The token's reply object, checked, as JSON bytes in a success envelope.
-pub fn render_reply(
-    state: &AppState,
-    reference: &Reference,
-    token: &AccessToken,
-) -> ApiResult<Framed> {
-    let embedded = embedded(state, reference)?;
+pub fn render_reply(cx: &Context, reference: &Reference, token: &AccessToken) -> ApiResult<Framed> {
+    let embedded = embedded(cx, reference)?;
     let own = render_own(token);
-    if let Err(violation) = state.schemas.check_token_own_fields(&own) {
-        if state.config.strict_schemas {
+    if let Err(violation) = cx.schemas.check_token_own_fields(&own) {
+        if cx.config.strict_schemas {
             return Err(ApiError::SchemaViolation(format!(
                 "access_token.json: {violation}"
             )));
@@ -266,8 +262,9 @@ fn unserialisable(_: serde_json::Error) -> ApiError {
 mod tests {
     use super::*;
     use crate::api::access_tokens::render::render;
-    use crate::api::access_tokens::write::VERIFICATION_CODE_DIGITS;
+    use crate::app::state::AppState;
     use crate::core::config::Config;
+    use crate::domain::access_token::entity::VERIFICATION_CODE_DIGITS;
 
     #[test]
     fn spliced_replies_equal_the_full_render_of_every_fixture_token() {
@@ -294,7 +291,7 @@ mod tests {
         tokens.push(full);
         assert!(tokens.len() > 5);
         for token in &tokens {
-            let framed = render_reply(&state, &tenant.reference, token).expect("render");
+            let framed = render_reply(&state.context(), &tenant.reference, token).expect("render");
             let spliced: Value = serde_json::from_slice(&framed.data()).expect("JSON");
             assert_eq!(
                 spliced,
@@ -323,7 +320,7 @@ mod tests {
     fn own_fields_are_still_checked() {
         let (state, tenant, mut token) = crate::app::state::with_first_token("splice-check");
         token.id = "not hex".into();
-        let refused = render_reply(&state, &tenant.reference, &token);
+        let refused = render_reply(&state.context(), &tenant.reference, &token);
         assert!(
             matches!(refused, Err(ApiError::SchemaViolation(_))),
             "{refused:?}"

@@ -1,24 +1,21 @@
 //! `access_tokens/create` and `access_tokens/update`.
 
 use super::input::{text, Change, UdfChanges};
-use super::lifecycle::SECRET_DIGITS;
 use super::render::render;
 use super::reply::render_reply;
 use super::{find, fresh_authentication_code, modify_found, owner_accounts_receivable};
+use crate::api::call::Context;
+use crate::api::call::{Reply, Request};
 use crate::api::identifiers::{
     access_token_identifier_otp, required_access_token, resolve, ACCOUNTS_RECEIVABLE_FIELDS,
 };
-use crate::api::methods::{Reply, Request};
 use crate::api::params::Params;
-use crate::app::state::AppState;
 use crate::core::error::{ApiError, ApiResult, Entity};
 use crate::core::release::Behaviour;
 use crate::domain::access_token::entity::{AccessToken, LifeCycleState, Udfs};
+use crate::domain::access_token::entity::{SECRET_DIGITS, VERIFICATION_CODE_DIGITS};
 use crate::domain::reference::{Definition, Kind, LogRefs, Reference};
 use crate::domain::session::Caller;
-
-/// Digits of generated verification codes.
-pub const VERIFICATION_CODE_DIGITS: usize = 6;
 
 fn definition(reference: &Reference) -> ApiResult<&Definition> {
     reference
@@ -45,13 +42,13 @@ fn check_identity(definition: &Definition, identifier: bool, pass_code: bool) ->
 /// (ids). A participant given with an accounts receivable must be its own; a
 /// consumer session links to its own accounts receivable only.
 fn owners(
-    state: &AppState,
+    cx: &Context,
     caller: &Caller,
     req: &Request,
 ) -> ApiResult<(Option<String>, Option<String>)> {
     let reference = &caller.tenant.reference;
     let p = &req.params;
-    let ar = accounts_receivable(state, caller, p)?.map(|i| &reference.accounts_receivable[i]);
+    let ar = accounts_receivable(cx, caller, p)?.map(|i| &reference.accounts_receivable[i]);
     let rp = resolve(
         reference,
         p,
@@ -81,7 +78,7 @@ fn owners(
 /// The accounts receivable `accounts_receivable_identifier` names: by its
 /// own fields, or (R8) by an effective access token of it, which the OTP
 /// variant of the identifier may name by a live one-time password.
-fn accounts_receivable(state: &AppState, caller: &Caller, p: &Params) -> ApiResult<Option<usize>> {
+fn accounts_receivable(cx: &Context, caller: &Caller, p: &Params) -> ApiResult<Option<usize>> {
     const PARAM: &str = "accounts_receivable_identifier";
     const INNER: &str = "accounts_receivable_identifier.access_token_identifier";
     let reference = &caller.tenant.reference;
@@ -105,7 +102,7 @@ fn accounts_receivable(state: &AppState, caller: &Caller, p: &Params) -> ApiResu
         .ok_or_else(|| ApiError::invalid(INNER, "an object is expected"))?;
     let key = access_token_identifier_otp(INNER, inner)?;
     let store = caller.tenant.access_tokens.read();
-    let token = find(state, caller, &store, &key)?;
+    let token = find(cx, caller, &store, &key)?;
     token.require(
         LifeCycleState::Effective,
         "used to identify an accounts receivable",
@@ -117,7 +114,7 @@ fn accounts_receivable(state: &AppState, caller: &Caller, p: &Params) -> ApiResu
 }
 
 /// `POST access_tokens/create`.
-pub fn create(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
+pub fn create(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let tenant = &caller.tenant;
     let reference = &tenant.reference;
     let p = &req.params;
@@ -131,7 +128,7 @@ pub fn create(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Rep
         sent => sent,
     };
     check_identity(definition, identifier.is_some(), pass_code.is_some())?;
-    let (accounts_receivable_id, rewards_participant_id) = owners(state, caller, req)?;
+    let (accounts_receivable_id, rewards_participant_id) = owners(cx, caller, req)?;
     // From R14 a generated pass code needs an owner to be told it.
     if generated
         && caller
@@ -188,7 +185,7 @@ pub fn create(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Rep
         // Number, id and a generated code are taken inside the insert, so
         // concurrent creates never share one.
         let mut store = tenant.access_tokens.write();
-        state.room_for_tokens(store.len() + 1)?;
+        cx.config.room_for_tokens(store.len() + 1)?;
         token.number = store.next_number();
         token.id = loop {
             let id = tenant.generator.hex32();
@@ -202,12 +199,12 @@ pub fn create(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Rep
         store.insert(token.clone())?;
     }
     // Rendered outside the lock, from the token as inserted.
-    Ok(Reply::Checked(render_reply(state, reference, &token)?))
+    Ok(Reply::Checked(render_reply(cx, reference, &token)?))
 }
 
 /// `POST access_tokens/update`: fields not sent stay, fields sent as null
 /// become null, and an authentication code sent as null is regenerated.
-pub fn update(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Reply> {
+pub fn update(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let tenant = &caller.tenant;
     let p = &req.params;
     let key = required_access_token(p)?;
@@ -221,7 +218,7 @@ pub fn update(state: &AppState, caller: &Caller, req: &Request) -> ApiResult<Rep
     let new_pass_code = pass_code.is_set();
     let udf = UdfChanges::read(p)?;
     let definition = definition(&tenant.reference)?;
-    let token = modify_found(state, caller, &key, |token, store| {
+    let token = modify_found(cx, caller, &key, |token, store| {
         match authentication_code {
             Change::Keep => {}
             Change::Clear => token.authentication_code = fresh_authentication_code(tenant, store),

@@ -6,6 +6,12 @@ use crate::domain::reference::LogRefs;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
+/// Digits of generated pass codes and one-time passwords.
+pub const SECRET_DIGITS: usize = 6;
+
+/// Digits of generated verification codes.
+pub const VERIFICATION_CODE_DIGITS: usize = 6;
+
 /// CRM.COM's access-token life-cycle states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

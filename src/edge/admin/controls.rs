@@ -1,7 +1,7 @@
 //! Admin handlers for what tests steer: the clock, the seed, session expiry,
 //! the journal and fault rules.
 
-use super::{query_number, AdminCall};
+use super::call::{query_number, AdminCall};
 use crate::app::faults::FaultSpec;
 use crate::app::journal::JournalFilter;
 use crate::app::state::AppState;
@@ -139,13 +139,13 @@ pub fn expire_tokens(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
     };
     let expired = match (text("token")?, text("organisation")?) {
         (Some(token), None) => {
-            crate::core::jwt::decode(&token, &state.signing_key)
+            crate::core::jwt::decode(&token, state.sessions.signing_key())
                 .ok_or_else(|| ApiError::admin("token: not a login token of this emulator"))?;
-            state.expire_sessions(Some(&token), None)
+            state.context().expire_sessions(Some(&token), None)
         }
         (None, Some(org)) => {
             state.known_tenant(&org)?;
-            state.expire_sessions(None, Some(&org))
+            state.context().expire_sessions(None, Some(&org))
         }
         _ => return Err(ApiError::admin("name exactly one of token, organisation")),
     };

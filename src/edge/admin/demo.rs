@@ -2,7 +2,7 @@
 //! searchable view of its accounts and access tokens the dashboard shows
 //! (never a pass code, OTP or verification code).
 
-use super::{query_number, AdminCall};
+use super::call::{query_number, AdminCall};
 use crate::app::dataset::Dataset;
 use crate::app::state::AppState;
 use crate::core::error::{ApiError, ApiResult};

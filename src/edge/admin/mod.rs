@@ -2,11 +2,15 @@
 //! routes, the access rule, and the dispatcher that answers every admin call
 //! with the same envelope as the CRM.COM methods.
 
+mod call;
 mod controls;
 mod demo;
 pub mod openapi;
+pub mod routes;
 mod tenants;
 mod ui;
+
+pub use routes::{AdminRoute, ADMIN_PREFIX, ADMIN_ROUTES};
 
 use crate::api::envelope;
 use crate::app::state::AppState;
@@ -14,12 +18,9 @@ use crate::core::config::AdminSecret;
 use crate::core::error::{ApiError, ApiResult};
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
+use call::AdminCall;
 use percent_encoding::percent_decode_str;
-use serde::de::DeserializeOwned;
-use serde_json::Value;
-
-/// Where the admin API lives.
-pub const ADMIN_PREFIX: &str = "/__admin";
+use routes::Answer;
 
 /// Admin bodies may carry a whole tenant's state, so they get more room
 /// than CRM.COM requests.
@@ -27,235 +28,6 @@ pub const ADMIN_MAX_BODY: usize = 64 * 1024 * 1024;
 
 /// The header that carries `--admin-secret` (or `Authorization: Bearer`).
 pub const SECRET_HEADER: &str = "x-admin-secret";
-
-/// One admin call: the path's `{…}` values in order, the query and the body.
-pub struct AdminCall<'a> {
-    pub args: Vec<String>,
-    pub query: &'a str,
-    pub body: &'a [u8],
-}
-
-impl AdminCall<'_> {
-    /// The body as `T`; an empty body reads as `{}`.
-    pub fn json<T: DeserializeOwned>(&self) -> ApiResult<T> {
-        let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) {
-            b"{}"
-        } else {
-            self.body
-        };
-        serde_json::from_slice(body).map_err(|e| ApiError::admin(format!("body: {e}")))
-    }
-
-    /// The query as name → value (later duplicates win).
-    pub fn query(&self) -> ApiResult<serde_json::Map<String, Value>> {
-        crate::api::params::Params::from_query(self.query).map(|p| p.as_map().clone())
-    }
-}
-
-/// A whole-number parameter of a `query`, when given.
-fn query_number(query: &serde_json::Map<String, Value>, name: &str) -> ApiResult<Option<u64>> {
-    query
-        .get(name)
-        .and_then(Value::as_str)
-        .map(|text| {
-            text.parse::<u64>()
-                .map_err(|_| ApiError::admin(format!("{name}: a whole number is expected")))
-        })
-        .transpose()
-}
-
-type AdminHandler = fn(&AppState, &AdminCall) -> ApiResult<Value>;
-
-/// An admin route: verb, path after `/__admin/` (`{name}` matches one
-/// segment), what it does, and its handler.
-pub struct AdminRoute {
-    pub verb: &'static str,
-    pub path: &'static str,
-    pub summary: &'static str,
-    handler: AdminHandler,
-    /// Answers its data alone, without the envelope (the OpenAPI document,
-    /// which tools import as is).
-    bare: bool,
-}
-
-const fn r(
-    verb: &'static str,
-    path: &'static str,
-    summary: &'static str,
-    handler: AdminHandler,
-) -> AdminRoute {
-    AdminRoute {
-        verb,
-        path,
-        summary,
-        handler,
-        bare: false,
-    }
-}
-
-/// Every admin route; the README's admin table follows this order.
-pub const ADMIN_ROUTES: &[AdminRoute] = &[
-    r(
-        "GET",
-        "health",
-        "Readiness, version, emulated release and tenant count",
-        tenants::health,
-    ),
-    r(
-        "GET",
-        "tenants",
-        "Every tenant with its counts",
-        tenants::list,
-    ),
-    r(
-        "POST",
-        "reset",
-        "Every tenant back to the fixtures",
-        tenants::reset_all,
-    ),
-    r(
-        "POST",
-        "tenants/{organisation}/reset",
-        "One tenant back to the fixtures (created if new)",
-        tenants::reset,
-    ),
-    r(
-        "DELETE",
-        "tenants/{organisation}",
-        "Remove a tenant and end its sessions",
-        tenants::delete,
-    ),
-    r(
-        "GET",
-        "tenants/{organisation}/state",
-        "Export a tenant's state (pass codes as hashes)",
-        tenants::export,
-    ),
-    r(
-        "PUT",
-        "tenants/{organisation}/state",
-        "Import a tenant's state (replaces it, checked first)",
-        tenants::import,
-    ),
-    r(
-        "GET",
-        "tenants/{organisation}/release",
-        "The CRM.COM release a tenant is answered as",
-        tenants::release,
-    ),
-    r(
-        "PUT",
-        "tenants/{organisation}/release",
-        "Answer a tenant as another release ({\"release\": \"R8\"}; null: back to --release)",
-        tenants::set_release,
-    ),
-    r(
-        "PUT",
-        "tenants/{organisation}/dataset",
-        "Seed a tenant with a dataset ({\"dataset\": \"small\", \"seed\": 7}; null: the start data) and reset it to it",
-        demo::set_dataset,
-    ),
-    r(
-        "GET",
-        "tenants/{organisation}/access_tokens",
-        "A tenant's access tokens with their accounts receivable (?q= search, ?limit=)",
-        demo::access_tokens,
-    ),
-    r(
-        "GET",
-        "tenants/{organisation}/snapshots",
-        "A tenant's saved snapshots",
-        tenants::snapshots,
-    ),
-    r(
-        "POST",
-        "tenants/{organisation}/snapshots/{name}",
-        "Save the tenant's state as a snapshot",
-        tenants::save_snapshot,
-    ),
-    r(
-        "POST",
-        "tenants/{organisation}/snapshots/{name}/restore",
-        "Restore a snapshot into the tenant",
-        tenants::restore_snapshot,
-    ),
-    r(
-        "DELETE",
-        "tenants/{organisation}/snapshots/{name}",
-        "Delete a snapshot",
-        tenants::delete_snapshot,
-    ),
-    r(
-        "GET",
-        "clock",
-        "The emulator's clock, or a tenant's (?organisation=)",
-        controls::clock_show,
-    ),
-    r(
-        "POST",
-        "clock",
-        "Freeze, set, advance or reset the clock (optionally one tenant's)",
-        controls::clock_change,
-    ),
-    r(
-        "GET",
-        "seed",
-        "The seed new tenants derive their generators from",
-        controls::seed_show,
-    ),
-    r(
-        "POST",
-        "seed",
-        "Reseed the generators (all, or one tenant's)",
-        controls::seed_change,
-    ),
-    r(
-        "POST",
-        "tokens/expire",
-        "Expire login sessions now, by token or by organisation",
-        controls::expire_tokens,
-    ),
-    r(
-        "GET",
-        "journal",
-        "Recorded CRM.COM calls, secrets redacted, with filters",
-        controls::journal_show,
-    ),
-    r(
-        "DELETE",
-        "journal",
-        "Empty the journal",
-        controls::journal_clear,
-    ),
-    r(
-        "GET",
-        "faults",
-        "The fault rules with their counters",
-        controls::faults_show,
-    ),
-    r("POST", "faults", "Add a fault rule", controls::fault_add),
-    r(
-        "DELETE",
-        "faults",
-        "Remove every fault rule",
-        controls::faults_clear,
-    ),
-    r(
-        "DELETE",
-        "faults/{id}",
-        "Remove one fault rule",
-        controls::fault_remove,
-    ),
-    AdminRoute {
-        bare: true,
-        ..r(
-            "GET",
-            "openapi.json",
-            "This API as an OpenAPI 3.1 document (no envelope)",
-            openapi::serve,
-        )
-    },
-];
 
 /// The path after `/__admin/`, if `path` is an admin path.
 pub fn admin_path(path: &str) -> Option<&str> {
@@ -381,7 +153,13 @@ pub async fn dispatch(
             query: req.query_string(),
             body: &body,
         };
-        crate::core::error::guarded(|| (route.handler)(state, &call)).map(|data| (route.bare, data))
+        match route.answer {
+            Answer::Handler(handler) => {
+                crate::core::error::guarded(|| handler(state, &call)).map(|data| (false, data))
+            }
+            // Tools import the document as it is, without the envelope.
+            Answer::Document => Ok((true, crate::edge::openapi::document())),
+        }
     }
     .await;
     match result {

@@ -1,10 +1,8 @@
-//! The admin API's part of the OpenAPI document (`crate::edge::openapi`),
-//! generated from `ADMIN_ROUTES` so it cannot drift from what the
-//! dispatcher serves.
+//! The admin API's part of the OpenAPI document (the whole document is
+//! made in `edge/openapi.rs`), generated from `ADMIN_ROUTES` so it cannot
+//! drift from what the dispatcher serves.
 
-use super::{AdminCall, ADMIN_PREFIX, ADMIN_ROUTES};
-use crate::app::state::AppState;
-use crate::core::error::ApiResult;
+use super::routes::{Answer, ADMIN_PREFIX, ADMIN_ROUTES};
 use serde_json::{json, Value};
 
 /// The request body each admin route takes, if any.
@@ -111,7 +109,8 @@ pub fn paths() -> Vec<(String, Value)> {
     let mut paths: Vec<(String, Value)> = Vec::new();
     for route in ADMIN_ROUTES {
         let path = format!("{ADMIN_PREFIX}/{}", route.path);
-        let operation = operation(route.verb, route.path, route.summary, route.bare);
+        let bare = matches!(route.answer, Answer::Document);
+        let operation = operation(route.verb, route.path, route.summary, bare);
         match paths.iter_mut().find(|(p, _)| *p == path) {
             Some((_, item)) => item[route.verb.to_lowercase()] = operation,
             None => {
@@ -160,9 +159,4 @@ pub fn schemas() -> Vec<(String, Value)> {
             }),
         ),
     ]
-}
-
-/// `GET /__admin/openapi.json`.
-pub fn serve(_: &AppState, _: &AdminCall) -> ApiResult<Value> {
-    Ok(crate::edge::openapi::document())
 }

@@ -1,14 +1,13 @@
 //! Admin handlers for the emulator as a whole and its tenants: health, the
 //! tenant list, reset, delete, state export and import, and snapshots.
 
-use super::AdminCall;
+use super::call::AdminCall;
 use crate::app::snapshot::TenantState;
 use crate::app::state::AppState;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::release::Release;
 use crate::domain::tenant::tenant_key;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 
 fn to_value<T: serde::Serialize>(value: &T) -> ApiResult<Value> {
     serde_json::to_value(value).map_err(|e| ApiError::Internal(e.to_string()))
@@ -27,10 +26,7 @@ pub fn health(state: &AppState, _: &AdminCall) -> ApiResult<Value> {
 }
 
 pub fn list(state: &AppState, _: &AdminCall) -> ApiResult<Value> {
-    let mut sessions: HashMap<String, usize> = HashMap::new();
-    for session in state.sessions.iter() {
-        *sessions.entry(session.tenant.to_string()).or_default() += 1;
-    }
+    let sessions = state.sessions.count_by_tenant();
     let mut tenants: Vec<Value> = state
         .tenants
         .iter()

@@ -1,0 +1,207 @@
+//! Every admin route in one table: verb, path, summary and handler. The
+//! dispatcher matches it, the OpenAPI document and the README list it.
+
+use super::call::AdminCall;
+use super::{controls, demo, tenants};
+use crate::app::state::AppState;
+use crate::core::error::ApiResult;
+use serde_json::Value;
+
+/// Where the admin API lives.
+pub const ADMIN_PREFIX: &str = "/__admin";
+
+type AdminHandler = fn(&AppState, &AdminCall) -> ApiResult<Value>;
+
+/// What an admin route answers.
+#[derive(Clone, Copy)]
+pub enum Answer {
+    /// Its handler's data, in the envelope.
+    Handler(AdminHandler),
+    /// The OpenAPI document alone, without the envelope (made by the
+    /// dispatcher, since the document is made from this table).
+    Document,
+}
+
+/// An admin route: verb, path after `/__admin/` (`{name}` matches one
+/// segment), what it does, and what it answers.
+pub struct AdminRoute {
+    pub verb: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub answer: Answer,
+}
+
+const fn r(
+    verb: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    handler: AdminHandler,
+) -> AdminRoute {
+    AdminRoute {
+        verb,
+        path,
+        summary,
+        answer: Answer::Handler(handler),
+    }
+}
+
+/// Every admin route; the README's admin table follows this order.
+pub const ADMIN_ROUTES: &[AdminRoute] = &[
+    r(
+        "GET",
+        "health",
+        "Readiness, version, emulated release and tenant count",
+        tenants::health,
+    ),
+    r(
+        "GET",
+        "tenants",
+        "Every tenant with its counts",
+        tenants::list,
+    ),
+    r(
+        "POST",
+        "reset",
+        "Every tenant back to the fixtures",
+        tenants::reset_all,
+    ),
+    r(
+        "POST",
+        "tenants/{organisation}/reset",
+        "One tenant back to the fixtures (created if new)",
+        tenants::reset,
+    ),
+    r(
+        "DELETE",
+        "tenants/{organisation}",
+        "Remove a tenant and end its sessions",
+        tenants::delete,
+    ),
+    r(
+        "GET",
+        "tenants/{organisation}/state",
+        "Export a tenant's state (pass codes as hashes)",
+        tenants::export,
+    ),
+    r(
+        "PUT",
+        "tenants/{organisation}/state",
+        "Import a tenant's state (replaces it, checked first)",
+        tenants::import,
+    ),
+    r(
+        "GET",
+        "tenants/{organisation}/release",
+        "The CRM.COM release a tenant is answered as",
+        tenants::release,
+    ),
+    r(
+        "PUT",
+        "tenants/{organisation}/release",
+        "Answer a tenant as another release ({\"release\": \"R8\"}; null: back to --release)",
+        tenants::set_release,
+    ),
+    r(
+        "PUT",
+        "tenants/{organisation}/dataset",
+        "Seed a tenant with a dataset ({\"dataset\": \"small\", \"seed\": 7}; null: the start data) and reset it to it",
+        demo::set_dataset,
+    ),
+    r(
+        "GET",
+        "tenants/{organisation}/access_tokens",
+        "A tenant's access tokens with their accounts receivable (?q= search, ?limit=)",
+        demo::access_tokens,
+    ),
+    r(
+        "GET",
+        "tenants/{organisation}/snapshots",
+        "A tenant's saved snapshots",
+        tenants::snapshots,
+    ),
+    r(
+        "POST",
+        "tenants/{organisation}/snapshots/{name}",
+        "Save the tenant's state as a snapshot",
+        tenants::save_snapshot,
+    ),
+    r(
+        "POST",
+        "tenants/{organisation}/snapshots/{name}/restore",
+        "Restore a snapshot into the tenant",
+        tenants::restore_snapshot,
+    ),
+    r(
+        "DELETE",
+        "tenants/{organisation}/snapshots/{name}",
+        "Delete a snapshot",
+        tenants::delete_snapshot,
+    ),
+    r(
+        "GET",
+        "clock",
+        "The emulator's clock, or a tenant's (?organisation=)",
+        controls::clock_show,
+    ),
+    r(
+        "POST",
+        "clock",
+        "Freeze, set, advance or reset the clock (optionally one tenant's)",
+        controls::clock_change,
+    ),
+    r(
+        "GET",
+        "seed",
+        "The seed new tenants derive their generators from",
+        controls::seed_show,
+    ),
+    r(
+        "POST",
+        "seed",
+        "Reseed the generators (all, or one tenant's)",
+        controls::seed_change,
+    ),
+    r(
+        "POST",
+        "tokens/expire",
+        "Expire login sessions now, by token or by organisation",
+        controls::expire_tokens,
+    ),
+    r(
+        "GET",
+        "journal",
+        "Recorded CRM.COM calls, secrets redacted, with filters",
+        controls::journal_show,
+    ),
+    r(
+        "DELETE",
+        "journal",
+        "Empty the journal",
+        controls::journal_clear,
+    ),
+    r(
+        "GET",
+        "faults",
+        "The fault rules with their counters",
+        controls::faults_show,
+    ),
+    r("POST", "faults", "Add a fault rule", controls::fault_add),
+    r(
+        "DELETE",
+        "faults",
+        "Remove every fault rule",
+        controls::faults_clear,
+    ),
+    r(
+        "DELETE",
+        "faults/{id}",
+        "Remove one fault rule",
+        controls::fault_remove,
+    ),
+    AdminRoute {
+        verb: "GET",
+        path: "openapi.json",
+        summary: "This API as an OpenAPI 3.1 document (no envelope)",
+        answer: Answer::Document,
+    },
+];
