@@ -119,10 +119,13 @@ pub fn required_access_token(params: &Params) -> ApiResult<AccessTokenKey> {
     access_token_identifier(PARAM, object)
 }
 
-/// Reads the top-level `authentication_code` | `identifier` pair that
-/// reset_pass_code and reset_verification_code take instead of an object.
+/// The top-level pair reset_pass_code and reset_verification_code take
+/// instead of an `access_token_identifier` object: exactly one is given.
+pub const TOP_LEVEL_ACCESS_TOKEN: &[&str] = &["authentication_code", "identifier"];
+
+/// Reads the `TOP_LEVEL_ACCESS_TOKEN` pair.
 pub fn top_level_access_token(params: &Params) -> ApiResult<AccessTokenKey> {
-    let key = one_field("", params.as_map(), &["authentication_code", "identifier"])?;
+    let key = one_field("", params.as_map(), TOP_LEVEL_ACCESS_TOKEN)?;
     Ok(match key.field {
         "authentication_code" => AccessTokenKey::AuthenticationCode(key.value),
         _ => AccessTokenKey::Identifier {

@@ -1,11 +1,15 @@
-//! The route table: every emulated CRM.COM method, named as in the CRM.COM
-//! docs, with its HTTP verb, handler and reply schema. Adding a method is
-//! adding a line here.
+//! The method table: every emulated CRM.COM method declared once, named as
+//! in the CRM.COM docs. Routing, the release gate, the OpenAPI document, the
+//! request schemas and the README's method and release tables are all made
+//! from these declarations (see ARCHITECTURE.md, "Adding a CRM.COM method").
 
 use crate::api::access_tokens::{lifecycle, pass_code, read, write};
 use crate::api::authentication;
 use crate::api::call::Handler;
+use crate::api::identifiers::TOP_LEVEL_ACCESS_TOKEN;
 use crate::api::schemas::ReplySchema;
+use crate::core::release::since::*;
+use crate::core::release::Release;
 
 /// Where every CRM.COM method lives.
 pub const API_PREFIX: &str = "/crmapi/rest/v2/";
@@ -28,151 +32,394 @@ impl Verb {
     }
 }
 
+/// A parameter of one method that appeared after the method did: an older
+/// release ignores it (the dispatcher drops it before the handler).
 #[derive(Debug, Clone, Copy)]
-pub struct Route {
+pub struct LaterParameter {
+    /// Its name; a trailing `*` matches by prefix (`udf_*`).
+    pub name: &'static str,
+    pub since: &'static [Release],
+    pub note: &'static str,
+}
+
+const fn later(name: &'static str, since: &'static [Release], note: &'static str) -> LaterParameter {
+    LaterParameter { name, since, note }
+}
+
+/// Everything the emulator knows about one CRM.COM method.
+#[derive(Debug, Clone, Copy)]
+pub struct Method {
     /// Path after `/crmapi/rest/v2/`.
     pub path: &'static str,
     pub verb: Verb,
+    /// One line: the OpenAPI summary.
+    pub summary: &'static str,
+    /// The releases it appears in (two: two release lines, see
+    /// `Release::within`), and where the docs deprecate it (`—`: never).
+    pub since: &'static [Release],
+    pub deprecated: &'static str,
     pub handler: Handler,
-    pub schema: ReplySchema,
+    /// The schema every reply's `data` is checked against.
+    pub reply: ReplySchema,
     /// Whether the method takes `fields_set`.
     pub fields_set: bool,
     /// Whether an empty POST body is a valid request.
     pub empty_body_ok: bool,
+    /// Whether it takes an application key as the HTTP Basic user name.
+    pub application_key: bool,
+    /// The OpenAPI tag: the CRM.COM docs' section.
+    pub tag: &'static str,
+    /// Groups of parameters of which exactly one is given.
+    pub semi_optional: &'static [&'static [&'static str]],
+    /// Its own parameters that came in later releases.
+    pub later_parameters: &'static [LaterParameter],
+    /// The README's notes on its parameters and rules.
+    pub notes: &'static str,
 }
 
-const fn route(path: &'static str, verb: Verb, handler: Handler, schema: ReplySchema) -> Route {
-    Route {
-        path,
-        verb,
-        handler,
-        schema,
-        // Every access-token method with data takes fields_set; the logins
-        // and the status-only methods do not.
-        fields_set: !matches!(
-            schema,
-            ReplySchema::Login | ReplySchema::Empty | ReplySchema::StatusOnly
-        ),
-        empty_body_ok: false,
+impl Method {
+    /// Whether the method exists in `release`.
+    pub fn available_in(&self, release: Release) -> bool {
+        release.within(self.since)
+    }
+
+    /// Parameter paths `release` does not know yet: the method's own and
+    /// those of every method.
+    pub fn missing_parameters(&self, release: Release) -> impl Iterator<Item = &'static str> + '_ {
+        self.later_parameters
+            .iter()
+            .filter(move |p| !release.within(p.since))
+            .map(|p| p.name)
+            .chain(release.missing_parameters())
     }
 }
 
-pub const ROUTES: &[Route] = &[
-    route(
-        "authentication/token",
-        Verb::Post,
-        Handler::Public(authentication::token),
-        ReplySchema::Login,
-    ),
-    Route {
-        empty_body_ok: true,
-        ..route(
-            "authentication/web_api_key/token",
-            Verb::Any,
-            Handler::Public(authentication::web_api_key_token),
-            ReplySchema::Login,
-        )
+/// The defaults every declaration starts from: an access-token method of a
+/// login session that answers one access token and takes `fields_set`.
+const ACCESS_TOKENS: Method = Method {
+    path: "",
+    verb: Verb::Post,
+    summary: "",
+    since: R5,
+    deprecated: "R18",
+    handler: Handler::Session(read::show),
+    reply: ReplySchema::AccessToken,
+    fields_set: true,
+    empty_body_ok: false,
+    application_key: false,
+    tag: "access_tokens",
+    semi_optional: &[],
+    later_parameters: &[],
+    notes: "",
+};
+
+/// The login methods' defaults: no session, no `fields_set`.
+const AUTHENTICATION: Method = Method {
+    tag: "authentication",
+    deprecated: "—",
+    reply: ReplySchema::Login,
+    fields_set: false,
+    handler: Handler::Public(authentication::token),
+    ..ACCESS_TOKENS
+};
+
+/// The methods: one declaration each.
+pub const METHODS: &[Method] = &[
+    Method {
+        path: "authentication/token",
+        summary: "Login with a user name and password",
+        notes: "`username`, `password`, `organisation` (or the older `organization`), optional `unit` (a unit id)",
+        handler: Handler::Public(authentication::token),
+        ..AUTHENTICATION
     },
-    route(
-        "authentication/consumer_application_key/token",
-        Verb::Post,
-        Handler::Public(authentication::consumer_application_key_token),
-        ReplySchema::Login,
-    ),
-    route(
-        "authentication/token/release",
-        Verb::Post,
-        Handler::Public(authentication::release),
-        ReplySchema::Empty,
-    ),
-    route(
-        "access_tokens/show",
-        Verb::Post,
-        Handler::Session(read::show),
-        ReplySchema::AccessToken,
-    ),
-    route(
-        "access_tokens/list",
-        Verb::Get,
-        Handler::Session(read::list),
-        ReplySchema::AccessTokenList,
-    ),
-    route(
-        "access_tokens/get_not_associated",
-        Verb::Get,
-        Handler::Session(read::get_not_associated),
-        ReplySchema::AccessTokenList,
-    ),
-    route(
-        "access_tokens/create",
-        Verb::Post,
-        Handler::Session(write::create),
-        ReplySchema::AccessToken,
-    ),
-    route(
-        "access_tokens/update",
-        Verb::Post,
-        Handler::Session(write::update),
-        ReplySchema::AccessToken,
-    ),
-    route(
-        "access_tokens/verify",
-        Verb::Post,
-        Handler::Session(lifecycle::verify),
-        ReplySchema::AccessToken,
-    ),
-    route(
-        "access_tokens/reset_pass_code",
-        Verb::Post,
-        Handler::Session(lifecycle::reset_pass_code),
-        ReplySchema::ResetPassCode,
-    ),
-    route(
-        "access_tokens/reset_verification_code",
-        Verb::Post,
-        Handler::Session(lifecycle::reset_verification_code),
-        ReplySchema::AccessToken,
-    ),
-    route(
-        "access_tokens/generate_otp",
-        Verb::Post,
-        Handler::Session(lifecycle::generate_otp),
-        ReplySchema::OneTimePassword,
-    ),
-    route(
-        "access_tokens/set_as_effective",
-        Verb::Post,
-        Handler::Session(lifecycle::set_as_effective),
-        ReplySchema::AccessToken,
-    ),
-    route(
-        "access_tokens/set_as_not_effective",
-        Verb::Post,
-        Handler::Session(lifecycle::set_as_not_effective),
-        ReplySchema::AccessToken,
-    ),
-    route(
-        "access_tokens/forgot_pass_code",
-        Verb::Post,
-        Handler::Session(pass_code::forgot_pass_code),
-        ReplySchema::StatusOnly,
-    ),
-    route(
-        "access_tokens/change_pass_code",
-        Verb::Post,
-        Handler::Session(pass_code::change_pass_code),
-        ReplySchema::StatusOnly,
-    ),
-    route(
-        "access_tokens/configuration/classifications/list",
-        Verb::Get,
-        Handler::Session(read::classifications_list),
-        ReplySchema::ClassificationList,
-    ),
+    Method {
+        path: "authentication/web_api_key/token",
+        verb: Verb::Any,
+        summary: "Login with a web API key (HTTP Basic user name)",
+        notes: "key via HTTP Basic; optional `unit`; `organisation` is an emulator extension",
+        since: R10,
+        handler: Handler::Public(authentication::web_api_key_token),
+        empty_body_ok: true,
+        application_key: true,
+        ..AUTHENTICATION
+    },
+    Method {
+        path: "authentication/consumer_application_key/token",
+        summary: "Login as a consumer: a consumer application key (HTTP Basic user name) and an effective access token",
+        notes: "key via HTTP Basic, `access_token_identifier` (an effective token), optional `unit`, `organisation` (emulator extension); the session acts for that token's accounts receivable only (JWT claims `ari`, `cii`)",
+        since: R15,
+        handler: Handler::Public(authentication::consumer_application_key_token),
+        application_key: true,
+        ..AUTHENTICATION
+    },
+    Method {
+        path: "authentication/token/release",
+        summary: "Ends the session of a login token",
+        notes: "answers `data: {}`; the token is dead at once",
+        since: R10,
+        deprecated: "R12",
+        handler: Handler::Public(authentication::release),
+        reply: ReplySchema::Empty,
+        ..AUTHENTICATION
+    },
+    Method {
+        path: "access_tokens/show",
+        summary: "One access token",
+        notes: "`access_token_identifier`: `authentication_code`, or `identifier` with `pass_code`",
+        handler: Handler::Session(read::show),
+        ..ACCESS_TOKENS
+    },
+    Method {
+        path: "access_tokens/list",
+        verb: Verb::Get,
+        summary: "The access tokens of an accounts receivable, rewards participant or classification",
+        notes: "exactly one of `accounts_receivable_identifier` (`id`, `number`, `name`) or `rewards_participant_identifier` (`id`, `number`); optional `classification_identifier` (`id`, `name`, `alternative_code`), `number_of_results`, `offset`",
+        since: R8,
+        handler: Handler::Session(read::list),
+        reply: ReplySchema::AccessTokenList,
+        semi_optional: &[read::LIST_OWNERS],
+        later_parameters: &[
+            later("number_of_results", R13, "before: ignored, every token listed"),
+            later("offset", R13, "before: ignored"),
+            later("classification_identifier", R10, "before: ignored, no filter"),
+        ],
+        ..ACCESS_TOKENS
+    },
+    Method {
+        path: "access_tokens/get_not_associated",
+        verb: Verb::Get,
+        summary: "Access tokens not associated with an accounts receivable or rewards participant",
+        notes: "`number` (how many to return), optional `life_cycle_state`",
+        handler: Handler::Session(read::get_not_associated),
+        reply: ReplySchema::AccessTokenList,
+        ..ACCESS_TOKENS
+    },
+    Method {
+        path: "access_tokens/create",
+        summary: "Creates an access token",
+        notes: "optional `authentication_code` (generated, 32 hex, when absent); `identifier` and `pass_code` (see below); `accounts_receivable_identifier` (`id`, `number`, `name`, or R8's `access_token_identifier` of an effective token of it, which may be `{\"one_time_password\": \"…\"}`: a live OTP from `generate_otp`), `rewards_participant_identifier` (when both, the participant must be the accounts receivable's), `classification_identifier`; `udf_string_1..8`, `udf_float_1..4`, `udf_date_1..4`. Starts `EFFECTIVE`, or `PENDING_VERIFICATION` with a 6-digit verification code when the definition or the classification requires verification",
+        handler: Handler::Session(write::create),
+        later_parameters: &[
+            later("accounts_receivable_identifier", R8, "before: ignored, the token is not linked"),
+            later("rewards_participant_identifier", R8, "before: ignored"),
+            later("classification_identifier", R10, "before: ignored"),
+            later("udf_*", R10_1, "the 16 user-defined fields; before: ignored"),
+        ],
+        ..ACCESS_TOKENS
+    },
+    Method {
+        path: "access_tokens/update",
+        summary: "Updates an access token: fields not sent stay, null clears",
+        notes: "`access_token_identifier`; `authentication_code` (null regenerates it), `identifier`, `pass_code`, the udf fields: not sent stays, null clears",
+        handler: Handler::Session(write::update),
+        later_parameters: &[later("udf_*", R10_1, "before: ignored")],
+        ..ACCESS_TOKENS
+    },
+    Method {
+        path: "access_tokens/verify",
+        summary: "Verifies a pending access token with its verification code",
+        notes: "`access_token_identifier`, `verification_code`, optional `pass_code` (becomes the pass code); `PENDING_VERIFICATION` → `EFFECTIVE`, sets `verified_date` and `verified_by_user`",
+        since: R9,
+        handler: Handler::Session(lifecycle::verify),
+        later_parameters: &[later("pass_code", R14, "set the pass code at verification; before: ignored")],
+        ..ACCESS_TOKENS
+    },
+    Method {
+        path: "access_tokens/reset_pass_code",
+        summary: "Gives an access token a new random pass code",
+        notes: "`authentication_code` or `identifier` (top level); `EFFECTIVE` only; the reply adds `random_pass_code` (6 digits), shown once",
+        since: R9,
+        deprecated: "R16.12, R17.10, R18",
+        handler: Handler::Session(lifecycle::reset_pass_code),
+        reply: ReplySchema::ResetPassCode,
+        semi_optional: &[TOP_LEVEL_ACCESS_TOKEN],
+        ..ACCESS_TOKENS
+    },
+    Method {
+        path: "access_tokens/reset_verification_code",
+        summary: "Gives a pending access token a new verification code",
+        notes: "`authentication_code` or `identifier` (top level); `PENDING_VERIFICATION` only; a new 6-digit `verification_code`",
+        since: R12,
+        handler: Handler::Session(lifecycle::reset_verification_code),
+        semi_optional: &[TOP_LEVEL_ACCESS_TOKEN],
+        ..ACCESS_TOKENS
+    },
+    Method {
+        path: "access_tokens/generate_otp",
+        summary: "A one-time password for an effective access token",
+        notes: "`access_token_identifier`; `EFFECTIVE` only; answers `id`, `number`, `one_time_password` (6 digits), `expiration_date`; a new OTP replaces the token's previous one",
+        since: R13,
+        handler: Handler::Session(lifecycle::generate_otp),
+        reply: ReplySchema::OneTimePassword,
+        ..ACCESS_TOKENS
+    },
+    Method {
+        path: "access_tokens/set_as_effective",
+        summary: "Not effective to effective",
+        notes: "`access_token_identifier`; `NOT_EFFECTIVE` → `EFFECTIVE`",
+        since: R13_1,
+        handler: Handler::Session(lifecycle::set_as_effective),
+        ..ACCESS_TOKENS
+    },
+    Method {
+        path: "access_tokens/set_as_not_effective",
+        summary: "Effective to not effective",
+        notes: "`access_token_identifier`; `EFFECTIVE` → `NOT_EFFECTIVE`",
+        since: R13_1,
+        handler: Handler::Session(lifecycle::set_as_not_effective),
+        ..ACCESS_TOKENS
+    },
+    Method {
+        path: "access_tokens/forgot_pass_code",
+        summary: "CRM.COM mails the consumer of an effective token (the emulator sends nothing)",
+        notes: "`identifier` of an `EFFECTIVE` token; status only (no `data` key); no e-mail is sent",
+        since: R16_12_AND_R17_10,
+        handler: Handler::Session(pass_code::forgot_pass_code),
+        reply: ReplySchema::StatusOnly,
+        fields_set: false,
+        ..ACCESS_TOKENS
+    },
+    Method {
+        path: "access_tokens/change_pass_code",
+        summary: "The consumer logged in with its access token sets a new pass code",
+        notes: "`pass_code`; needs a consumer-application login token, and changes that consumer's own (`EFFECTIVE`) token; status only",
+        since: R16_12_AND_R17_10,
+        handler: Handler::Session(pass_code::change_pass_code),
+        reply: ReplySchema::StatusOnly,
+        fields_set: false,
+        ..ACCESS_TOKENS
+    },
+    Method {
+        path: "access_tokens/configuration/classifications/list",
+        verb: Verb::Get,
+        summary: "The access token classifications",
+        since: R10,
+        handler: Handler::Session(read::classifications_list),
+        reply: ReplySchema::ClassificationList,
+        ..ACCESS_TOKENS
+    },
 ];
 
-/// The route for a path after the API prefix (a trailing `/` is tolerated).
-pub fn find(path: &str) -> Option<&'static Route> {
+/// The method for a path after the API prefix (a trailing `/` is tolerated).
+pub fn find(path: &str) -> Option<&'static Method> {
     let path = path.strip_suffix('/').unwrap_or(path);
-    ROUTES.iter().find(|r| r.path == path)
+    METHODS.iter().find(|m| m.path == path)
+}
+
+/// The README's method table.
+pub fn method_table() -> String {
+    let mut out = String::from("| method | verb | notes |\n|---|---|---|\n");
+    for m in METHODS {
+        let verb = match m.verb {
+            Verb::Any => "POST (GET tolerated)",
+            verb => verb.as_str(),
+        };
+        out.push_str(&format!("| `{}` | {verb} | {} |\n", m.path, m.notes));
+    }
+    out
+}
+
+/// The README's release table: each method and its later parameters, then
+/// the facts of `core::release`.
+pub fn release_table() -> String {
+    let mut out = String::from("| what | since | deprecated from | note |\n|---|---|---|---|\n");
+    for m in METHODS {
+        out.push_str(&format!(
+            "| method `{}` | {} | {} |  |\n",
+            m.path,
+            crate::core::release::since_text(m.since),
+            m.deprecated
+        ));
+    }
+    for m in METHODS {
+        for p in m.later_parameters {
+            out.push_str(&format!(
+                "| parameter `{}` of `{}` | {} |  | {} |\n",
+                p.name,
+                m.path,
+                crate::core::release::since_text(p.since),
+                p.note
+            ));
+        }
+    }
+    out.extend(crate::core::release::fact_rows());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_method_exists_in_the_default_release() {
+        for method in METHODS {
+            assert!(method.available_in(Release::DEFAULT), "{}", method.path);
+        }
+    }
+
+    #[test]
+    fn paths_are_unique_and_found() {
+        for method in METHODS {
+            let found = find(method.path).map(|m| m.path);
+            assert_eq!(found, Some(method.path));
+            assert_eq!(find(&format!("{}/", method.path)).map(|m| m.path), Some(method.path));
+        }
+        assert!(find("access_tokens/nope").is_none());
+    }
+
+    #[test]
+    fn later_parameters_are_dropped_only_before_their_release() {
+        let list = find("access_tokens/list").expect("list");
+        let r12 = Release::parse("R12").expect("R12");
+        let missing: Vec<&str> = list.missing_parameters(r12).collect();
+        assert_eq!(
+            missing,
+            [
+                "number_of_results",
+                "offset",
+                // A parameter of every method (`core::release::FACTS`).
+                "accounts_receivable_identifier.access_token_identifier.one_time_password"
+            ]
+        );
+        assert_eq!(list.missing_parameters(Release::DEFAULT).count(), 0);
+        assert!(!list.available_in(Release::parse("R7").expect("R7")));
+    }
+
+    #[test]
+    fn semi_optional_and_later_parameters_are_parameters_of_their_method() {
+        for method in METHODS {
+            let schema = crate::api::requests::request_schema(method);
+            let properties = schema["properties"].as_object().expect("properties");
+            let named = method
+                .semi_optional
+                .iter()
+                .flat_map(|group| group.iter())
+                .chain(method.later_parameters.iter().map(|p| &p.name));
+            for name in named {
+                let known = match name.strip_suffix('*') {
+                    Some(prefix) => properties.keys().any(|k| k.starts_with(prefix)),
+                    None => properties.contains_key(*name),
+                };
+                assert!(known, "{}: {name} is not in requests.json", method.path);
+            }
+            // What the declaration adds, requests.json does not repeat.
+            let own = &crate::api::requests::file()["methods"][method.path]["properties"];
+            assert!(own.get("fields_set").is_none(), "{}", method.path);
+            if matches!(method.handler, Handler::Session(_)) {
+                assert!(own.get("token").is_none(), "{}", method.path);
+                assert_eq!(schema["required"][0], "token", "{}", method.path);
+            }
+        }
+    }
+
+    #[test]
+    fn the_readme_shows_both_tables() {
+        let readme = include_str!("../../README.md");
+        for (name, table) in [("method_table", method_table()), ("release_table", release_table())] {
+            assert!(
+                readme.contains(&table),
+                "README.md must contain api::methods::{name}() verbatim:\n{table}"
+            );
+        }
+    }
 }

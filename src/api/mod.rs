@@ -12,4 +12,5 @@ pub mod identifiers;
 pub mod login;
 pub mod methods;
 pub mod params;
+pub mod requests;
 pub mod schemas;

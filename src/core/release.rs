@@ -1,7 +1,8 @@
-//! The CRM.COM release the emulator behaves as, and the one table of every
-//! release-dependent fact of the access-token API (`FACTS`). Behaviour reads
-//! the table through the functions below; the README renders it
-//! (`markdown_table`, kept in step by a test).
+//! The CRM.COM release the emulator behaves as, and the table of the
+//! release-dependent facts that belong to no one method (`FACTS`: reply
+//! fields, behaviours, parameters of every method). When each method and
+//! its own parameters appear is stated in its declaration (`api::methods`);
+//! the README's release table joins both (`api::methods::release_table`).
 
 use std::fmt;
 use std::sync::LazyLock;
@@ -104,12 +105,10 @@ pub enum Behaviour {
 /// What a fact is about.
 #[derive(Debug, Clone, Copy)]
 pub enum Subject {
-    /// A method, by its path after `/crmapi/rest/v2/`.
-    Method(&'static str),
-    /// A request parameter of one method (`None`: of every method), by its
-    /// path: `a.b` is key `b` inside object parameter `a`; a trailing `*`
-    /// matches by prefix.
-    Parameter(Option<&'static str>, &'static str),
+    /// A request parameter of every method, by its path: `a.b` is key `b`
+    /// inside object parameter `a`. (A method's own parameters, and the
+    /// method itself, are stated in its declaration: `api::methods`.)
+    Parameter(&'static str),
     /// A key of the access-token reply object (a trailing `*` as above).
     ReplyField(&'static str),
     Behaviour(Behaviour),
@@ -126,7 +125,6 @@ pub struct Fact {
     /// docs' "R16.12.0 & R17.10.0"): the first holds from its release to the
     /// end of its major line, the last from its release on.
     pub since: &'static [Release],
-    pub deprecated: Option<&'static str>,
     pub note: &'static str,
 }
 
@@ -134,27 +132,12 @@ const fn fact(subject: Subject, since: &'static [Release], note: &'static str) -
     Fact {
         subject,
         since,
-        deprecated: None,
         note,
     }
 }
 
-const fn method(path: &'static str, since: &'static [Release], deprecated: &'static str) -> Fact {
-    Fact {
-        subject: Subject::Method(path),
-        since,
-        deprecated: Some(deprecated),
-        note: "",
-    }
-}
-
-const fn param(
-    method: Option<&'static str>,
-    name: &'static str,
-    since: &'static [Release],
-    note: &'static str,
-) -> Fact {
-    fact(Subject::Parameter(method, name), since, note)
+const fn param(name: &'static str, since: &'static [Release], note: &'static str) -> Fact {
+    fact(Subject::Parameter(name), since, note)
 }
 
 /// A reply field that appears in `since` (absent before).
@@ -162,105 +145,37 @@ const fn field(name: &'static str, since: &'static [Release]) -> Fact {
     fact(Subject::ReplyField(name), since, "before: absent")
 }
 
-const R5: &[Release] = &[r(5, 0)];
-const R8: &[Release] = &[r(8, 0)];
-const R9: &[Release] = &[r(9, 0)];
-const R10: &[Release] = &[r(10, 0)];
-const R10_1: &[Release] = &[r(10, 1)];
-const R12: &[Release] = &[r(12, 0)];
-const R13: &[Release] = &[r(13, 0)];
-const R13_1: &[Release] = &[r(13, 1)];
-const R14: &[Release] = &[r(14, 0)];
-const R15: &[Release] = &[r(15, 0)];
-const R16_2: &[Release] = &[r(16, 2)];
-const R16_12_AND_R17_10: &[Release] = &[r(16, 12), r(17, 10)];
-const R6: &[Release] = &[r(6, 0)];
+/// The release sets facts and method declarations name (`Fact::since`).
+pub mod since {
+    use super::{r, Release};
+    pub const R5: &[Release] = &[r(5, 0)];
+    pub const R6: &[Release] = &[r(6, 0)];
+    pub const R8: &[Release] = &[r(8, 0)];
+    pub const R9: &[Release] = &[r(9, 0)];
+    pub const R10: &[Release] = &[r(10, 0)];
+    pub const R10_1: &[Release] = &[r(10, 1)];
+    pub const R12: &[Release] = &[r(12, 0)];
+    pub const R13: &[Release] = &[r(13, 0)];
+    pub const R13_1: &[Release] = &[r(13, 1)];
+    pub const R14: &[Release] = &[r(14, 0)];
+    pub const R15: &[Release] = &[r(15, 0)];
+    pub const R16_2: &[Release] = &[r(16, 2)];
+    pub const R16_12_AND_R17_10: &[Release] = &[r(16, 12), r(17, 10)];
+}
+use since::*;
 
 /// Every release-dependent fact the emulator follows, from the CRM.COM
 /// pages' "Available from" tips and `shared/reference/crmcom-api.md` §2, §4.
 pub const FACTS: &[Fact] = &[
-    method("authentication/token", R5, "—"),
-    method("authentication/token/release", R10, "R12"),
-    method("authentication/web_api_key/token", R10, "—"),
-    method("authentication/consumer_application_key/token", R15, "—"),
-    method("access_tokens/show", R5, "R18"),
-    method("access_tokens/list", R8, "R18"),
-    method("access_tokens/get_not_associated", R5, "R18"),
-    method("access_tokens/create", R5, "R18"),
-    method("access_tokens/update", R5, "R18"),
-    method("access_tokens/verify", R9, "R18"),
-    method("access_tokens/reset_pass_code", R9, "R16.12, R17.10, R18"),
-    method("access_tokens/reset_verification_code", R12, "R18"),
-    method("access_tokens/generate_otp", R13, "R18"),
-    method("access_tokens/set_as_effective", R13_1, "R18"),
-    method("access_tokens/set_as_not_effective", R13_1, "R18"),
-    method("access_tokens/forgot_pass_code", R16_12_AND_R17_10, "R18"),
-    method("access_tokens/change_pass_code", R16_12_AND_R17_10, "R18"),
-    method(
-        "access_tokens/configuration/classifications/list",
-        R10,
-        "R18",
-    ),
     param(
-        None,
         "fields_set",
         R10,
         "before: ignored, every field returned",
     ),
     param(
-        Some("access_tokens/list"),
-        "number_of_results",
-        R13,
-        "before: ignored, every token listed",
-    ),
-    param(Some("access_tokens/list"), "offset", R13, "before: ignored"),
-    param(
-        Some("access_tokens/list"),
-        "classification_identifier",
-        R10,
-        "before: ignored, no filter",
-    ),
-    param(
-        Some("access_tokens/create"),
-        "accounts_receivable_identifier",
-        R8,
-        "before: ignored, the token is not linked",
-    ),
-    param(
-        Some("access_tokens/create"),
-        "rewards_participant_identifier",
-        R8,
-        "before: ignored",
-    ),
-    param(
-        Some("access_tokens/create"),
-        "classification_identifier",
-        R10,
-        "before: ignored",
-    ),
-    param(
-        Some("access_tokens/create"),
-        "udf_*",
-        R10_1,
-        "the 16 user-defined fields; before: ignored",
-    ),
-    param(
-        Some("access_tokens/update"),
-        "udf_*",
-        R10_1,
-        "before: ignored",
-    ),
-    param(
-        None,
         "accounts_receivable_identifier.access_token_identifier.one_time_password",
         R13,
         "before: ignored",
-    ),
-    param(
-        Some("access_tokens/verify"),
-        "pass_code",
-        R14,
-        "set the pass code at verification; before: ignored",
     ),
     field("accounts_receivable", R8),
     field("reward_participant", R8),
@@ -365,14 +280,10 @@ fn matches(pattern: &str, name: &str) -> bool {
 }
 
 impl Release {
-    /// Whether the method at `path` exists in this release. A path the table
-    /// does not list exists in every release.
-    pub fn has_method(self, path: &str) -> bool {
-        self >= LATEST_CHANGE
-            || FACTS
-                .iter()
-                .find(|f| matches!(f.subject, Subject::Method(m) if m == path))
-                .is_none_or(|f| holds(f.since, self))
+    /// Whether a fact or method that appears in `since` holds in this
+    /// release.
+    pub fn within(self, since: &[Release]) -> bool {
+        holds(since, self)
     }
 
     pub fn has(self, behaviour: Behaviour) -> bool {
@@ -383,16 +294,13 @@ impl Release {
                 .is_none_or(|f| holds(f.since, self))
     }
 
-    /// Parameter paths of `method` this release does not know yet: an older
-    /// server ignores them, so the emulator drops them before the handler.
-    pub fn missing_parameters(self, method: &str) -> impl Iterator<Item = &'static str> + '_ {
+    /// Parameter paths of every method this release does not know yet: an
+    /// older server ignores them, so the emulator drops them before the
+    /// handler (a method's own are in its declaration).
+    pub fn missing_parameters(self) -> impl Iterator<Item = &'static str> {
         let facts = if self >= LATEST_CHANGE { &[] } else { FACTS };
         facts.iter().filter_map(move |f| match f.subject {
-            Subject::Parameter(scope, name)
-                if scope.is_none_or(|m| m == method) && !holds(f.since, self) =>
-            {
-                Some(name)
-            }
+            Subject::Parameter(name) if !holds(f.since, self) => Some(name),
             _ => None,
         })
     }
@@ -442,29 +350,24 @@ impl Release {
     }
 }
 
-/// The table as Markdown, for the README.
-pub fn markdown_table() -> String {
-    let mut out = String::from("| what | since | deprecated from | note |\n|---|---|---|---|\n");
-    for f in FACTS {
+/// `R16.12 & R17.10`: a fact's releases as the table writes them.
+pub fn since_text(since: &[Release]) -> String {
+    let since: Vec<String> = since.iter().map(ToString::to_string).collect();
+    since.join(" & ")
+}
+
+/// The facts as rows of the README's release table (the methods' rows are
+/// added by `api::methods::release_table`).
+pub fn fact_rows() -> impl Iterator<Item = String> {
+    FACTS.iter().map(|f| {
         let what = match f.subject {
-            Subject::Method(path) => format!("method `{path}`"),
-            Subject::Parameter(None, name) => format!("parameter `{name}` (every method)"),
-            Subject::Parameter(Some(method), name) => {
-                format!("parameter `{name}` of `{method}`")
-            }
+            Subject::Parameter(name) => format!("parameter `{name}` (every method)"),
             Subject::ReplyField(name) => format!("reply field `{name}`"),
             Subject::Behaviour(b) => format!("behaviour `{b:?}`"),
             Subject::NotEmulated(what) => format!("{what} (not emulated)"),
         };
-        let since: Vec<String> = f.since.iter().map(ToString::to_string).collect();
-        out.push_str(&format!(
-            "| {what} | {} | {} | {} |\n",
-            since.join(" & "),
-            f.deprecated.unwrap_or(""),
-            f.note
-        ));
-    }
-    out
+        format!("| {what} | {} |  | {} |\n", since_text(f.since), f.note)
+    })
 }
 
 #[cfg(test)]
@@ -489,35 +392,19 @@ mod tests {
 
     #[test]
     fn two_release_lines_hold_only_within_the_first_line_and_from_the_last() {
-        let change = "access_tokens/change_pass_code";
-        assert!(!rel("R16.11").has_method(change));
-        assert!(rel("R16.12").has_method(change));
-        assert!(!rel("R17").has_method(change));
-        assert!(!rel("R17.9").has_method(change));
-        assert!(rel("R17.10").has_method(change));
-        assert!(rel("R18").has_method(change));
-    }
-
-    #[test]
-    fn every_method_exists_in_the_default_release() {
-        for route in crate::api::methods::ROUTES {
-            assert!(Release::DEFAULT.has_method(route.path), "{}", route.path);
-        }
+        let lines = since::R16_12_AND_R17_10;
+        assert!(!rel("R16.11").within(lines));
+        assert!(rel("R16.12").within(lines));
+        assert!(!rel("R17").within(lines));
+        assert!(!rel("R17.9").within(lines));
+        assert!(rel("R17.10").within(lines));
+        assert!(rel("R18").within(lines));
         assert!(Release::DEFAULT.has_every_reply_field());
     }
 
     #[test]
-    fn every_method_in_the_table_is_a_route() {
-        for f in FACTS {
-            if let Subject::Method(path) = f.subject {
-                assert!(crate::api::methods::find(path).is_some(), "{path}");
-            }
-        }
-    }
-
-    #[test]
-    fn the_latest_change_is_r17_10() {
-        assert_eq!(LATEST_CHANGE, rel("R17.10"));
+    fn the_latest_change_is_r14() {
+        assert_eq!(LATEST_CHANGE, rel("R14"));
     }
 
     #[test]
@@ -531,15 +418,5 @@ mod tests {
         assert!(!rel("R10").has_reply_field("udf_string_1"));
         assert!(rel("R10").has_reply_field("classification"));
         assert!(rel("R10").has_reply_field("id"));
-    }
-
-    #[test]
-    fn the_readme_renders_the_table() {
-        let readme = include_str!("../../README.md");
-        assert!(
-            readme.contains(&markdown_table()),
-            "README.md must contain release::markdown_table() verbatim:\n{}",
-            markdown_table()
-        );
     }
 }

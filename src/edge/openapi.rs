@@ -1,5 +1,5 @@
 //! The OpenAPI 3.1 document of everything the emulator answers, generated
-//! from the route tables (`methods::ROUTES`, `admin::ADMIN_ROUTES`) and the
+//! from the route tables (`methods::METHODS`, `admin::ADMIN_ROUTES`) and the
 //! JSON Schemas under `schemas/`, so it is never written twice. Served at
 //! `GET /openapi.json` (and `/__admin/openapi.json`), committed as
 //! `openapi.json`.
@@ -11,7 +11,8 @@
 //! may lack fields, so methods that take `fields_set` also accept a copy of
 //! their reply schema without `required` (suffix `_projected`).
 
-use crate::api::methods::{Route, Verb, API_PREFIX, ROUTES};
+use crate::api::methods::{Method, Verb, API_PREFIX, METHODS};
+use crate::api::requests::{self, request_schema};
 use crate::api::schemas::FILES;
 use serde_json::{json, Map, Value};
 
@@ -97,9 +98,12 @@ fn schema_components() -> Map<String, Value> {
                 );
             }
         }
-        for (path, method) in value["methods"].as_object().into_iter().flatten() {
-            components.insert(request_component(path), component(method, &name, false));
-        }
+    }
+    for method in METHODS {
+        components.insert(
+            request_component(method.path),
+            component(&request_schema(method), "requests", false),
+        );
     }
     components
 }
@@ -115,8 +119,8 @@ fn envelope_ref(name: &str) -> Value {
 /// The replies a CRM.COM method can give: its own (projected when it takes
 /// `fields_set`) or the error envelope, on HTTP 200; the error envelope on
 /// every other status.
-fn crm_responses(route: &Route) -> Value {
-    let reply = component_name(route.schema.file());
+fn crm_responses(route: &Method) -> Value {
+    let reply = component_name(route.reply.file());
     let mut ok = vec![envelope_ref(&reply)];
     if route.fields_set {
         ok.push(envelope_ref(&format!("{reply}{PROJECTED}")));
@@ -171,25 +175,17 @@ fn query_parameters(request: &Value, defs: &Value) -> Vec<Value> {
     parameters
 }
 
-/// `schemas/requests.json`, parsed.
-fn requests() -> Value {
-    FILES
-        .iter()
-        .find(|(f, _)| *f == "requests.json")
-        .and_then(|(_, text)| serde_json::from_str(text).ok())
-        .unwrap_or(Value::Null)
-}
-
-fn crm_operation(route: &Route, verb: Verb, requests: &Value) -> Value {
-    let request = &requests["methods"][route.path];
+fn crm_operation(route: &Method, verb: Verb) -> Value {
     let mut op = json!({
         "operationId": format!("{}_{}", verb.as_str().to_lowercase(), route.path.replace('/', "_")),
-        "summary": request["title"],
-        "tags": [if route.path.starts_with("authentication") { "authentication" } else { "access_tokens" }],
+        "summary": route.summary,
+        "tags": [route.tag],
         "responses": crm_responses(route),
     });
     match verb {
-        Verb::Get => op["parameters"] = json!(query_parameters(request, &requests["$defs"])),
+        Verb::Get => {
+            op["parameters"] = json!(query_parameters(&request_schema(route), &requests::file()["$defs"]))
+        }
         _ => {
             op["requestBody"] = json!({
                 "required": !route.empty_body_ok,
@@ -197,10 +193,7 @@ fn crm_operation(route: &Route, verb: Verb, requests: &Value) -> Value {
             })
         }
     }
-    if matches!(
-        route.path,
-        "authentication/web_api_key/token" | "authentication/consumer_application_key/token"
-    ) {
+    if route.application_key {
         op["security"] = json!([{"ApplicationKey": []}]);
     }
     op
@@ -208,9 +201,8 @@ fn crm_operation(route: &Route, verb: Verb, requests: &Value) -> Value {
 
 /// The whole document.
 pub fn document() -> Value {
-    let requests = requests();
     let mut paths = Map::new();
-    for route in ROUTES {
+    for route in METHODS {
         let mut item = Map::new();
         let verbs: &[Verb] = match route.verb {
             Verb::Any => &[Verb::Post, Verb::Get],
@@ -220,7 +212,7 @@ pub fn document() -> Value {
         for verb in verbs {
             item.insert(
                 verb.as_str().to_lowercase(),
-                crm_operation(route, *verb, &requests),
+                crm_operation(route, *verb),
             );
         }
         paths.insert(format!("{API_PREFIX}{}", route.path), Value::Object(item));

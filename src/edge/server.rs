@@ -5,7 +5,7 @@
 use crate::api::call::{Context, Handler, Reply, Request};
 use crate::api::envelope::{self, Framed};
 use crate::api::fields_set;
-use crate::api::methods::{self, Route, Verb, API_PREFIX};
+use crate::api::methods::{self, Verb, API_PREFIX};
 use crate::api::params::Params;
 use crate::app::faults::Outcome;
 use crate::app::journal::CallRecord;
@@ -26,7 +26,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The route for this request, or the 404/405 error.
-fn route_of(req: &HttpRequest) -> ApiResult<&'static Route> {
+fn route_of(req: &HttpRequest) -> ApiResult<&'static methods::Method> {
     let path = req.path();
     let not_found = || ApiError::MethodNotSupported {
         path: path.to_string(),
@@ -51,7 +51,7 @@ fn route_of(req: &HttpRequest) -> ApiResult<&'static Route> {
 }
 
 /// Reads the parameters: the query for GET, the JSON body for POST.
-fn params_of(req: &HttpRequest, body: &[u8], route: &Route) -> ApiResult<Params> {
+fn params_of(req: &HttpRequest, body: &[u8], route: &methods::Method) -> ApiResult<Params> {
     if req.method() == Method::GET {
         return Params::from_query(req.query_string());
     }
@@ -73,7 +73,7 @@ enum Bound {
 }
 
 impl Bound {
-    fn of(cx: &Context, route: &Route, params: &Params) -> Bound {
+    fn of(cx: &Context, route: &methods::Method, params: &Params) -> Bound {
         match route.handler {
             Handler::Public(handler) => Bound::Public(handler),
             Handler::Session(handler) => Bound::Session(handler, cx.authenticate(params)),
@@ -85,13 +85,13 @@ impl Bound {
 /// serialised `data` in its envelope, if any.
 fn run(
     state: &AppState,
-    route: &Route,
+    route: &methods::Method,
     request: &Request,
     bound: Bound,
     release: Release,
 ) -> ApiResult<Option<Framed>> {
     let available = || {
-        if release.has_method(route.path) {
+        if route.available_in(release) {
             Ok(())
         } else {
             Err(ApiError::NotInRelease {
@@ -124,7 +124,7 @@ fn run(
     };
     // An older release lacks some access-token fields: its replies are
     // shaped, then checked against its own schema, once.
-    let older = !release.has_every_reply_field() && route.schema.is_access_token();
+    let older = !release.has_every_reply_field() && route.reply.is_access_token();
     match reply {
         Reply::StatusOnly => Ok(None),
         Reply::Checked(framed) if fields.is_none() && !older => Ok(Some(framed)),
@@ -136,7 +136,7 @@ fn run(
         }
         Reply::Data(data) => {
             if !older {
-                check(state, route, state.schemas.check_data(route.schema, &data))?;
+                check(state, route, state.schemas.check_data(route.reply, &data))?;
             }
             finish(state, route, data, fields, older.then_some(release))
         }
@@ -145,7 +145,7 @@ fn run(
 
 /// A schema violation in a reply: the error with `--strict-schemas`, else
 /// logged and the reply sent.
-fn check(state: &AppState, route: &Route, result: Result<(), String>) -> ApiResult<()> {
+fn check(state: &AppState, route: &methods::Method, result: Result<(), String>) -> ApiResult<()> {
     if let Err(violation) = result {
         if state.config.strict_schemas {
             return Err(ApiError::SchemaViolation(format!(
@@ -165,14 +165,14 @@ fn check(state: &AppState, route: &Route, result: Result<(), String>) -> ApiResu
 /// release's schema) and for `fields_set`, and serialises it.
 fn finish(
     state: &AppState,
-    route: &Route,
+    route: &methods::Method,
     mut data: serde_json::Value,
     fields: Option<Vec<String>>,
     older: Option<Release>,
 ) -> ApiResult<Option<Framed>> {
     if let Some(release) = older {
         fields_set::keep_release_fields(&mut data, release);
-        let checked = state.schemas.check_data_in(release, route.schema, &data);
+        let checked = state.schemas.check_data_in(release, route.reply, &data);
         check(state, route, checked)?;
     }
     if let Some(names) = fields {
@@ -244,7 +244,7 @@ async fn answer(
     };
     trace.release = Some(release);
     // What the release does not know yet, it ignores.
-    for path in release.missing_parameters(route.path) {
+    for path in route.missing_parameters(release) {
         request.params.remove_path(path);
     }
     let mut panic = false;

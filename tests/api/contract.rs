@@ -3,7 +3,7 @@
 
 use crate::helpers::shared_app;
 use crmcom_emulator::api::access_tokens::render::render;
-use crmcom_emulator::api::methods::{Verb, ROUTES};
+use crmcom_emulator::api::methods::{Verb, METHODS};
 use crmcom_emulator::core::error::CATALOGUE;
 use serde_json::{json, Value};
 
@@ -68,7 +68,7 @@ fn the_committed_openapi_document_is_the_generated_one_and_matches_the_route_tab
         Verb::Post => vec!["post"],
         Verb::Any => vec!["get", "post"],
     };
-    for route in ROUTES {
+    for route in METHODS {
         let item = &generated["paths"][format!("/crmapi/rest/v2/{}", route.path)];
         let mut documented: Vec<&str> = item
             .as_object()
@@ -87,7 +87,7 @@ fn the_committed_openapi_document_is_the_generated_one_and_matches_the_route_tab
         .collect();
     assert_eq!(
         generated["paths"].as_object().unwrap().len(),
-        ROUTES.len() + admin_paths.len(),
+        METHODS.len() + admin_paths.len(),
         "no path the dispatcher does not serve"
     );
     // Every method has its request schema, and no schema names a method
@@ -101,7 +101,7 @@ fn the_committed_openapi_document_is_the_generated_one_and_matches_the_route_tab
         .map(String::as_str)
         .collect();
     methods.sort_unstable();
-    let mut routes: Vec<&str> = ROUTES.iter().map(|r| r.path).collect();
+    let mut routes: Vec<&str> = METHODS.iter().map(|r| r.path).collect();
     routes.sort_unstable();
     assert_eq!(methods, routes);
     // Every reference names a top-level component (no tool has to follow
@@ -145,7 +145,7 @@ fn the_committed_openapi_document_is_the_generated_one_and_matches_the_route_tab
 #[test]
 fn the_readme_lists_every_route() {
     let readme = readme();
-    for route in ROUTES {
+    for route in METHODS {
         assert!(
             readme.contains(&format!("`{}`", route.path)),
             "README lacks {}",

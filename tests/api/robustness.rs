@@ -8,7 +8,7 @@
 //! emulator enforces.
 
 use crate::helpers::{spawn_app, TestApp};
-use crmcom_emulator::api::methods::{Verb, API_PREFIX, ROUTES};
+use crmcom_emulator::api::methods::{Verb, API_PREFIX, METHODS};
 use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -144,16 +144,15 @@ fn wrong_query_values(schema: &Value, defs: &Value) -> Vec<String> {
 }
 
 fn cases(token: &str) -> Vec<Case> {
-    let requests: Value =
-        serde_json::from_str(include_str!("../../schemas/requests.json")).unwrap();
+    let requests = crmcom_emulator::api::requests::file();
     let defs = &requests["$defs"];
     let mut cases = Vec::new();
     let mut add = |label: String, bytes: Vec<u8>| cases.push(Case { label, bytes });
     let deep = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
     let huge = "h".repeat(900_000);
-    for route in ROUTES {
+    for route in METHODS {
         let path = format!("{API_PREFIX}{}", route.path);
-        let method = &requests["methods"][route.path];
+        let method = crmcom_emulator::api::requests::request_schema(route);
         let properties = method["properties"].as_object().unwrap();
         let posts = route.verb != Verb::Get;
         let gets = route.verb != Verb::Post;
@@ -259,7 +258,7 @@ fn cases(token: &str) -> Vec<Case> {
             // of every parameter is reached.
             for (name, schema) in properties {
                 for wrong in wrong_values(schema, defs) {
-                    for base in [json!({"token": token}), complete(method, token)] {
+                    for base in [json!({"token": token}), complete(&method, token)] {
                         let mut body = base;
                         body[name] = wrong.clone();
                         add(

@@ -3,7 +3,7 @@
 
 use crate::helpers::{assert_error, shared_app, spawn_with, unique_org, TestApp};
 use crmcom_emulator::api::call::Handler;
-use crmcom_emulator::api::methods::ROUTES;
+use crmcom_emulator::api::methods::METHODS;
 use crmcom_emulator::core::error::codes;
 use crmcom_emulator::Config;
 use serde_json::{json, Value};
@@ -322,7 +322,7 @@ fn pass_code_self_service_refuses_what_crm_com_refuses() {
 #[test]
 fn every_session_method_checks_the_token_before_its_parameters() {
     let app = shared_app();
-    for route in ROUTES {
+    for route in METHODS {
         if !matches!(route.handler, Handler::Session(_)) {
             continue;
         }

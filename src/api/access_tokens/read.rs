@@ -20,8 +20,15 @@ pub fn show(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     Ok(Reply::Checked(bytes))
 }
 
-/// Which of two semi-optional parameters was given: exactly one must be.
-fn exactly_one(req: &Request, group: &'static [&'static str; 2]) -> ApiResult<&'static str> {
+/// Whose tokens `list` shows: exactly one is given.
+pub const LIST_OWNERS: &[&str] = &[
+    "accounts_receivable_identifier",
+    "rewards_participant_identifier",
+];
+
+/// Which of a group of semi-optional parameters was given: exactly one must
+/// be.
+fn exactly_one(req: &Request, group: &'static [&'static str]) -> ApiResult<&'static str> {
     let given: Vec<&'static str> = group
         .iter()
         .copied()
@@ -39,13 +46,7 @@ fn exactly_one(req: &Request, group: &'static [&'static str; 2]) -> ApiResult<&'
 /// number order, optionally by classification and paged.
 pub fn list(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let reference = &caller.tenant.reference;
-    let by = exactly_one(
-        req,
-        &[
-            "accounts_receivable_identifier",
-            "rewards_participant_identifier",
-        ],
-    )?;
+    let by = exactly_one(req, LIST_OWNERS)?;
     let kind = if by == "accounts_receivable_identifier" {
         Kind::AccountsReceivable
     } else {
