@@ -42,7 +42,11 @@ pub struct LaterParameter {
     pub note: &'static str,
 }
 
-const fn later(name: &'static str, since: &'static [Release], note: &'static str) -> LaterParameter {
+const fn later(
+    name: &'static str,
+    since: &'static [Release],
+    note: &'static str,
+) -> LaterParameter {
     LaterParameter { name, since, note }
 }
 
@@ -362,7 +366,10 @@ mod tests {
         for method in METHODS {
             let found = find(method.path).map(|m| m.path);
             assert_eq!(found, Some(method.path));
-            assert_eq!(find(&format!("{}/", method.path)).map(|m| m.path), Some(method.path));
+            assert_eq!(
+                find(&format!("{}/", method.path)).map(|m| m.path),
+                Some(method.path)
+            );
         }
         assert!(find("access_tokens/nope").is_none());
     }
@@ -415,7 +422,10 @@ mod tests {
     #[test]
     fn the_readme_shows_both_tables() {
         let readme = include_str!("../../README.md");
-        for (name, table) in [("method_table", method_table()), ("release_table", release_table())] {
+        for (name, table) in [
+            ("method_table", method_table()),
+            ("release_table", release_table()),
+        ] {
             assert!(
                 readme.contains(&table),
                 "README.md must contain api::methods::{name}() verbatim:\n{table}"

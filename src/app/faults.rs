@@ -279,7 +279,7 @@ impl Faults {
                 code: spec
                     .error_code
                     .clone()
-                    .unwrap_or_else(|| codes::INTERNAL_ERROR.to_string()),
+                    .unwrap_or_else(|| codes::INTERNAL_ERROR.code.to_string()),
                 message: spec
                     .message
                     .clone()

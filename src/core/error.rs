@@ -104,7 +104,7 @@ pub enum Entity {
 }
 
 impl Entity {
-    fn code(self) -> &'static str {
+    fn code(self) -> ErrorCode {
         match self {
             Entity::AccessToken => codes::ACCESS_TOKEN_NOT_FOUND,
             Entity::AccountsReceivable => codes::ACCOUNTS_RECEIVABLE_NOT_FOUND,
@@ -125,178 +125,15 @@ impl Entity {
     }
 }
 
-/// The CRM.COM error codes, one constant each.
-pub mod codes {
-    pub const INVALID_TOKEN: &str = "COM.CRM.EXCEPTION.AUTHENTICATION.INVALIDTOKENEXCEPTION";
-    pub const TOKEN_EXPIRED: &str = "COM.CRM.EXCEPTION.AUTHENTICATION.TOKENEXPIREDEXCEPTION";
-    pub const INVALID_CREDENTIALS: &str =
-        "COM.CRM.EXCEPTION.AUTHENTICATION.INVALIDCREDENTIALSEXCEPTION";
-    pub const INVALID_REQUEST: &str = "COM.CRM.EXCEPTION.WEBAPI.INVALIDREQUESTEXCEPTION";
-    pub const MANDATORY_PARAMETER: &str = "COM.CRM.EXCEPTION.WEBAPI.MANDATORYPARAMETEREXCEPTION";
-    pub const AT_LEAST_ONE_SEMI_OPTIONAL: &str =
-        "COM.CRM.EXCEPTION.WEBAPI.ATLEASTONESEMIOPTIONALPARAMETEREXCEPTION";
-    pub const ONLY_ONE_SEMI_OPTIONAL: &str =
-        "COM.CRM.EXCEPTION.WEBAPI.ONLYONESEMIOPTIONALPARAMETEREXCEPTION";
-    pub const INVALID_PARAMETER_VALUE: &str =
-        "COM.CRM.EXCEPTION.WEBAPI.INVALIDPARAMETERVALUEEXCEPTION";
-    pub const METHOD_NOT_SUPPORTED: &str = "COM.CRM.EXCEPTION.WEBAPI.METHODNOTSUPPORTEDEXCEPTION";
-    pub const PAYLOAD_TOO_LARGE: &str = "COM.CRM.EXCEPTION.WEBAPI.PAYLOADTOOLARGEEXCEPTION";
-    pub const REQUEST_TIMEOUT: &str = "COM.CRM.EXCEPTION.WEBAPI.REQUESTTIMEOUTEXCEPTION";
-    pub const ACCESS_TOKEN_NOT_FOUND: &str =
-        "COM.CRM.EXCEPTION.ACCESSTOKENS.ACCESSTOKENNOTFOUNDEXCEPTION";
-    pub const ACCOUNTS_RECEIVABLE_NOT_FOUND: &str =
-        "COM.CRM.EXCEPTION.ACCOUNTSRECEIVABLE.ACCOUNTSRECEIVABLENOTFOUNDEXCEPTION";
-    pub const REWARDS_PARTICIPANT_NOT_FOUND: &str =
-        "COM.CRM.EXCEPTION.REWARDS.REWARDSPARTICIPANTNOTFOUNDEXCEPTION";
-    pub const CLASSIFICATION_NOT_FOUND: &str =
-        "COM.CRM.EXCEPTION.ACCESSTOKENS.ACCESSTOKENCLASSIFICATIONNOTFOUNDEXCEPTION";
-    pub const UNIT_NOT_FOUND: &str = "COM.CRM.EXCEPTION.SECURITY.UNITNOTFOUNDEXCEPTION";
-    pub const INVALID_LIFE_CYCLE_STATE: &str =
-        "COM.CRM.EXCEPTION.ACCESSTOKENS.INVALIDLIFECYCLESTATEEXCEPTION";
-    pub const INVALID_VERIFICATION_CODE: &str =
-        "COM.CRM.EXCEPTION.ACCESSTOKENS.INVALIDVERIFICATIONCODEEXCEPTION";
-    pub const DUPLICATE_ACCESS_TOKEN: &str =
-        "COM.CRM.EXCEPTION.ACCESSTOKENS.DUPLICATEACCESSTOKENEXCEPTION";
-    pub const REWARDS_PARTICIPANT_NOT_OWNED: &str =
-        "COM.CRM.EXCEPTION.ACCESSTOKENS.REWARDSPARTICIPANTNOTOWNEDEXCEPTION";
-    pub const TOO_MANY_ATTEMPTS: &str = "COM.CRM.EXCEPTION.ACCESSTOKENS.TOOMANYATTEMPTSEXCEPTION";
-    pub const ONE_TIME_PASSWORD_EXPIRED: &str =
-        "COM.CRM.EXCEPTION.ACCESSTOKENS.ONETIMEPASSWORDEXPIREDEXCEPTION";
-    pub const SCHEMA_VIOLATION: &str = "COM.CRM.EXCEPTION.EMULATOR.SCHEMAVIOLATIONEXCEPTION";
-    pub const INTERNAL_ERROR: &str = "COM.CRM.EXCEPTION.EMULATOR.INTERNALERROREXCEPTION";
-    pub const ADMIN_REQUEST: &str = "COM.CRM.EXCEPTION.EMULATOR.INVALIDADMINREQUESTEXCEPTION";
-    pub const ADMIN_NOT_FOUND: &str = "COM.CRM.EXCEPTION.EMULATOR.ADMINNOTFOUNDEXCEPTION";
-    pub const ADMIN_FORBIDDEN: &str = "COM.CRM.EXCEPTION.EMULATOR.ADMINFORBIDDENEXCEPTION";
-    pub const LIMIT_REACHED: &str = "COM.CRM.EXCEPTION.EMULATOR.LIMITREACHEDEXCEPTION";
-    pub const HOST_NOT_ALLOWED: &str = "COM.CRM.EXCEPTION.EMULATOR.HOSTNOTALLOWEDEXCEPTION";
-    pub const ORIGIN_NOT_ALLOWED: &str = "COM.CRM.EXCEPTION.EMULATOR.ORIGINNOTALLOWEDEXCEPTION";
-}
-
-/// The catalogue: (code, situation) for every code the emulator can answer,
-/// in the order the README shows them. A test keeps the README in step.
-pub const CATALOGUE: &[(&str, &str)] = &[
-    (
-        codes::INVALID_TOKEN,
-        "token missing, malformed, unknown or released; or not a consumer login where one is needed",
-    ),
-    (
-        codes::TOKEN_EXPIRED,
-        "token expired on the emulator's clock",
-    ),
-    (
-        codes::INVALID_CREDENTIALS,
-        "login with wrong username, password, key or organisation",
-    ),
-    (
-        codes::INVALID_REQUEST,
-        "body not JSON, not an object, not UTF-8, wrong content type, undecodable query",
-    ),
-    (codes::MANDATORY_PARAMETER, "mandatory parameter missing"),
-    (
-        codes::AT_LEAST_ONE_SEMI_OPTIONAL,
-        "none of the semi-optional parameters given",
-    ),
-    (
-        codes::ONLY_ONE_SEMI_OPTIONAL,
-        "more than one semi-optional parameter given",
-    ),
-    (
-        codes::INVALID_PARAMETER_VALUE,
-        "wrong type or value (not a number, bad enum, bad date)",
-    ),
-    (
-        codes::METHOD_NOT_SUPPORTED,
-        "unknown path (HTTP 404), wrong verb (HTTP 405), or method not in the emulated release",
-    ),
-    (
-        codes::PAYLOAD_TOO_LARGE,
-        "body over the size limit (HTTP 413)",
-    ),
-    (
-        codes::REQUEST_TIMEOUT,
-        "body not received within --body-timeout-ms (HTTP 408)",
-    ),
-    (
-        codes::ACCESS_TOKEN_NOT_FOUND,
-        "access token not found, or identifier and pass code do not match",
-    ),
-    (
-        codes::ACCOUNTS_RECEIVABLE_NOT_FOUND,
-        "accounts receivable not found",
-    ),
-    (
-        codes::REWARDS_PARTICIPANT_NOT_FOUND,
-        "rewards participant not found",
-    ),
-    (
-        codes::CLASSIFICATION_NOT_FOUND,
-        "access token classification not found",
-    ),
-    (
-        codes::UNIT_NOT_FOUND,
-        "login names a unit that does not exist",
-    ),
-    (
-        codes::INVALID_LIFE_CYCLE_STATE,
-        "action not allowed in the token's life-cycle state",
-    ),
-    (codes::INVALID_VERIFICATION_CODE, "wrong verification code"),
-    (
-        codes::DUPLICATE_ACCESS_TOKEN,
-        "authentication code or identifier already used",
-    ),
-    (
-        codes::REWARDS_PARTICIPANT_NOT_OWNED,
-        "rewards participant not owned by the given accounts receivable",
-    ),
-    (
-        codes::TOO_MANY_ATTEMPTS,
-        "too many failed secret attempts on one token",
-    ),
-    (
-        codes::ONE_TIME_PASSWORD_EXPIRED,
-        "the one-time password named in an accounts receivable identifier has expired",
-    ),
-    (
-        codes::SCHEMA_VIOLATION,
-        "emulator only: a reply failed its JSON Schema (strict mode)",
-    ),
-    (
-        codes::INTERNAL_ERROR,
-        "emulator only: internal failure (HTTP 500), or an injected HTTP 500 that names no code",
-    ),
-    (
-        codes::ADMIN_REQUEST,
-        "emulator only: an admin request that cannot be carried out (HTTP 400)",
-    ),
-    (
-        codes::ADMIN_NOT_FOUND,
-        "emulator only: the admin request names an unknown tenant, snapshot or fault (HTTP 404)",
-    ),
-    (
-        codes::ADMIN_FORBIDDEN,
-        "emulator only: admin route refused: exposed bind without --admin-secret, or wrong secret (HTTP 403)",
-    ),
-    (
-        codes::LIMIT_REACHED,
-        "emulator only: --max-tenants, --max-sessions or --max-access-tokens reached",
-    ),
-    (
-        codes::HOST_NOT_ALLOWED,
-        "emulator only: Host header not the bound address, localhost or an --allowed-host (HTTP 403)",
-    ),
-    (
-        codes::ORIGIN_NOT_ALLOWED,
-        "emulator only: browser Origin not allowed by CORS (HTTP 403)",
-    ),
-];
+pub use crate::core::error_code as codes;
+pub use crate::core::error_code::{ErrorCode, CATALOGUE};
 
 impl ApiError {
     /// The `status.code`, borrowed when it is one of the catalogue's.
     pub fn static_code(&self) -> std::borrow::Cow<'static, str> {
         match self {
             ApiError::InjectedFault { code, .. } => std::borrow::Cow::Owned(code.clone()),
-            other => std::borrow::Cow::Borrowed(other.catalogue_code()),
+            other => std::borrow::Cow::Borrowed(other.row().code),
         }
     }
 
@@ -304,12 +141,13 @@ impl ApiError {
     pub fn code(&self) -> &str {
         match self {
             ApiError::InjectedFault { code, .. } => code,
-            other => other.catalogue_code(),
+            other => other.row().code,
         }
     }
 
-    /// The code from the catalogue (an injected fault's own code aside).
-    fn catalogue_code(&self) -> &'static str {
+    /// The error's row of the catalogue (an injected fault answers its own
+    /// code and status instead).
+    pub fn row(&self) -> ErrorCode {
         use ApiError::*;
         match self {
             InvalidToken | ConsumerSessionRequired => codes::INVALID_TOKEN,
@@ -344,22 +182,18 @@ impl ApiError {
         }
     }
 
-    /// HTTP status: 200 for every business error, as CRM.COM clients expect.
+    /// HTTP status: its row's (200 for every business error, as CRM.COM
+    /// clients expect), but 404 for an unknown path and 405 for a wrong
+    /// verb, which share `METHOD_NOT_SUPPORTED` with a method missing from
+    /// the release.
     pub fn http_status(&self) -> u16 {
         match self {
             ApiError::MethodNotSupported {
                 unknown_path: true, ..
             } => 404,
             ApiError::WrongHttpMethod { .. } => 405,
-            ApiError::PayloadTooLarge { .. } => 413,
-            ApiError::RequestTimeout { .. } => 408,
-            ApiError::HostNotAllowed(_) | ApiError::OriginNotAllowed(_) => 403,
-            ApiError::Internal(_) => 500,
             ApiError::InjectedFault { http_status, .. } => *http_status,
-            ApiError::AdminRequest(_) => 400,
-            ApiError::AdminNotFound(_) => 404,
-            ApiError::AdminForbidden(_) => 403,
-            _ => 200,
+            other => other.row().http_status,
         }
     }
 
@@ -497,3 +331,78 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::release::Release;
+
+    /// One of each variant: the match in `row` makes each name a row; this
+    /// makes sure each named row is in the catalogue the README shows.
+    #[test]
+    fn every_error_answers_a_row_of_the_catalogue() {
+        let text = || String::from("x");
+        let every = [
+            ApiError::InvalidToken,
+            ApiError::ConsumerSessionRequired,
+            ApiError::TokenExpired,
+            ApiError::InvalidCredentials,
+            ApiError::InvalidRequest(text()),
+            ApiError::MandatoryParameter(text()),
+            ApiError::AtLeastOneSemiOptional(vec!["a"]),
+            ApiError::OnlyOneSemiOptional(vec!["a"]),
+            ApiError::invalid("a", "b"),
+            ApiError::MethodNotSupported {
+                path: text(),
+                unknown_path: true,
+            },
+            ApiError::NotInRelease {
+                path: "p",
+                release: Release::OLDEST,
+            },
+            ApiError::WrongHttpMethod {
+                path: text(),
+                allowed: text(),
+            },
+            ApiError::PayloadTooLarge { limit: 1 },
+            ApiError::RequestTimeout { limit_ms: 1 },
+            ApiError::LimitReached {
+                what: "w",
+                flag: "f",
+                limit: 1,
+            },
+            ApiError::HostNotAllowed(text()),
+            ApiError::OriginNotAllowed(text()),
+            ApiError::NotFound(Entity::AccessToken),
+            ApiError::NotFound(Entity::AccountsReceivable),
+            ApiError::NotFound(Entity::RewardsParticipant),
+            ApiError::NotFound(Entity::AccessTokenClassification),
+            ApiError::NotFound(Entity::Unit),
+            ApiError::InvalidLifeCycleState {
+                action: "a",
+                state: "s",
+            },
+            ApiError::InvalidVerificationCode,
+            ApiError::DuplicateAccessToken { field: "f" },
+            ApiError::RewardsParticipantNotOwned,
+            ApiError::TooManyAttempts,
+            ApiError::OneTimePasswordExpired,
+            ApiError::SchemaViolation(text()),
+            ApiError::Internal(text()),
+            ApiError::AdminRequest(text()),
+            ApiError::AdminNotFound(text()),
+            ApiError::AdminForbidden("f"),
+        ];
+        let mut answered: Vec<&str> = every.iter().map(|e| e.row().code).collect();
+        for error in &every {
+            assert!(CATALOGUE.contains(&error.row()), "{error:?}");
+        }
+        answered.sort_unstable();
+        answered.dedup();
+        assert_eq!(answered.len(), CATALOGUE.len(), "a row no error answers");
+        assert_eq!(every[9].http_status(), 404);
+        assert_eq!(every[10].http_status(), 200);
+        assert_eq!(every[11].http_status(), 405);
+        assert_eq!(every[13].http_status(), 408);
+    }
+}

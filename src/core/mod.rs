@@ -5,6 +5,7 @@
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod error_code;
 pub mod generator;
 pub mod jwt;
 pub mod release;

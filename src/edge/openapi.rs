@@ -184,7 +184,10 @@ fn crm_operation(route: &Method, verb: Verb) -> Value {
     });
     match verb {
         Verb::Get => {
-            op["parameters"] = json!(query_parameters(&request_schema(route), &requests::file()["$defs"]))
+            op["parameters"] = json!(query_parameters(
+                &request_schema(route),
+                &requests::file()["$defs"]
+            ))
         }
         _ => {
             op["requestBody"] = json!({
@@ -210,10 +213,7 @@ pub fn document() -> Value {
             Verb::Post => &[Verb::Post],
         };
         for verb in verbs {
-            item.insert(
-                verb.as_str().to_lowercase(),
-                crm_operation(route, *verb),
-            );
+            item.insert(verb.as_str().to_lowercase(), crm_operation(route, *verb));
         }
         paths.insert(format!("{API_PREFIX}{}", route.path), Value::Object(item));
     }

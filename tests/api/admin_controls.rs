@@ -38,7 +38,7 @@ fn an_otp_names_its_tokens_accounts_receivable_until_it_expires() {
     assert_error(
         org.app,
         &create_by_otp(&org, wrong),
-        codes::ACCESS_TOKEN_NOT_FOUND,
+        codes::ACCESS_TOKEN_NOT_FOUND.code,
     );
 }
 
@@ -57,7 +57,7 @@ fn an_advanced_tenant_clock_expires_a_login_token_and_an_otp() {
     assert_error(
         app,
         &create_by_otp(&org, &otp),
-        codes::ONE_TIME_PASSWORD_EXPIRED,
+        codes::ONE_TIME_PASSWORD_EXPIRED.code,
     );
     // Another tenant's time did not move.
     let other = Org::new("clock-other");
@@ -70,7 +70,7 @@ fn an_advanced_tenant_clock_expires_a_login_token_and_an_otp() {
         "clock",
         Some(&json!({"organisation": org.name, "advance_seconds": 7200})),
     );
-    assert_error(app, &org.show(code("7")), codes::TOKEN_EXPIRED);
+    assert_error(app, &org.show(code("7")), codes::TOKEN_EXPIRED.code);
     assert_eq!(other.show(code("7"))["status"]["code"], "OK");
     // Back on the emulator's clock, the token is live again.
     let back = app.admin_ok(
@@ -113,11 +113,11 @@ fn the_emulator_clock_can_be_set_frozen_and_advanced_and_dates_follow_it() {
         "access_tokens/show",
         &json!({"token": token, "access_token_identifier": code("D1")}),
     );
-    assert_error(&app, &shown, codes::TOKEN_EXPIRED);
+    assert_error(&app, &shown, codes::TOKEN_EXPIRED.code);
     let (status, reply) = app.admin("POST", "clock", Some(&json!({"set": "yesterday"})));
     assert_eq!(
         (status, reply["status"]["code"].as_str()),
-        (400, Some(codes::ADMIN_REQUEST))
+        (400, Some(codes::ADMIN_REQUEST.code))
     );
 }
 
@@ -154,7 +154,7 @@ fn expiring_sessions_by_token_or_organisation_sends_clients_to_log_in_again() {
         .app
         .admin_ok("POST", "tokens/expire", Some(&json!({"token": a.token})));
     assert_eq!(expired["expired"], 1);
-    assert_error(a.app, &a.show(code("7")), codes::TOKEN_EXPIRED);
+    assert_error(a.app, &a.show(code("7")), codes::TOKEN_EXPIRED.code);
     let (_, still) = a.app.post(
         "access_tokens/show",
         &json!({"token": second_a, "access_token_identifier": code("7")}),
@@ -240,7 +240,7 @@ fn the_journal_stays_within_its_bound_and_shows_no_secret() {
     let journal = app.admin_ok("GET", "journal", None);
     let entries = journal["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 5, "the bound holds");
-    assert_eq!(entries[4]["status_code"], codes::INVALID_TOKEN);
+    assert_eq!(entries[4]["status_code"], codes::INVALID_TOKEN.code);
     app.admin_ok("DELETE", "journal", None);
     assert_eq!(app.admin_ok("GET", "journal", None)["entries"], json!([]));
 }
@@ -267,7 +267,7 @@ fn the_journal_filters_by_organisation_method_status_since_and_id() {
     assert_eq!(get("organisation=FILTER-A").len(), 3);
     assert_eq!(get("method=access_tokens/show").len(), 2);
     assert_eq!(
-        get(&format!("status={}", codes::ACCESS_TOKEN_NOT_FOUND)).len(),
+        get(&format!("status={}", codes::ACCESS_TOKEN_NOT_FOUND.code)).len(),
         1
     );
     assert_eq!(get("status=200").len(), 4);
@@ -358,7 +358,7 @@ fn faults_answer_500_add_latency_drop_the_connection_or_never_fire_at_probabilit
     );
     let (status, reply) = show();
     assert_eq!(status, 503);
-    assert_eq!(reply["status"]["code"], codes::INTERNAL_ERROR);
+    assert_eq!(reply["status"]["code"], codes::INTERNAL_ERROR.code);
 
     app.admin_ok(
         "POST",

@@ -108,7 +108,7 @@ fn of_concurrent_creates_with_one_authentication_code_exactly_one_wins() {
             )
             .1
     });
-    assert_one_winner(&replies, codes::DUPLICATE_ACCESS_TOKEN);
+    assert_one_winner(&replies, codes::DUPLICATE_ACCESS_TOKEN.code);
 }
 
 #[test]
@@ -131,7 +131,7 @@ fn of_concurrent_verifies_of_one_pending_token_exactly_one_succeeds() {
             )
             .1
     });
-    assert_one_winner(&replies, codes::INVALID_LIFE_CYCLE_STATE);
+    assert_one_winner(&replies, codes::INVALID_LIFE_CYCLE_STATE.code);
 }
 
 #[test]

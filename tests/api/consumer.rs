@@ -55,12 +55,12 @@ fn a_consumer_session_acts_for_its_accounts_receivable_only() {
     );
     assert_eq!(own["data"]["number"], "47");
     let others = as_consumer("show", json!({"access_token_identifier": code("117")}));
-    assert_error(org.app, &others, codes::ACCESS_TOKEN_NOT_FOUND);
+    assert_error(org.app, &others, codes::ACCESS_TOKEN_NOT_FOUND.code);
     let (_, list) = org.app.get(
         "access_tokens/list",
         &format!("token={consumer}&accounts_receivable_identifier=number=ACR000783"),
     );
-    assert_error(org.app, &list, codes::ACCOUNTS_RECEIVABLE_NOT_FOUND);
+    assert_error(org.app, &list, codes::ACCOUNTS_RECEIVABLE_NOT_FOUND.code);
     let created = as_consumer("create", json!({"authentication_code": "MINE-1"}));
     assert_eq!(
         created["data"]["accounts_receivable"]["number"], "ACR000604",
@@ -76,7 +76,7 @@ fn a_consumer_session_acts_for_its_accounts_receivable_only() {
     let reply = org.show(json!({"identifier": "4857ap23", "pass_code": "n3w"}));
     assert_eq!(reply["data"]["number"], "47", "{reply}");
     let reply = org.show(json!({"identifier": "4857ap23", "pass_code": "1234"}));
-    assert_error(org.app, &reply, codes::ACCESS_TOKEN_NOT_FOUND);
+    assert_error(org.app, &reply, codes::ACCESS_TOKEN_NOT_FOUND.code);
 
     let reply = org.post("forgot_pass_code", json!({"identifier": "4857ap23"}));
     assert_eq!(
@@ -91,19 +91,19 @@ fn the_consumer_login_needs_an_effective_token_with_an_accounts_receivable() {
     let cases = [
         (
             json!({"authentication_code": "7"}),
-            codes::INVALID_LIFE_CYCLE_STATE,
+            codes::INVALID_LIFE_CYCLE_STATE.code,
         ),
         (
             json!({"authentication_code": "nope"}),
-            codes::ACCESS_TOKEN_NOT_FOUND,
+            codes::ACCESS_TOKEN_NOT_FOUND.code,
         ),
         (
             json!({"identifier": "4857ap23", "pass_code": "bad"}),
-            codes::ACCESS_TOKEN_NOT_FOUND,
+            codes::ACCESS_TOKEN_NOT_FOUND.code,
         ),
         (
             json!({"identifier": "4857ap23"}),
-            codes::MANDATORY_PARAMETER,
+            codes::MANDATORY_PARAMETER.code,
         ),
     ];
     for (identifier, code) in cases {
@@ -113,7 +113,7 @@ fn the_consumer_login_needs_an_effective_token_with_an_accounts_receivable() {
     assert_error(
         org.app,
         &consumer_login(&org.name, code("LONELY")),
-        codes::ACCOUNTS_RECEIVABLE_NOT_FOUND,
+        codes::ACCOUNTS_RECEIVABLE_NOT_FOUND.code,
     );
     let reply = shared_app().request(
         "POST",
@@ -126,7 +126,7 @@ fn the_consumer_login_needs_an_effective_token_with_an_accounts_receivable() {
             .to_string()
             .as_bytes(),
     );
-    assert_error(org.app, &reply.json(), codes::INVALID_CREDENTIALS);
+    assert_error(org.app, &reply.json(), codes::INVALID_CREDENTIALS.code);
 }
 
 #[test]
@@ -137,7 +137,7 @@ fn change_pass_code_lifts_the_lock_and_the_consumer_login_takes_a_unit() {
         org.show(wrong.clone());
     }
     let right = json!({"identifier": "4857ap23", "pass_code": "1234"});
-    assert_error(org.app, &org.show(right), codes::TOO_MANY_ATTEMPTS);
+    assert_error(org.app, &org.show(right), codes::TOO_MANY_ATTEMPTS.code);
     // The authentication code needs no secret, so the consumer can still log in.
     let login = consumer_login_with(json!({"organisation": org.name, "unit": "1",
         "access_token_identifier": code("112233665")}));

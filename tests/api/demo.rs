@@ -122,7 +122,7 @@ fn a_bad_dataset_is_refused_and_the_token_limit_holds() {
         Some(&json!({"dataset": "huge"})),
     );
     assert_eq!(status, 400, "{reply}");
-    assert_eq!(reply["status"]["code"], codes::ADMIN_REQUEST);
+    assert_eq!(reply["status"]["code"], codes::ADMIN_REQUEST.code);
 
     let small = spawn_with(Config {
         max_access_tokens: 20,
@@ -134,7 +134,7 @@ fn a_bad_dataset_is_refused_and_the_token_limit_holds() {
         Some(&json!({"dataset": "small"})),
     );
     assert_eq!(status, 400, "{reply}");
-    assert_eq!(reply["status"]["code"], codes::ADMIN_REQUEST);
+    assert_eq!(reply["status"]["code"], codes::ADMIN_REQUEST.code);
     assert!(
         reply["status"]["description"]
             .as_str()

@@ -46,7 +46,7 @@ fn reset_codes_replace_the_old_ones() {
     assert_error(
         org.app,
         &org.show(json!({"identifier": "abc567!", "pass_code": "1234"})),
-        codes::ACCESS_TOKEN_NOT_FOUND,
+        codes::ACCESS_TOKEN_NOT_FOUND.code,
     );
     assert_eq!(
         org.show(json!({"identifier": "abc567!", "pass_code": random}))["data"]["number"],
@@ -67,7 +67,7 @@ fn reset_codes_replace_the_old_ones() {
         "verify",
         json!({"access_token_identifier": code("7"), "verification_code": "273562"}),
     );
-    assert_error(org.app, &reply, codes::INVALID_VERIFICATION_CODE);
+    assert_error(org.app, &reply, codes::INVALID_VERIFICATION_CODE.code);
     org.ok(
         "verify",
         json!({"access_token_identifier": code("7"), "verification_code": fresh}),
@@ -110,11 +110,15 @@ fn wrong_secrets_lock_one_token_until_a_reset() {
         assert_error(
             org.app,
             &org.show(wrong.clone()),
-            codes::ACCESS_TOKEN_NOT_FOUND,
+            codes::ACCESS_TOKEN_NOT_FOUND.code,
         );
     }
     let right = json!({"identifier": "abc567!", "pass_code": "1234"});
-    assert_error(org.app, &org.show(right.clone()), codes::TOO_MANY_ATTEMPTS);
+    assert_error(
+        org.app,
+        &org.show(right.clone()),
+        codes::TOO_MANY_ATTEMPTS.code,
+    );
     // Other tokens, and lookups without a secret, are unaffected.
     let other = org.show(json!({"identifier": "4857ap23", "pass_code": "1234"}));
     assert_eq!(other["status"]["code"], "OK");
@@ -134,7 +138,7 @@ fn wrong_secrets_lock_one_token_until_a_reset() {
             org.show(wrong.clone());
         }
         let reply = org.show(json!({"identifier": identifier, "pass_code": "1234"}));
-        assert_error(org.app, &reply, codes::TOO_MANY_ATTEMPTS);
+        assert_error(org.app, &reply, codes::TOO_MANY_ATTEMPTS.code);
     };
     lock("4857ap23");
     org.ok(
@@ -155,9 +159,13 @@ fn wrong_secrets_lock_one_token_until_a_reset() {
         )
     };
     for _ in 0..10 {
-        assert_error(org.app, &verify("000000"), codes::INVALID_VERIFICATION_CODE);
+        assert_error(
+            org.app,
+            &verify("000000"),
+            codes::INVALID_VERIFICATION_CODE.code,
+        );
     }
-    assert_error(org.app, &verify("whatever"), codes::TOO_MANY_ATTEMPTS);
+    assert_error(org.app, &verify("whatever"), codes::TOO_MANY_ATTEMPTS.code);
     let fresh = org.ok("reset_verification_code", json!({"identifier": "36"}));
     let reply = verify(fresh["verification_code"].as_str().unwrap());
     assert_eq!(reply["status"]["code"], "OK", "{reply}");
@@ -179,9 +187,9 @@ fn the_attempt_limit_and_the_otp_validity_follow_their_flags() {
         .1
     };
     for _ in 0..3 {
-        assert_error(&app, &show("wrong"), codes::ACCESS_TOKEN_NOT_FOUND);
+        assert_error(&app, &show("wrong"), codes::ACCESS_TOKEN_NOT_FOUND.code);
     }
-    assert_error(&app, &show("1234"), codes::TOO_MANY_ATTEMPTS);
+    assert_error(&app, &show("1234"), codes::TOO_MANY_ATTEMPTS.code);
 
     app.emulator.state().clock.freeze();
     let (_, reply) = app.post(

@@ -67,39 +67,39 @@ fn login_refuses_wrong_or_missing_credentials() {
     let cases = [
         (
             json!({"username": "MPAdministrator", "password": "wrong", "organisation": "x"}),
-            codes::INVALID_CREDENTIALS,
+            codes::INVALID_CREDENTIALS.code,
         ),
         (
             json!({"username": "nobody", "password": "1234", "organisation": "x"}),
-            codes::INVALID_CREDENTIALS,
+            codes::INVALID_CREDENTIALS.code,
         ),
         (
             json!({"username": "p_xenopoulou", "password": "", "organisation": "x"}),
-            codes::MANDATORY_PARAMETER,
+            codes::MANDATORY_PARAMETER.code,
         ),
         (
             json!({"username": "p_xenopoulou", "password": "1234", "organisation": "x"}),
-            codes::INVALID_CREDENTIALS,
+            codes::INVALID_CREDENTIALS.code,
         ),
         (
             json!({"password": "1234", "organisation": "x"}),
-            codes::MANDATORY_PARAMETER,
+            codes::MANDATORY_PARAMETER.code,
         ),
         (
             json!({"username": "MPAdministrator", "organisation": "x"}),
-            codes::MANDATORY_PARAMETER,
+            codes::MANDATORY_PARAMETER.code,
         ),
         (
             json!({"username": "MPAdministrator", "password": "1234"}),
-            codes::MANDATORY_PARAMETER,
+            codes::MANDATORY_PARAMETER.code,
         ),
         (
             json!({"username": "MPAdministrator", "password": "1234", "organisation": 7}),
-            codes::INVALID_PARAMETER_VALUE,
+            codes::INVALID_PARAMETER_VALUE.code,
         ),
         (
             json!({"username": "MPAdministrator", "password": "1234", "organisation": "x", "unit": "NOPE"}),
-            codes::UNIT_NOT_FOUND,
+            codes::UNIT_NOT_FOUND.code,
         ),
     ];
     for (body, code) in cases {
@@ -168,7 +168,7 @@ fn web_api_key_login_refuses_a_wrong_or_missing_key() {
         vec![],
     ] {
         let reply = key_login(&headers, "POST", b"");
-        assert_error(app, &reply, codes::INVALID_CREDENTIALS);
+        assert_error(app, &reply, codes::INVALID_CREDENTIALS.code);
     }
 }
 
@@ -190,13 +190,13 @@ fn release_answers_an_empty_object_and_kills_the_token_at_once() {
     assert_error(
         app,
         &app.post("access_tokens/show", &show).1,
-        codes::INVALID_TOKEN,
+        codes::INVALID_TOKEN.code,
     );
     assert_error(
         app,
         &app.post("authentication/token/release", &json!({"token": token}))
             .1,
-        codes::INVALID_TOKEN,
+        codes::INVALID_TOKEN.code,
     );
 }
 
@@ -221,7 +221,7 @@ fn tokens_expire_after_the_configured_lifetime_on_the_emulators_clock() {
     assert_error(
         &app,
         &app.post("access_tokens/show", &show).1,
-        codes::TOKEN_EXPIRED,
+        codes::TOKEN_EXPIRED.code,
     );
 }
 

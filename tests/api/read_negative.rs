@@ -63,21 +63,29 @@ fn assert_token_checked(call: Call) {
     ] {
         let (status, reply) = call(&app, bad);
         assert_eq!(status, 200);
-        assert_error(&app, &reply, codes::INVALID_TOKEN);
+        assert_error(&app, &reply, codes::INVALID_TOKEN.code);
     }
     let forged = {
         let mut parts: Vec<String> = good.split('.').map(str::to_string).collect();
         parts[2] = "AAAA".into();
         parts.join(".")
     };
-    assert_error(&app, &call(&app, Some(&forged)).1, codes::INVALID_TOKEN);
+    assert_error(
+        &app,
+        &call(&app, Some(&forged)).1,
+        codes::INVALID_TOKEN.code,
+    );
 
     let released = app.login("tokens");
     app.post("authentication/token/release", &json!({"token": released}));
-    assert_error(&app, &call(&app, Some(&released)).1, codes::INVALID_TOKEN);
+    assert_error(
+        &app,
+        &call(&app, Some(&released)).1,
+        codes::INVALID_TOKEN.code,
+    );
 
     app.emulator.state().clock.advance(7200);
-    assert_error(&app, &call(&app, Some(&good)).1, codes::TOKEN_EXPIRED);
+    assert_error(&app, &call(&app, Some(&good)).1, codes::TOKEN_EXPIRED.code);
     let fresh = app.login("tokens");
     assert_eq!(call(&app, Some(&fresh)).1["status"]["code"], "OK");
 }
@@ -108,55 +116,55 @@ fn show_answers_each_bad_parameter_with_its_code() {
     let app = shared_app();
     let t = app.login(&unique_org("show-neg"));
     let cases: Vec<(Value, &str)> = vec![
-        (json!({"token": t}), codes::MANDATORY_PARAMETER),
+        (json!({"token": t}), codes::MANDATORY_PARAMETER.code),
         (
             json!({"token": t, "access_token_identifier": null}),
-            codes::MANDATORY_PARAMETER,
+            codes::MANDATORY_PARAMETER.code,
         ),
         (
             json!({"token": t, "access_token_identifier": {}}),
-            codes::AT_LEAST_ONE_SEMI_OPTIONAL,
+            codes::AT_LEAST_ONE_SEMI_OPTIONAL.code,
         ),
         (
             json!({"token": t, "access_token_identifier": {"number": "35"}}),
-            codes::AT_LEAST_ONE_SEMI_OPTIONAL,
+            codes::AT_LEAST_ONE_SEMI_OPTIONAL.code,
         ),
         (
             json!({"token": t, "access_token_identifier": {"authentication_code": "7", "identifier": "lpapap@gmail.com", "pass_code": "1234"}}),
-            codes::ONLY_ONE_SEMI_OPTIONAL,
+            codes::ONLY_ONE_SEMI_OPTIONAL.code,
         ),
         (
             json!({"token": t, "access_token_identifier": {"identifier": "lpapap@gmail.com"}}),
-            codes::MANDATORY_PARAMETER,
+            codes::MANDATORY_PARAMETER.code,
         ),
         (
             json!({"token": t, "access_token_identifier": {"identifier": "lpapap@gmail.com", "pass_code": "wrong"}}),
-            codes::ACCESS_TOKEN_NOT_FOUND,
+            codes::ACCESS_TOKEN_NOT_FOUND.code,
         ),
         (
             json!({"token": t, "access_token_identifier": {"authentication_code": "nope"}}),
-            codes::ACCESS_TOKEN_NOT_FOUND,
+            codes::ACCESS_TOKEN_NOT_FOUND.code,
         ),
         (
             json!({"token": t, "access_token_identifier": "7"}),
-            codes::INVALID_PARAMETER_VALUE,
+            codes::INVALID_PARAMETER_VALUE.code,
         ),
         (
             json!({"token": t, "access_token_identifier": {"authentication_code": true}}),
-            codes::INVALID_PARAMETER_VALUE,
+            codes::INVALID_PARAMETER_VALUE.code,
         ),
         (
             json!({"token": t, "access_token_identifier": {"authentication_code": "7"}, "fields_set": 5}),
-            codes::INVALID_PARAMETER_VALUE,
+            codes::INVALID_PARAMETER_VALUE.code,
         ),
         (
             json!({"token": 5, "access_token_identifier": {"authentication_code": "7"}}),
-            codes::INVALID_TOKEN,
+            codes::INVALID_TOKEN.code,
         ),
         // The token is checked before any other parameter.
         (
             json!({"token": "garbage", "access_token_identifier": 5, "fields_set": 5}),
-            codes::INVALID_TOKEN,
+            codes::INVALID_TOKEN.code,
         ),
     ];
     for (body, code) in cases {
@@ -178,7 +186,7 @@ fn show_answers_each_bad_parameter_with_its_code() {
             raw,
         );
         assert_eq!(reply.status, 200);
-        assert_error(app, &reply.json(), codes::INVALID_REQUEST);
+        assert_error(app, &reply.json(), codes::INVALID_REQUEST.code);
     }
     let (_, ok) = app.post(
         "access_tokens/show",
@@ -192,17 +200,17 @@ fn list_answers_each_bad_parameter_with_its_code() {
     let app = shared_app();
     let t = app.login(&unique_org("list-neg"));
     let cases = [
-        ("", codes::AT_LEAST_ONE_SEMI_OPTIONAL),
-        ("accounts_receivable_identifier=number=ACR000852&rewards_participant_identifier=number=115", codes::ONLY_ONE_SEMI_OPTIONAL),
-        ("accounts_receivable_identifier=number=NOPE", codes::ACCOUNTS_RECEIVABLE_NOT_FOUND),
-        ("accounts_receivable_identifier=colour=red", codes::AT_LEAST_ONE_SEMI_OPTIONAL),
-        ("rewards_participant_identifier=number=999", codes::REWARDS_PARTICIPANT_NOT_FOUND),
-        ("rewards_participant_identifier=number=115&classification_identifier=id=NOPE", codes::CLASSIFICATION_NOT_FOUND),
-        ("accounts_receivable_identifier=ACR000852", codes::INVALID_PARAMETER_VALUE),
-        ("accounts_receivable_identifier=number=ACR000852&number_of_results=ten", codes::INVALID_PARAMETER_VALUE),
-        ("accounts_receivable_identifier=number=ACR000852&offset=-1", codes::INVALID_PARAMETER_VALUE),
-        ("accounts_receivable_identifier=number=ACR%G0", codes::INVALID_REQUEST),
-        ("accounts_receivable_identifier=number=ACR%FF", codes::INVALID_REQUEST),
+        ("", codes::AT_LEAST_ONE_SEMI_OPTIONAL.code),
+        ("accounts_receivable_identifier=number=ACR000852&rewards_participant_identifier=number=115", codes::ONLY_ONE_SEMI_OPTIONAL.code),
+        ("accounts_receivable_identifier=number=NOPE", codes::ACCOUNTS_RECEIVABLE_NOT_FOUND.code),
+        ("accounts_receivable_identifier=colour=red", codes::AT_LEAST_ONE_SEMI_OPTIONAL.code),
+        ("rewards_participant_identifier=number=999", codes::REWARDS_PARTICIPANT_NOT_FOUND.code),
+        ("rewards_participant_identifier=number=115&classification_identifier=id=NOPE", codes::CLASSIFICATION_NOT_FOUND.code),
+        ("accounts_receivable_identifier=ACR000852", codes::INVALID_PARAMETER_VALUE.code),
+        ("accounts_receivable_identifier=number=ACR000852&number_of_results=ten", codes::INVALID_PARAMETER_VALUE.code),
+        ("accounts_receivable_identifier=number=ACR000852&offset=-1", codes::INVALID_PARAMETER_VALUE.code),
+        ("accounts_receivable_identifier=number=ACR%G0", codes::INVALID_REQUEST.code),
+        ("accounts_receivable_identifier=number=ACR%FF", codes::INVALID_REQUEST.code),
     ];
     assert_get_errors(app, "access_tokens/list", &t, &cases);
     // The token is checked before any other parameter.
@@ -210,7 +218,7 @@ fn list_answers_each_bad_parameter_with_its_code() {
         "access_tokens/list",
         "token=garbage&accounts_receivable_identifier=ACR000852&offset=x",
     );
-    assert_error(app, &reply, codes::INVALID_TOKEN);
+    assert_error(app, &reply, codes::INVALID_TOKEN.code);
 }
 
 #[test]
@@ -268,15 +276,15 @@ fn get_not_associated_answers_each_bad_parameter_with_its_code() {
     let app = shared_app();
     let t = app.login(&unique_org("gna-neg"));
     let cases = [
-        ("", codes::MANDATORY_PARAMETER),
-        ("number=", codes::INVALID_PARAMETER_VALUE),
-        ("number=five", codes::INVALID_PARAMETER_VALUE),
+        ("", codes::MANDATORY_PARAMETER.code),
+        ("number=", codes::INVALID_PARAMETER_VALUE.code),
+        ("number=five", codes::INVALID_PARAMETER_VALUE.code),
         (
             "number=5&life_cycle_state=ACTIVE",
-            codes::INVALID_PARAMETER_VALUE,
+            codes::INVALID_PARAMETER_VALUE.code,
         ),
-        ("number=5&number=6", codes::INVALID_PARAMETER_VALUE),
-        ("number=%", codes::INVALID_REQUEST),
+        ("number=5&number=6", codes::INVALID_PARAMETER_VALUE.code),
+        ("number=%", codes::INVALID_REQUEST.code),
     ];
     assert_get_errors(app, "access_tokens/get_not_associated", &t, &cases);
     let (_, reply) = app.get(

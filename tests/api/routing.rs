@@ -17,7 +17,7 @@ fn unknown_and_case_changed_paths_answer_404_with_the_envelope() {
         let reply = app.request("POST", path, &[("Content-Type", "application/json")], b"{}");
         assert_eq!(reply.status, 404, "{path}");
         assert_eq!(reply.header("content-type"), Some("application/json"));
-        assert_error(app, &reply.json(), codes::METHOD_NOT_SUPPORTED);
+        assert_error(app, &reply.json(), codes::METHOD_NOT_SUPPORTED.code);
     }
 }
 
@@ -37,7 +37,7 @@ fn a_wrong_verb_answers_405_with_the_envelope_and_allow() {
         let reply = app.request(method, path, &[], b"");
         assert_eq!(reply.status, 405, "{method} {path}");
         assert_eq!(reply.header("allow"), Some(allow));
-        assert_error(app, &reply.json(), codes::METHOD_NOT_SUPPORTED);
+        assert_error(app, &reply.json(), codes::METHOD_NOT_SUPPORTED.code);
     }
 }
 
@@ -52,7 +52,7 @@ fn an_oversize_body_answers_413_with_the_envelope() {
         body.as_bytes(),
     );
     assert_eq!(reply.status, 413);
-    assert_error(app, &reply.json(), codes::PAYLOAD_TOO_LARGE);
+    assert_error(app, &reply.json(), codes::PAYLOAD_TOO_LARGE.code);
 }
 
 #[test]
@@ -71,7 +71,7 @@ fn a_non_json_content_type_or_empty_body_is_an_invalid_request() {
             .collect();
         let reply = app.request("POST", "/crmapi/rest/v2/access_tokens/show", &headers, body);
         assert_eq!(reply.status, 200);
-        assert_error(app, &reply.json(), codes::INVALID_REQUEST);
+        assert_error(app, &reply.json(), codes::INVALID_REQUEST.code);
     }
 }
 

@@ -56,5 +56,5 @@ fn a_deleted_tenant_invalidates_its_tokens() {
         "access_tokens/show",
         &json!({"token": token, "access_token_identifier": {"authentication_code": "7"}}),
     );
-    assert_error(app, &reply, codes::INVALID_TOKEN);
+    assert_error(app, &reply, codes::INVALID_TOKEN.code);
 }

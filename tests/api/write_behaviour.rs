@@ -23,7 +23,7 @@ fn create_without_anything_generates_a_code_and_is_not_associated() {
     assert_error(
         other.app,
         &other.show(code(generated)),
-        codes::ACCESS_TOKEN_NOT_FOUND,
+        codes::ACCESS_TOKEN_NOT_FOUND.code,
     );
 }
 
@@ -83,7 +83,7 @@ fn update_keeps_what_is_not_sent_clears_nulls_and_regenerates_a_null_code() {
     assert_error(
         org.app,
         &org.show(code("UPD-1")),
-        codes::ACCESS_TOKEN_NOT_FOUND,
+        codes::ACCESS_TOKEN_NOT_FOUND.code,
     );
     // The pass code was not sent: it still opens the token.
     let reply = org.show(json!({"identifier": "upd@example.com", "pass_code": "p1"}));
@@ -246,7 +246,7 @@ fn reads_after_a_change_answer_the_changed_token_not_a_kept_reply() {
     assert_error(
         org.app,
         &org.show(code("KEPT-1")),
-        codes::ACCESS_TOKEN_NOT_FOUND,
+        codes::ACCESS_TOKEN_NOT_FOUND.code,
     );
     let after = org.show(code("KEPT-2"));
     assert_eq!(after["data"]["udf_string_1"], "changed");

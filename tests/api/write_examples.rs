@@ -290,7 +290,7 @@ fn replayed_writes_are_what_the_next_reads_see() {
         show(serde_json::json!({"authentication_code": "CCD4537CA4AD4EE8912FFBAE53110601"}));
     assert_eq!(
         reply["status"]["code"],
-        crmcom_emulator::core::error::codes::ACCESS_TOKEN_NOT_FOUND
+        crmcom_emulator::core::error::codes::ACCESS_TOKEN_NOT_FOUND.code
     );
     // The verified token is effective in the list of its accounts receivable.
     let (_, list) = app.get(

@@ -50,105 +50,109 @@ fn create_refuses_what_crm_com_refuses() {
         (
             m,
             json!({"identifier": "new-1"}),
-            codes::MANDATORY_PARAMETER,
+            codes::MANDATORY_PARAMETER.code,
         ),
         (
             m,
             json!({"identifier": "new-1", "pass_code": null}),
-            codes::MANDATORY_PARAMETER,
+            codes::MANDATORY_PARAMETER.code,
         ),
         (
             m,
             json!({"identifier": "new-1", "pass_code": ""}),
-            codes::INVALID_PARAMETER_VALUE,
+            codes::INVALID_PARAMETER_VALUE.code,
         ),
         (
             m,
             json!({"authentication_code": PENDING}),
-            codes::DUPLICATE_ACCESS_TOKEN,
+            codes::DUPLICATE_ACCESS_TOKEN.code,
         ),
         (
             m,
             json!({"identifier": "lpapap@gmail.com", "pass_code": "x"}),
-            codes::DUPLICATE_ACCESS_TOKEN,
+            codes::DUPLICATE_ACCESS_TOKEN.code,
         ),
         (
             m,
             json!({"accounts_receivable_identifier": {"number": "ACR000418"},
                 "rewards_participant_identifier": {"number": "115"}}),
-            codes::REWARDS_PARTICIPANT_NOT_OWNED,
+            codes::REWARDS_PARTICIPANT_NOT_OWNED.code,
         ),
         (
             m,
             json!({"accounts_receivable_identifier": {"number": "ACR999999"}}),
-            codes::ACCOUNTS_RECEIVABLE_NOT_FOUND,
+            codes::ACCOUNTS_RECEIVABLE_NOT_FOUND.code,
         ),
         (
             m,
             json!({"rewards_participant_identifier": {"id": "nope"}}),
-            codes::REWARDS_PARTICIPANT_NOT_FOUND,
+            codes::REWARDS_PARTICIPANT_NOT_FOUND.code,
         ),
         (
             m,
             json!({"classification_identifier": {"name": "nope"}}),
-            codes::CLASSIFICATION_NOT_FOUND,
+            codes::CLASSIFICATION_NOT_FOUND.code,
         ),
         (
             m,
             json!({"accounts_receivable_identifier": {"number": "162", "id": "x"}}),
-            codes::ONLY_ONE_SEMI_OPTIONAL,
+            codes::ONLY_ONE_SEMI_OPTIONAL.code,
         ),
         (
             m,
             json!({"accounts_receivable_identifier": {}}),
-            codes::AT_LEAST_ONE_SEMI_OPTIONAL,
+            codes::AT_LEAST_ONE_SEMI_OPTIONAL.code,
         ),
         (
             m,
             json!({"accounts_receivable_identifier": "ACR000418"}),
-            codes::INVALID_PARAMETER_VALUE,
+            codes::INVALID_PARAMETER_VALUE.code,
         ),
         (
             m,
             json!({"udf_float_1": "abc"}),
-            codes::INVALID_PARAMETER_VALUE,
+            codes::INVALID_PARAMETER_VALUE.code,
         ),
         (
             m,
             json!({"udf_float_4": true}),
-            codes::INVALID_PARAMETER_VALUE,
+            codes::INVALID_PARAMETER_VALUE.code,
         ),
         (
             m,
             json!({"udf_date_1": "yesterday"}),
-            codes::INVALID_PARAMETER_VALUE,
+            codes::INVALID_PARAMETER_VALUE.code,
         ),
         (
             m,
             json!({"udf_date_4": 20160520}),
-            codes::INVALID_PARAMETER_VALUE,
+            codes::INVALID_PARAMETER_VALUE.code,
         ),
         (
             m,
             json!({"udf_string_1": {"a": 1}}),
-            codes::INVALID_PARAMETER_VALUE,
+            codes::INVALID_PARAMETER_VALUE.code,
         ),
         (
             m,
             json!({"udf_string_8": [1]}),
-            codes::INVALID_PARAMETER_VALUE,
+            codes::INVALID_PARAMETER_VALUE.code,
         ),
         (
             m,
             json!({"authentication_code": ["x"]}),
-            codes::INVALID_PARAMETER_VALUE,
+            codes::INVALID_PARAMETER_VALUE.code,
         ),
         (
             m,
             json!({"authentication_code": ""}),
-            codes::INVALID_PARAMETER_VALUE,
+            codes::INVALID_PARAMETER_VALUE.code,
         ),
-        (m, json!({"fields_set": 5}), codes::INVALID_PARAMETER_VALUE),
+        (
+            m,
+            json!({"fields_set": 5}),
+            codes::INVALID_PARAMETER_VALUE.code,
+        ),
     ]);
 }
 
@@ -164,51 +168,55 @@ fn update_refuses_what_crm_com_refuses() {
         body
     };
     assert_cases(&[
-        (m, json!({"udf_string_1": "x"}), codes::MANDATORY_PARAMETER),
+        (
+            m,
+            json!({"udf_string_1": "x"}),
+            codes::MANDATORY_PARAMETER.code,
+        ),
         (
             m,
             json!({"access_token_identifier": by_code("nope"), "udf_string_1": "x"}),
-            codes::ACCESS_TOKEN_NOT_FOUND,
+            codes::ACCESS_TOKEN_NOT_FOUND.code,
         ),
         (
             m,
             json!({"access_token_identifier": {"identifier": "abc567!", "pass_code": "wrong"}}),
-            codes::ACCESS_TOKEN_NOT_FOUND,
+            codes::ACCESS_TOKEN_NOT_FOUND.code,
         ),
         (
             m,
             json!({"access_token_identifier": {"identifier": "abc567!"}}),
-            codes::MANDATORY_PARAMETER,
+            codes::MANDATORY_PARAMETER.code,
         ),
         (
             m,
             with(json!({"identifier": "new-id"})),
-            codes::MANDATORY_PARAMETER,
+            codes::MANDATORY_PARAMETER.code,
         ),
         (
             m,
             with(json!({"authentication_code": PENDING})),
-            codes::DUPLICATE_ACCESS_TOKEN,
+            codes::DUPLICATE_ACCESS_TOKEN.code,
         ),
         (
             m,
             with(json!({"identifier": "36", "pass_code": "x"})),
-            codes::DUPLICATE_ACCESS_TOKEN,
+            codes::DUPLICATE_ACCESS_TOKEN.code,
         ),
         (
             m,
             with(json!({"udf_float_2": false})),
-            codes::INVALID_PARAMETER_VALUE,
+            codes::INVALID_PARAMETER_VALUE.code,
         ),
         (
             m,
             with(json!({"udf_date_2": "2016-02-30"})),
-            codes::INVALID_PARAMETER_VALUE,
+            codes::INVALID_PARAMETER_VALUE.code,
         ),
         (
             m,
             with(json!({"identifier": ""})),
-            codes::INVALID_PARAMETER_VALUE,
+            codes::INVALID_PARAMETER_VALUE.code,
         ),
     ]);
 }
@@ -227,69 +235,89 @@ fn life_cycle_methods_guard_their_states() {
         (
             verify,
             verify_body(EFFECTIVE, "273562"),
-            codes::INVALID_LIFE_CYCLE_STATE,
+            codes::INVALID_LIFE_CYCLE_STATE.code,
         ),
         (
             verify,
             verify_body(PENDING, "000000"),
-            codes::INVALID_VERIFICATION_CODE,
+            codes::INVALID_VERIFICATION_CODE.code,
         ),
-        (verify, id(PENDING), codes::MANDATORY_PARAMETER),
+        (verify, id(PENDING), codes::MANDATORY_PARAMETER.code),
         (
             verify,
             verify_body("nope", "273562"),
-            codes::ACCESS_TOKEN_NOT_FOUND,
+            codes::ACCESS_TOKEN_NOT_FOUND.code,
         ),
         (
             verify,
             json!({"verification_code": "273562"}),
-            codes::MANDATORY_PARAMETER,
+            codes::MANDATORY_PARAMETER.code,
         ),
         (
             reset_pass,
             json!({"authentication_code": PENDING}),
-            codes::INVALID_LIFE_CYCLE_STATE,
+            codes::INVALID_LIFE_CYCLE_STATE.code,
         ),
         (
             reset_pass,
             json!({"authentication_code": NOT_EFFECTIVE}),
-            codes::INVALID_LIFE_CYCLE_STATE,
+            codes::INVALID_LIFE_CYCLE_STATE.code,
         ),
         (
             reset_pass,
             json!({"authentication_code": EFFECTIVE, "identifier": "36"}),
-            codes::ONLY_ONE_SEMI_OPTIONAL,
+            codes::ONLY_ONE_SEMI_OPTIONAL.code,
         ),
-        (reset_pass, json!({}), codes::AT_LEAST_ONE_SEMI_OPTIONAL),
+        (
+            reset_pass,
+            json!({}),
+            codes::AT_LEAST_ONE_SEMI_OPTIONAL.code,
+        ),
         (
             reset_pass,
             json!({"identifier": "nope"}),
-            codes::ACCESS_TOKEN_NOT_FOUND,
+            codes::ACCESS_TOKEN_NOT_FOUND.code,
         ),
         (
             reset_code,
             json!({"authentication_code": EFFECTIVE}),
-            codes::INVALID_LIFE_CYCLE_STATE,
+            codes::INVALID_LIFE_CYCLE_STATE.code,
         ),
         (
             reset_code,
             json!({"identifier": "nope"}),
-            codes::ACCESS_TOKEN_NOT_FOUND,
+            codes::ACCESS_TOKEN_NOT_FOUND.code,
         ),
-        (reset_code, json!({}), codes::AT_LEAST_ONE_SEMI_OPTIONAL),
-        (otp, id(PENDING), codes::INVALID_LIFE_CYCLE_STATE),
-        (otp, id(NOT_EFFECTIVE), codes::INVALID_LIFE_CYCLE_STATE),
-        (otp, json!({}), codes::MANDATORY_PARAMETER),
-        (effective, id(EFFECTIVE), codes::INVALID_LIFE_CYCLE_STATE),
-        (effective, id(PENDING), codes::INVALID_LIFE_CYCLE_STATE),
-        (effective, json!({}), codes::MANDATORY_PARAMETER),
+        (
+            reset_code,
+            json!({}),
+            codes::AT_LEAST_ONE_SEMI_OPTIONAL.code,
+        ),
+        (otp, id(PENDING), codes::INVALID_LIFE_CYCLE_STATE.code),
+        (otp, id(NOT_EFFECTIVE), codes::INVALID_LIFE_CYCLE_STATE.code),
+        (otp, json!({}), codes::MANDATORY_PARAMETER.code),
+        (
+            effective,
+            id(EFFECTIVE),
+            codes::INVALID_LIFE_CYCLE_STATE.code,
+        ),
+        (effective, id(PENDING), codes::INVALID_LIFE_CYCLE_STATE.code),
+        (effective, json!({}), codes::MANDATORY_PARAMETER.code),
         (
             not_effective,
             id(NOT_EFFECTIVE),
-            codes::INVALID_LIFE_CYCLE_STATE,
+            codes::INVALID_LIFE_CYCLE_STATE.code,
         ),
-        (not_effective, id(PENDING), codes::INVALID_LIFE_CYCLE_STATE),
-        (not_effective, id("nope"), codes::ACCESS_TOKEN_NOT_FOUND),
+        (
+            not_effective,
+            id(PENDING),
+            codes::INVALID_LIFE_CYCLE_STATE.code,
+        ),
+        (
+            not_effective,
+            id("nope"),
+            codes::ACCESS_TOKEN_NOT_FOUND.code,
+        ),
     ]);
 }
 
@@ -298,24 +326,28 @@ fn pass_code_self_service_refuses_what_crm_com_refuses() {
     let forgot = "access_tokens/forgot_pass_code";
     let change = "access_tokens/change_pass_code";
     assert_cases(&[
-        (forgot, json!({}), codes::MANDATORY_PARAMETER),
+        (forgot, json!({}), codes::MANDATORY_PARAMETER.code),
         (
             forgot,
             json!({"identifier": "nobody@example.com"}),
-            codes::ACCESS_TOKEN_NOT_FOUND,
+            codes::ACCESS_TOKEN_NOT_FOUND.code,
         ),
         (
             forgot,
             json!({"identifier": "lpapap@gmail.com"}),
-            codes::INVALID_LIFE_CYCLE_STATE,
+            codes::INVALID_LIFE_CYCLE_STATE.code,
         ),
         (
             forgot,
             json!({"identifier": "!12ABCD"}),
-            codes::INVALID_LIFE_CYCLE_STATE,
+            codes::INVALID_LIFE_CYCLE_STATE.code,
         ),
         // A user's login token does not identify a consumer.
-        (change, json!({"pass_code": "new"}), codes::INVALID_TOKEN),
+        (
+            change,
+            json!({"pass_code": "new"}),
+            codes::INVALID_TOKEN.code,
+        ),
     ]);
 }
 
@@ -339,7 +371,7 @@ fn every_session_method_checks_the_token_before_its_parameters() {
                 let body = json!({"token": body_token, "authentication_code": ["bad"]});
                 app.post(route.path, &body).1
             };
-            assert_error(app, &reply, codes::INVALID_TOKEN);
+            assert_error(app, &reply, codes::INVALID_TOKEN.code);
         }
     }
 }
@@ -363,9 +395,9 @@ fn a_definition_without_optional_identifiers_makes_them_mandatory_and_may_requir
         body["token"] = json!(token);
         app.post("access_tokens/create", &body).1
     };
-    assert_error(&app, &create(json!({})), codes::MANDATORY_PARAMETER);
+    assert_error(&app, &create(json!({})), codes::MANDATORY_PARAMETER.code);
     let reply = create(json!({"pass_code": "p"}));
-    assert_error(&app, &reply, codes::MANDATORY_PARAMETER);
+    assert_error(&app, &reply, codes::MANDATORY_PARAMETER.code);
     assert_eq!(reply["status"]["description"], "identifier");
     let reply = create(json!({"identifier": "someone@example.com", "pass_code": "p"}));
     assert_eq!(
@@ -385,6 +417,6 @@ fn a_definition_without_optional_identifiers_makes_them_mandatory_and_may_requir
                 "identifier": null}),
         )
         .1;
-    assert_error(&app, &reply, codes::MANDATORY_PARAMETER);
+    assert_error(&app, &reply, codes::MANDATORY_PARAMETER.code);
     std::fs::remove_dir_all(&dir).ok();
 }
