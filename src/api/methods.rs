@@ -107,7 +107,7 @@ const ACCESS_TOKENS: Method = Method {
     since: R5,
     deprecated: "R18",
     handler: Handler::Session(read::show),
-    reply: ReplySchema::AccessToken,
+    reply: ReplySchema::ACCESS_TOKEN,
     fields_set: true,
     empty_body_ok: false,
     application_key: false,
@@ -121,7 +121,7 @@ const ACCESS_TOKENS: Method = Method {
 const AUTHENTICATION: Method = Method {
     tag: "authentication",
     deprecated: "—",
-    reply: ReplySchema::Login,
+    reply: ReplySchema::LOGIN,
     fields_set: false,
     handler: Handler::Public(authentication::token),
     ..ACCESS_TOKENS
@@ -163,7 +163,7 @@ pub const METHODS: &[Method] = &[
         since: R10,
         deprecated: "R12",
         handler: Handler::Public(authentication::release),
-        reply: ReplySchema::Empty,
+        reply: ReplySchema::EMPTY,
         ..AUTHENTICATION
     },
     Method {
@@ -180,7 +180,7 @@ pub const METHODS: &[Method] = &[
         notes: "exactly one of `accounts_receivable_identifier` (`id`, `number`, `name`) or `rewards_participant_identifier` (`id`, `number`); optional `classification_identifier` (`id`, `name`, `alternative_code`), `number_of_results`, `offset`",
         since: R8,
         handler: Handler::Session(read::list),
-        reply: ReplySchema::AccessTokenList,
+        reply: ReplySchema::ACCESS_TOKEN_LIST,
         semi_optional: &[read::LIST_OWNERS],
         later_parameters: &[
             later("number_of_results", R13, "before: ignored, every token listed"),
@@ -195,7 +195,7 @@ pub const METHODS: &[Method] = &[
         summary: "Access tokens not associated with an accounts receivable or rewards participant",
         notes: "`number` (how many to return), optional `life_cycle_state`",
         handler: Handler::Session(read::get_not_associated),
-        reply: ReplySchema::AccessTokenList,
+        reply: ReplySchema::ACCESS_TOKEN_LIST,
         ..ACCESS_TOKENS
     },
     Method {
@@ -235,7 +235,7 @@ pub const METHODS: &[Method] = &[
         since: R9,
         deprecated: "R16.12, R17.10, R18",
         handler: Handler::Session(lifecycle::reset_pass_code),
-        reply: ReplySchema::ResetPassCode,
+        reply: ReplySchema::RESET_PASS_CODE,
         semi_optional: &[TOP_LEVEL_ACCESS_TOKEN],
         ..ACCESS_TOKENS
     },
@@ -254,7 +254,7 @@ pub const METHODS: &[Method] = &[
         notes: "`access_token_identifier`; `EFFECTIVE` only; answers `id`, `number`, `one_time_password` (6 digits), `expiration_date`; a new OTP replaces the token's previous one",
         since: R13,
         handler: Handler::Session(lifecycle::generate_otp),
-        reply: ReplySchema::OneTimePassword,
+        reply: ReplySchema::ONE_TIME_PASSWORD,
         ..ACCESS_TOKENS
     },
     Method {
@@ -279,7 +279,7 @@ pub const METHODS: &[Method] = &[
         notes: "`identifier` of an `EFFECTIVE` token; status only (no `data` key); no e-mail is sent",
         since: R16_12_AND_R17_10,
         handler: Handler::Session(pass_code::forgot_pass_code),
-        reply: ReplySchema::StatusOnly,
+        reply: ReplySchema::STATUS_ONLY,
         fields_set: false,
         ..ACCESS_TOKENS
     },
@@ -289,7 +289,7 @@ pub const METHODS: &[Method] = &[
         notes: "`pass_code`; needs a consumer-application login token, and changes that consumer's own (`EFFECTIVE`) token; status only",
         since: R16_12_AND_R17_10,
         handler: Handler::Session(pass_code::change_pass_code),
-        reply: ReplySchema::StatusOnly,
+        reply: ReplySchema::STATUS_ONLY,
         fields_set: false,
         ..ACCESS_TOKENS
     },
@@ -299,7 +299,7 @@ pub const METHODS: &[Method] = &[
         summary: "The access token classifications",
         since: R10,
         handler: Handler::Session(read::classifications_list),
-        reply: ReplySchema::ClassificationList,
+        reply: ReplySchema::CLASSIFICATION_LIST,
         ..ACCESS_TOKENS
     },
 ];
@@ -308,6 +308,18 @@ pub const METHODS: &[Method] = &[
 pub fn find(path: &str) -> Option<&'static Method> {
     let path = path.strip_suffix('/').unwrap_or(path);
     METHODS.iter().find(|m| m.path == path)
+}
+
+/// The reply schemas of the methods, each once (what `Schemas::load`
+/// compiles).
+pub fn reply_schemas() -> Vec<ReplySchema> {
+    let mut replies: Vec<ReplySchema> = Vec::new();
+    for method in METHODS {
+        if !replies.contains(&method.reply) {
+            replies.push(method.reply);
+        }
+    }
+    replies
 }
 
 /// The README's method table.

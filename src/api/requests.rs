@@ -4,7 +4,7 @@
 
 use crate::api::call::Handler;
 use crate::api::methods::Method;
-use crate::api::schemas::FILES;
+use crate::api::schemas::SHARED;
 use serde_json::{json, Value};
 use std::sync::LazyLock;
 
@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 /// schema compilation at start refuses first).
 pub fn file() -> &'static Value {
     static FILE: LazyLock<Value> = LazyLock::new(|| {
-        FILES
+        SHARED
             .iter()
             .find(|(f, _)| *f == "requests.json")
             .and_then(|(_, text)| serde_json::from_str(text).ok())

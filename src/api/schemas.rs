@@ -14,69 +14,61 @@ macro_rules! embedded {
     };
 }
 
-/// Every schema file, by path under `schemas/`, with its content.
-pub const FILES: &[(&str, &str)] = embedded!(
+/// The schema files replies share, by path under `schemas/`, with their
+/// content; each reply schema is a `ReplySchema` constant.
+pub const SHARED: &[(&str, &str)] = embedded!(
     "common.json",
     "access_token.json",
     "access_token_classification.json",
-    "replies/access_token.json",
-    "replies/access_token_list.json",
-    "replies/classification_list.json",
-    "replies/login.json",
-    "replies/empty.json",
-    "replies/status_only.json",
-    "replies/reset_pass_code.json",
-    "replies/one_time_password.json",
     "requests.json",
 );
 
-/// Names of the reply schemas (`schemas/replies/<name>.json`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ReplySchema {
-    AccessToken,
-    AccessTokenList,
-    ClassificationList,
-    Login,
-    Empty,
-    StatusOnly,
-    ResetPassCode,
-    OneTimePassword,
+/// A method's reply schema: `schemas/replies/<name>.json`, embedded.
+#[derive(Debug, Clone, Copy)]
+pub struct ReplySchema {
+    /// Path under `schemas/`.
+    pub file: &'static str,
+    pub text: &'static str,
+    /// Whether `data` is access-token objects (or one with a field added),
+    /// so an older release's reply is checked against its era's schema.
+    pub access_tokens: bool,
+    /// Whether the reply has `data` (a status-only reply has none).
+    pub data: bool,
+}
+
+/// One reply schema constant: the file under `schemas/replies/`, whether
+/// its `data` is access tokens, whether it has `data`.
+macro_rules! reply {
+    ($name:literal, $tokens:literal, $data:literal) => {
+        ReplySchema {
+            file: concat!("replies/", $name),
+            text: include_str!(concat!("../../schemas/replies/", $name)),
+            access_tokens: $tokens,
+            data: $data,
+        }
+    };
 }
 
 impl ReplySchema {
-    pub const ALL: [ReplySchema; 8] = [
-        ReplySchema::AccessToken,
-        ReplySchema::AccessTokenList,
-        ReplySchema::ClassificationList,
-        ReplySchema::Login,
-        ReplySchema::Empty,
-        ReplySchema::StatusOnly,
-        ReplySchema::ResetPassCode,
-        ReplySchema::OneTimePassword,
-    ];
+    pub const ACCESS_TOKEN: ReplySchema = reply!("access_token.json", true, true);
+    pub const ACCESS_TOKEN_LIST: ReplySchema = reply!("access_token_list.json", true, true);
+    /// One access token with `random_pass_code` added.
+    pub const RESET_PASS_CODE: ReplySchema = reply!("reset_pass_code.json", true, true);
+    pub const CLASSIFICATION_LIST: ReplySchema = reply!("classification_list.json", false, true);
+    pub const LOGIN: ReplySchema = reply!("login.json", false, true);
+    pub const EMPTY: ReplySchema = reply!("empty.json", false, true);
+    pub const STATUS_ONLY: ReplySchema = reply!("status_only.json", false, false);
+    pub const ONE_TIME_PASSWORD: ReplySchema = reply!("one_time_password.json", false, true);
+}
 
-    /// Whether `data` is one access-token object or a list of them (a
-    /// reset pass code's reply is one with `random_pass_code` added).
-    pub fn is_access_token(self) -> bool {
-        matches!(
-            self,
-            ReplySchema::AccessToken | ReplySchema::AccessTokenList | ReplySchema::ResetPassCode
-        )
-    }
-
-    pub fn file(self) -> &'static str {
-        match self {
-            ReplySchema::AccessToken => "replies/access_token.json",
-            ReplySchema::AccessTokenList => "replies/access_token_list.json",
-            ReplySchema::ClassificationList => "replies/classification_list.json",
-            ReplySchema::Login => "replies/login.json",
-            ReplySchema::Empty => "replies/empty.json",
-            ReplySchema::StatusOnly => "replies/status_only.json",
-            ReplySchema::ResetPassCode => "replies/reset_pass_code.json",
-            ReplySchema::OneTimePassword => "replies/one_time_password.json",
-        }
+/// Two reply schemas are the same file.
+impl PartialEq for ReplySchema {
+    fn eq(&self, other: &Self) -> bool {
+        self.file == other.file
     }
 }
+
+impl Eq for ReplySchema {}
 
 /// The reference objects an access token's reply embeds. They never change
 /// in a tenant, so each is checked once, when first serialised, and a
@@ -147,9 +139,9 @@ fn drop_required(schema: &mut Value, left_out: impl Fn(&str) -> bool) {
 /// what `render::render_own` gives.
 const OWN_FIELDS: &str = "access_token_own_fields.json";
 
-/// One of the embedded schema files, parsed.
+/// One of the shared schema files, parsed.
 fn parsed_file(file: &str) -> Result<Value, String> {
-    let text = FILES
+    let text = SHARED
         .iter()
         .find(|(name, _)| *name == file)
         .map(|(_, text)| *text)
@@ -198,13 +190,14 @@ fn own_fields_schema() -> Result<Value, String> {
 /// `data`, one for error envelopes, and those of `Embedded`.
 pub struct Schemas {
     documents: HashMap<&'static str, Validator>,
-    data: HashMap<ReplySchema, Validator>,
+    /// By reply schema file.
+    data: HashMap<&'static str, Validator>,
     error: Validator,
     own_fields: Validator,
     embedded: HashMap<Embedded, Validator>,
     /// The `data` of the access-token replies of releases lacking some
     /// reply fields, by the first release of their era.
-    data_eras: HashMap<(Release, ReplySchema), Validator>,
+    data_eras: HashMap<(Release, &'static str), Validator>,
 }
 
 impl std::fmt::Debug for Schemas {
@@ -235,7 +228,7 @@ fn era_schema(era: Release) -> Result<Value, String> {
 
 /// A reply schema of access tokens (`file`) referring to the era's
 /// `access_token.json` instead, so every such reply is checked whole.
-fn era_reply_schema(file: &str, era: Release) -> Result<Value, String> {
+fn era_reply_schema(reply: &ReplySchema, era: Release) -> Result<Value, String> {
     fn point_at_era(value: &mut Value, era: Release) {
         match value {
             Value::Object(map) => {
@@ -255,8 +248,9 @@ fn era_reply_schema(file: &str, era: Release) -> Result<Value, String> {
             _ => {}
         }
     }
-    let mut schema = parsed_file(file)?;
-    schema["$id"] = Value::String(format!("{BASE}{}", era_name(file, era)));
+    let mut schema: Value =
+        serde_json::from_str(reply.text).map_err(|e| format!("schemas/{}: {e}", reply.file))?;
+    schema["$id"] = Value::String(format!("{BASE}{}", era_name(reply.file, era)));
     point_at_era(&mut schema, era);
     Ok(schema)
 }
@@ -281,10 +275,16 @@ fn describe(validator: &Validator, instance: &Value) -> Result<(), String> {
 }
 
 impl Schemas {
-    /// Parses and compiles every embedded schema.
-    pub fn load() -> Result<Schemas, String> {
+    /// Parses and compiles the shared schemas and `replies` (the methods'
+    /// reply schemas, see `api::methods::reply_schemas`).
+    pub fn load(replies: &[ReplySchema]) -> Result<Schemas, String> {
+        let files: Vec<(&'static str, &'static str)> = SHARED
+            .iter()
+            .copied()
+            .chain(replies.iter().map(|r| (r.file, r.text)))
+            .collect();
         let mut documents = Vec::new();
-        for (name, text) in FILES {
+        for (name, text) in &files {
             let value: Value =
                 serde_json::from_str(text).map_err(|e| format!("schemas/{name}: {e}"))?;
             documents.push((format!("{BASE}{name}"), value));
@@ -295,19 +295,17 @@ impl Schemas {
             .copied()
             .filter(|era| !era.has_every_reply_field())
             .collect();
-        let token_replies: Vec<ReplySchema> = ReplySchema::ALL
-            .into_iter()
-            .filter(|s| s.is_access_token())
+        let token_replies: Vec<ReplySchema> = replies
+            .iter()
+            .copied()
+            .filter(|s| s.access_tokens)
             .collect();
         for &era in &eras {
             let token = era_name("access_token.json", era);
             documents.push((format!("{BASE}{token}"), era_schema(era)?));
             for schema in &token_replies {
-                let name = era_name(schema.file(), era);
-                documents.push((
-                    format!("{BASE}{name}"),
-                    era_reply_schema(schema.file(), era)?,
-                ));
+                let name = era_name(schema.file, era);
+                documents.push((format!("{BASE}{name}"), era_reply_schema(schema, era)?));
             }
         }
         let registry = Registry::new()
@@ -321,15 +319,13 @@ impl Schemas {
                 .map_err(|e| format!("schemas: {reference}: {e}"))
         };
         let mut documents = HashMap::new();
-        for (name, _) in FILES {
+        for (name, _) in &files {
             documents.insert(*name, compile(format!("{BASE}{name}"))?);
         }
         let mut data = HashMap::new();
-        for schema in ReplySchema::ALL {
-            if schema != ReplySchema::StatusOnly {
-                let uri = format!("{BASE}{}#/properties/data", schema.file());
-                data.insert(schema, compile(uri)?);
-            }
+        for schema in replies.iter().filter(|s| s.data) {
+            let uri = format!("{BASE}{}#/properties/data", schema.file);
+            data.insert(schema.file, compile(uri)?);
         }
         let mut embedded = HashMap::new();
         for kind in Embedded::ALL.into_iter().chain(Embedded::LOG) {
@@ -338,9 +334,9 @@ impl Schemas {
         }
         let mut data_eras = HashMap::new();
         for era in eras {
-            for &schema in &token_replies {
-                let uri = format!("{BASE}{}#/properties/data", era_name(schema.file(), era));
-                data_eras.insert((era, schema), compile(uri)?);
+            for schema in &token_replies {
+                let uri = format!("{BASE}{}#/properties/data", era_name(schema.file, era));
+                data_eras.insert((era, schema.file), compile(uri)?);
             }
         }
         Ok(Schemas {
@@ -355,7 +351,7 @@ impl Schemas {
 
     /// Checks a reply's `data` against its schema.
     pub fn check_data(&self, schema: ReplySchema, data: &Value) -> Result<(), String> {
-        match self.data.get(&schema) {
+        match self.data.get(schema.file) {
             Some(validator) => describe(validator, data),
             None => Ok(()),
         }
@@ -363,7 +359,7 @@ impl Schemas {
 
     /// Checks a whole success envelope (tests and contract checks).
     pub fn check_envelope(&self, schema: ReplySchema, reply: &Value) -> Result<(), String> {
-        self.check_by_file(schema.file(), reply)
+        self.check_by_file(schema.file, reply)
     }
 
     /// Checks a value against the schema file `name` (a path under `schemas/`).
@@ -387,7 +383,10 @@ impl Schemas {
         schema: ReplySchema,
         data: &Value,
     ) -> Result<(), String> {
-        match self.data_eras.get(&(release.reply_field_era(), schema)) {
+        match self
+            .data_eras
+            .get(&(release.reply_field_era(), schema.file))
+        {
             Some(validator) => describe(validator, data),
             None => self.check_data(schema, data),
         }
@@ -434,22 +433,22 @@ mod tests {
         let mut list = Value::Array(vec![full.clone(), full]);
         let schemas = &state.schemas;
         assert!(schemas
-            .check_data_in(r9, ReplySchema::ResetPassCode, &shaped)
+            .check_data_in(r9, ReplySchema::RESET_PASS_CODE, &shaped)
             .is_ok());
         // Fields R9 lacks are refused in its replies.
         assert!(schemas
-            .check_data_in(r9, ReplySchema::ResetPassCode, &reset)
+            .check_data_in(r9, ReplySchema::RESET_PASS_CODE, &reset)
             .is_err());
         assert!(schemas
-            .check_data_in(r9, ReplySchema::AccessTokenList, &list)
+            .check_data_in(r9, ReplySchema::ACCESS_TOKEN_LIST, &list)
             .is_err());
         keep_release_fields(&mut list, r9);
         assert!(schemas
-            .check_data_in(r9, ReplySchema::AccessTokenList, &list)
+            .check_data_in(r9, ReplySchema::ACCESS_TOKEN_LIST, &list)
             .is_ok());
         // The default release checks the full schema.
         assert!(schemas
-            .check_data_in(Release::DEFAULT, ReplySchema::ResetPassCode, &reset)
+            .check_data_in(Release::DEFAULT, ReplySchema::RESET_PASS_CODE, &reset)
             .is_ok());
     }
 }

@@ -158,7 +158,17 @@ impl Recorded {
 }
 
 /// One answered call: borrowed (`CallRecord`) when the dispatcher reports
-/// it, owned when a reader gets it back.
+/// it, owned when a reader gets it back (`JournalEntry::call`).
+///
+/// ```
+/// let emulator = crmcom_emulator::Emulator::builder().start().expect("start");
+/// let failed = emulator
+///     .journal()
+///     .into_iter()
+///     .filter(|entry| entry.call.status_code != "OK")
+///     .count();
+/// assert_eq!(failed, 0);
+/// ```
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Call<S = String> {
     /// The organisation of the session or of the login, when known.
@@ -178,6 +188,13 @@ pub struct Call<S = String> {
 pub type CallRecord<'a> = Call<&'a str>;
 
 /// One journal entry as readers see it: secrets redacted.
+///
+/// ```
+/// let emulator = crmcom_emulator::Emulator::builder().start().expect("start");
+/// for entry in emulator.journal() {
+///     println!("{} {} {}", entry.id, entry.call.method, entry.call.status_code);
+/// }
+/// ```
 #[derive(Debug, Clone, Serialize)]
 pub struct JournalEntry {
     /// Increasing from 1 over the emulator's life; never reused after a clear.

@@ -63,7 +63,7 @@ impl AppState {
         let generator = Generator::new(config.seed, "");
         let fixtures =
             Fixtures::load(config.fixtures.as_deref(), &generator).map_err(|e| e.to_string())?;
-        let schemas = Schemas::load()?;
+        let schemas = Schemas::load(&crate::api::methods::reply_schemas())?;
         let mut state = AppState {
             sessions: Sessions::new(generator.bytes()),
             seed: Mutex::new(config.seed),
@@ -180,7 +180,7 @@ impl AppState {
             let rendered = reference.render_classification(classification);
             let list = serde_json::Value::Array(vec![rendered]);
             self.schemas
-                .check_data(crate::api::schemas::ReplySchema::ClassificationList, &list)
+                .check_data(crate::api::schemas::ReplySchema::CLASSIFICATION_LIST, &list)
                 .map_err(|e| {
                     format!(
                         "access_token_classifications.json: {}: {e}",

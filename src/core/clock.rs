@@ -9,7 +9,18 @@ use std::sync::Arc;
 /// Marks "not frozen" in `frozen_ms`.
 const RUNNING: i64 = i64::MIN;
 
-/// A clock that tests can freeze, set and advance. Lock-free to read.
+/// A clock that tests can freeze, set and advance (seconds). Lock-free to
+/// read. An embedded emulator's is `Emulator::clock`:
+///
+/// ```
+/// let emulator = crmcom_emulator::Emulator::builder().start().expect("start");
+/// let clock = emulator.clock();
+/// clock.freeze();
+/// let now = clock.now();
+/// clock.advance(60);
+/// assert_eq!(clock.now(), now + chrono::Duration::seconds(60));
+/// clock.unfreeze();
+/// ```
 #[derive(Debug)]
 pub struct Clock {
     offset_ms: AtomicI64,

@@ -6,8 +6,22 @@ use clap::Parser;
 use std::path::PathBuf;
 
 /// crmcom-emulator: a faithful, stateful emulator of the CRM.COM Web API.
+///
+/// Every flag of the binary (each also the environment variable
+/// `CRMCOM_EMULATOR_<FLAG>`), and what an embedded emulator starts with:
+///
+/// ```
+/// use clap::Parser;
+/// use crmcom_emulator::Config;
+///
+/// let config = Config::try_parse_from(["crmcom-emulator", "--port", "0", "--seed", "7"])
+///     .expect("flags");
+/// assert_eq!((config.port, config.seed), (0, Some(7)));
+/// let embedded = Config { seed: Some(7), ..Config::default() };
+/// assert!(embedded.strict_schemas);
+/// ```
 #[derive(Debug, Clone, Parser)]
-#[command(name = "crmcom-emulator", version, about)]
+#[command(name = "crmcom-emulator", version, about, long_about = None)]
 pub struct Config {
     /// Address to listen on. Anything but loopback exposes the emulator.
     #[arg(long, env = "CRMCOM_EMULATOR_BIND", default_value = "127.0.0.1")]

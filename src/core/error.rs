@@ -7,7 +7,16 @@ use std::fmt;
 /// Result of every handler and parser.
 pub type ApiResult<T> = Result<T, ApiError>;
 
-/// Every way a request can fail, one variant per CRM.COM error code.
+/// Every way a request can fail; each variant answers one row of the
+/// catalogue (`ErrorCode`).
+///
+/// ```
+/// use crmcom_emulator::{codes, ApiError};
+///
+/// let error = ApiError::TokenExpired;
+/// assert_eq!(error.code(), codes::TOKEN_EXPIRED.code);
+/// assert_eq!(error.http_status(), 200);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
     /// Token missing, malformed, unknown, signed by someone else, or released.
@@ -126,7 +135,9 @@ impl Entity {
 }
 
 pub use crate::core::error_code as codes;
-pub use crate::core::error_code::{ErrorCode, CATALOGUE};
+pub use crate::core::error_code::ErrorCode;
+#[cfg(test)]
+use crate::core::error_code::CATALOGUE;
 
 impl ApiError {
     /// The `status.code`, borrowed when it is one of the catalogue's.

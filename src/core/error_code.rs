@@ -5,6 +5,16 @@
 /// One error code: its `status.code`, the HTTP status it answers (a
 /// `METHOD_NOT_SUPPORTED` for an unknown path or verb answers 404 or 405
 /// instead, see `ApiError::http_status`), and when it is answered.
+///
+/// ```
+/// use crmcom_emulator::codes;
+///
+/// assert_eq!(
+///     codes::TOKEN_EXPIRED.code,
+///     "COM.CRM.EXCEPTION.AUTHENTICATION.TOKENEXPIREDEXCEPTION"
+/// );
+/// assert_eq!(codes::TOKEN_EXPIRED.http_status, 200);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ErrorCode {
     pub code: &'static str,

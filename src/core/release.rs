@@ -8,6 +8,14 @@ use std::fmt;
 use std::sync::LazyLock;
 
 /// A CRM.COM release, `R<major>.<minor>.<patch>`.
+///
+/// ```
+/// use crmcom_emulator::Release;
+///
+/// let r10_1 = Release::parse("R10.1").expect("a release");
+/// assert_eq!(r10_1.to_string(), "R10.1");
+/// assert!(Release::parse("R4").is_err());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Release {
     major: u8,

@@ -6,6 +6,7 @@ use crate::app::journal::{JournalEntry, JournalFilter};
 use crate::app::state::AppState;
 use crate::core::clock::Clock;
 use crate::core::config::Config;
+use crate::core::error::ApiError;
 use crate::core::release::Release;
 use crate::domain::session::Login;
 use actix_web::dev::ServerHandle;
@@ -13,6 +14,35 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::thread::JoinHandle;
+
+/// Why an embedded emulator did not start, or a call through its handle
+/// was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum EmulatorError {
+    /// The address and port could not be bound (in use, not local, …).
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        address: String,
+        source: std::io::Error,
+    },
+    /// The fixtures, the schemas, the dataset or the state directory did
+    /// not load; the message names the file and the problem.
+    #[error("{0}")]
+    Load(String),
+    /// The server's thread could not be started or stopped at once.
+    #[error("the emulator's server did not start: {0}")]
+    Server(String),
+    /// The fixtures have no user with a password to log in as.
+    #[error("the fixtures have no user with a password")]
+    NoLoginUser,
+    /// The organisation name is empty.
+    #[error("the organisation must not be empty")]
+    EmptyOrganisation,
+    /// The emulator refused, as the API would (`LIMITREACHEDEXCEPTION` when
+    /// `--max-tenants` or `--max-sessions` are held).
+    #[error(transparent)]
+    Api(#[from] ApiError),
+}
 
 /// A running emulator. Dropping it stops the server, frees its port and,
 /// with a state directory, writes every tenant.
@@ -94,7 +124,17 @@ impl EmulatorBuilder {
         self
     }
 
-    pub fn start(self) -> Result<Emulator, String> {
+    /// Starts the emulator (see `Emulator::start`).
+    ///
+    /// ```
+    /// let emulator = crmcom_emulator::Emulator::builder()
+    ///     .seed(7)
+    ///     .journal_size(100)
+    ///     .start()
+    ///     .expect("start");
+    /// assert_ne!(emulator.port(), 0);
+    /// ```
+    pub fn start(self) -> Result<Emulator, EmulatorError> {
         Emulator::start(self.config)
     }
 }
@@ -108,12 +148,27 @@ impl Emulator {
     /// Loads the fixtures, binds `config.bind:config.port` and serves on a
     /// thread of its own, so it works from plain `#[test]` and from async
     /// tests alike.
-    pub fn start(config: Config) -> Result<Emulator, String> {
-        let listener = TcpListener::bind((config.bind.as_str(), config.port))
-            .map_err(|e| format!("cannot listen on {}:{}: {e}", config.bind, config.port))?;
-        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    ///
+    /// ```
+    /// use crmcom_emulator::{Config, Emulator};
+    ///
+    /// let config = Config {
+    ///     port: 0,
+    ///     ..Config::default()
+    /// };
+    /// let emulator = Emulator::start(config).expect("start");
+    /// assert!(emulator.uri().ends_with(&emulator.port().to_string()));
+    /// ```
+    pub fn start(config: Config) -> Result<Emulator, EmulatorError> {
+        let bind_error = |source| EmulatorError::Bind {
+            address: format!("{}:{}", config.bind, config.port),
+            source,
+        };
+        let listener =
+            TcpListener::bind((config.bind.as_str(), config.port)).map_err(bind_error)?;
+        let port = listener.local_addr().map_err(bind_error)?.port();
         let uri = format!("http://{}:{port}", config.bind);
-        let state = Arc::new(AppState::new(config)?);
+        let state = Arc::new(AppState::new(config).map_err(EmulatorError::Load)?);
         let (tx, rx) = std::sync::mpsc::channel();
         let server_state = state.clone();
         let thread = std::thread::Builder::new()
@@ -125,10 +180,10 @@ impl Emulator {
                     server.await
                 })
             })
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| EmulatorError::Server(e.to_string()))?;
         let handle = rx
             .recv()
-            .map_err(|_| "the emulator failed to start".to_string())?;
+            .map_err(|_| EmulatorError::Server("its thread ended before serving".into()))?;
         Ok(Emulator {
             uri,
             port,
@@ -138,7 +193,14 @@ impl Emulator {
         })
     }
 
-    /// Base URI, e.g. `http://127.0.0.1:41234`.
+    /// Base URI, e.g. `http://127.0.0.1:41234`; the CRM.COM methods are
+    /// under `{uri}/crmapi/rest/v2/`, the admin API under `{uri}/__admin/`.
+    ///
+    /// ```
+    /// let emulator = crmcom_emulator::Emulator::builder().start().expect("start");
+    /// let login = format!("{}/crmapi/rest/v2/authentication/token", emulator.uri());
+    /// assert!(login.starts_with("http://127.0.0.1:"));
+    /// ```
     pub fn uri(&self) -> &str {
         &self.uri
     }
@@ -148,7 +210,8 @@ impl Emulator {
         self.port
     }
 
-    /// The shared state, for tests that inspect tenants directly.
+    /// The shared state, for this crate's own tests (see `testing`).
+    #[doc(hidden)]
     pub fn state(&self) -> &AppState {
         &self.state
     }
@@ -156,53 +219,89 @@ impl Emulator {
     /// A login token for `organisation` (its tenant is created on first
     /// use), as the first fixture user who has a password: what
     /// `authentication/token` would answer.
-    pub fn login(&self, organisation: &str) -> Result<String, String> {
+    ///
+    /// ```
+    /// let emulator = crmcom_emulator::Emulator::builder().start().expect("start");
+    /// let token = emulator.login("acme").expect("login");
+    /// assert!(!token.is_empty());
+    /// assert!(emulator.login(" ").is_err());
+    /// ```
+    pub fn login(&self, organisation: &str) -> Result<String, EmulatorError> {
         let reference = &self.state.fixtures.reference;
         let user = reference
             .users
             .iter()
             .find(|u| u.password.is_some())
-            .ok_or("the fixtures have no user with a password")?;
+            .ok_or(EmulatorError::NoLoginUser)?;
         if organisation.trim().is_empty() {
-            return Err("the organisation must not be empty".into());
+            return Err(EmulatorError::EmptyOrganisation);
         }
-        self.state
-            .context()
-            .open_session(Login {
-                organisation,
-                username: &user.username,
-                user_id: &user.id,
-                unit_id: &user.default_unit_id,
-                consumer: None,
-            })
-            .map_err(|e| e.description())
+        let token = self.state.context().open_session(Login {
+            organisation,
+            username: &user.username,
+            user_id: &user.id,
+            unit_id: &user.default_unit_id,
+            consumer: None,
+        })?;
+        Ok(token)
     }
 
     /// Answers one organisation as another release than the emulator's
     /// (`None`: back to it), before or after its first login.
+    ///
+    /// ```
+    /// use crmcom_emulator::{Emulator, Release};
+    ///
+    /// let emulator = Emulator::builder().start().expect("start");
+    /// emulator.set_release("legacy", Some(Release::parse("R8").expect("R8")));
+    /// ```
     pub fn set_release(&self, organisation: &str, release: Option<Release>) {
         self.state.set_release(organisation, release);
     }
 
     /// Every tenant back to the fixtures; login tokens stay valid.
+    ///
+    /// ```
+    /// let emulator = crmcom_emulator::Emulator::builder().start().expect("start");
+    /// emulator.login("acme").expect("login");
+    /// emulator.reset();
+    /// ```
     pub fn reset(&self) {
         self.state.reset_all();
     }
 
     /// One tenant back to the fixtures (created if it does not exist, which
     /// `--max-tenants` may refuse).
-    pub fn reset_tenant(&self, organisation: &str) -> Result<(), String> {
-        self.state
-            .reset_tenant(organisation)
-            .map_err(|e| e.description())
+    ///
+    /// ```
+    /// let emulator = crmcom_emulator::Emulator::builder().start().expect("start");
+    /// emulator.reset_tenant("acme").expect("reset");
+    /// ```
+    pub fn reset_tenant(&self, organisation: &str) -> Result<(), EmulatorError> {
+        Ok(self.state.reset_tenant(organisation)?)
     }
 
-    /// The emulator's clock: freeze, set and advance it.
+    /// The emulator's clock: freeze, set and advance it (seconds).
+    ///
+    /// ```
+    /// let emulator = crmcom_emulator::Emulator::builder().start().expect("start");
+    /// emulator.clock().freeze();
+    /// let before = emulator.clock().now_secs();
+    /// emulator.clock().advance(7200); // two hours: a login token expires
+    /// assert_eq!(emulator.clock().now_secs(), before + 7200);
+    /// ```
     pub fn clock(&self) -> &Clock {
         &self.state.clock
     }
 
     /// Every journaled CRM.COM call, oldest first, secrets redacted.
+    ///
+    /// ```
+    /// let emulator = crmcom_emulator::Emulator::builder().start().expect("start");
+    /// // Calls made through the handle are not HTTP calls.
+    /// emulator.login("acme").expect("login");
+    /// assert!(emulator.journal().is_empty());
+    /// ```
     pub fn journal(&self) -> Vec<JournalEntry> {
         self.state.journal.entries(&JournalFilter::default())
     }

@@ -3,9 +3,12 @@
 //! embedding handle. Nothing imports it but `lib.rs` and `main.rs`.
 
 pub mod admin;
+pub mod binary;
 pub mod body;
+pub mod crm_call;
 pub mod emulator;
 pub mod exposure;
+pub mod gate;
 pub mod openapi;
 pub mod request_log;
 pub mod server;

@@ -11,9 +11,10 @@
 //! may lack fields, so methods that take `fields_set` also accept a copy of
 //! their reply schema without `required` (suffix `_projected`).
 
+use crate::api::methods::reply_schemas;
 use crate::api::methods::{Method, Verb, API_PREFIX, METHODS};
 use crate::api::requests::{self, request_schema};
-use crate::api::schemas::FILES;
+use crate::api::schemas::SHARED;
 use serde_json::{json, Map, Value};
 
 const COMPONENTS: &str = "#/components/schemas/";
@@ -78,10 +79,15 @@ fn component(value: &Value, own: &str, projected: bool) -> Value {
 /// `request_<path>`.
 fn schema_components() -> Map<String, Value> {
     let mut components = Map::new();
-    for (file, text) in FILES {
+    let replies = reply_schemas();
+    let files = SHARED
+        .iter()
+        .copied()
+        .chain(replies.iter().map(|r| (r.file, r.text)));
+    for (file, text) in files {
         let value: Value = serde_json::from_str(text).unwrap_or(Value::Null);
         let name = component_name(file);
-        let requests = *file == "requests.json";
+        let requests = file == "requests.json";
         let variants: &[bool] = if requests { &[false] } else { &[false, true] };
         for &projected in variants {
             let suffix = if projected { PROJECTED } else { "" };
@@ -120,7 +126,7 @@ fn envelope_ref(name: &str) -> Value {
 /// `fields_set`) or the error envelope, on HTTP 200; the error envelope on
 /// every other status.
 fn crm_responses(route: &Method) -> Value {
-    let reply = component_name(route.reply.file());
+    let reply = component_name(route.reply.file);
     let mut ok = vec![envelope_ref(&reply)];
     if route.fields_set {
         ok.push(envelope_ref(&format!("{reply}{PROJECTED}")));
@@ -259,7 +265,7 @@ pub fn bytes() -> actix_web::web::Bytes {
 }
 
 /// `GET /openapi.json`; any other verb is the 405 envelope.
-pub fn reply(req: &actix_web::HttpRequest) -> actix_web::HttpResponse {
+pub async fn reply(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
     if req.method() != actix_web::http::Method::GET {
         let wrong = crate::core::error::ApiError::WrongHttpMethod {
             path: PATH.into(),

@@ -1,7 +1,7 @@
 //! The admin API's controls: clock, seed, session expiry, journal, faults.
 
 use crate::helpers::{assert_error, code, request_to, shared_app, spawn_app, spawn_with, Org};
-use crmcom_emulator::core::error::codes;
+use crmcom_emulator::codes;
 use crmcom_emulator::Config;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};

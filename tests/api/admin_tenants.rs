@@ -2,7 +2,7 @@
 //! and import, snapshots; and the admin API's own routing and access rule.
 
 use crate::helpers::{assert_error, code, shared_app, spawn_app, spawn_with, unique_org, Org};
-use crmcom_emulator::core::error::codes;
+use crmcom_emulator::codes;
 use crmcom_emulator::Config;
 use serde_json::{json, Value};
 

@@ -3,7 +3,7 @@
 //! is lost. Each client keeps one connection open.
 
 use crate::helpers::{shared_app, spawn_app, unique_org, Client, TestApp};
-use crmcom_emulator::core::error::codes;
+use crmcom_emulator::codes;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 

@@ -3,7 +3,7 @@
 
 use crate::helpers::{assert_error, code, shared_app, Org};
 use base64::Engine;
-use crmcom_emulator::core::error::codes;
+use crmcom_emulator::codes;
 use serde_json::{json, Value};
 
 fn consumer_login(org: &str, identifier: Value) -> Value {

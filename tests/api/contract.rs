@@ -2,9 +2,9 @@
 //! the README documents every error code and route.
 
 use crate::helpers::shared_app;
-use crmcom_emulator::api::access_tokens::render::render;
-use crmcom_emulator::api::methods::{Verb, METHODS};
-use crmcom_emulator::core::error::CATALOGUE;
+use crmcom_emulator::testing::render;
+use crmcom_emulator::testing::{Verb, METHODS};
+use crmcom_emulator::CATALOGUE;
 use serde_json::{json, Value};
 
 fn readme() -> String {
@@ -36,7 +36,7 @@ fn the_readme_lists_every_error_code() {
 #[test]
 fn the_readme_lists_every_admin_route() {
     let readme = readme();
-    for route in crmcom_emulator::edge::admin::ADMIN_ROUTES {
+    for route in crmcom_emulator::testing::ADMIN_ROUTES {
         let line = format!("`{} /__admin/{}`", route.verb, route.path);
         assert!(readme.contains(&line), "README lacks {line}");
     }
@@ -45,7 +45,7 @@ fn the_readme_lists_every_admin_route() {
 #[test]
 fn the_committed_openapi_document_is_the_generated_one_and_matches_the_route_tables() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.json");
-    let generated = crmcom_emulator::edge::openapi::document();
+    let generated = crmcom_emulator::testing::openapi_document();
     let text = serde_json::to_string_pretty(&generated).unwrap() + "\n";
     if std::env::var_os("UPDATE_OPENAPI").is_some() {
         std::fs::create_dir_all(std::path::Path::new(path).parent().unwrap()).unwrap();
@@ -56,7 +56,7 @@ fn the_committed_openapi_document_is_the_generated_one_and_matches_the_route_tab
         committed == text,
         "openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test` and commit it"
     );
-    for route in crmcom_emulator::edge::admin::ADMIN_ROUTES {
+    for route in crmcom_emulator::testing::ADMIN_ROUTES {
         let path = format!("/__admin/{}", route.path);
         assert!(
             generated["paths"][&path][route.verb.to_lowercase()].is_object(),
@@ -82,7 +82,7 @@ fn the_committed_openapi_document_is_the_generated_one_and_matches_the_route_tab
         served.sort_unstable();
         assert_eq!(documented, served, "{}", route.path);
     }
-    let admin_paths: std::collections::BTreeSet<&str> = crmcom_emulator::edge::admin::ADMIN_ROUTES
+    let admin_paths: std::collections::BTreeSet<&str> = crmcom_emulator::testing::ADMIN_ROUTES
         .iter()
         .map(|r| r.path)
         .collect();
@@ -159,8 +159,8 @@ fn the_readme_lists_every_route() {
 fn the_documented_otp_reply_validates_against_its_schema() {
     // generate_otp is not emulated yet, but its reply schema is written from
     // the seed page: the documented example must satisfy it.
-    use crmcom_emulator::api::schemas::Schemas;
-    let schemas = Schemas::load().unwrap();
+    use crmcom_emulator::testing::Schemas;
+    let schemas = Schemas::load(&crmcom_emulator::testing::reply_schemas()).unwrap();
     let example = crate::documented::example("10_generate_otp.response.json");
     schemas
         .check_by_file("replies/one_time_password.json", &example)
@@ -199,7 +199,7 @@ fn plant_broken_token(app: &crate::helpers::TestApp, org: &str) {
 #[test]
 fn a_reply_that_breaks_its_schema_is_an_error_in_strict_mode_and_sent_otherwise() {
     use crate::helpers::{assert_error, spawn_with};
-    use crmcom_emulator::{core::error::codes, Config};
+    use crmcom_emulator::{codes, Config};
     let show =
         |t: &str| json!({"token": t, "access_token_identifier": {"authentication_code": "broken"}});
 

@@ -2,9 +2,9 @@
 //! The page itself is driven in Chromium by `tests/browser/dashboard.py`.
 
 use crate::helpers::{shared_app, spawn_with, unique_org, Org};
-use crmcom_emulator::app::dataset::{Dataset, DEMO_PASS_CODE};
-use crmcom_emulator::core::config::AdminSecret;
-use crmcom_emulator::core::error::codes;
+use crmcom_emulator::codes;
+use crmcom_emulator::testing::AdminSecret;
+use crmcom_emulator::testing::{Dataset, DEMO_PASS_CODE};
 use crmcom_emulator::Config;
 use serde_json::{json, Value};
 

@@ -53,13 +53,13 @@ fn the_handle_logs_in_resets_moves_the_clock_and_reads_the_journal() {
     emulator.reset();
     assert_eq!(
         show(&emulator, &token, "EMB")["status"]["code"],
-        crmcom_emulator::core::error::codes::ACCESS_TOKEN_NOT_FOUND.code
+        crmcom_emulator::codes::ACCESS_TOKEN_NOT_FOUND.code
     );
     emulator.clock().freeze();
     emulator.clock().advance(61);
     assert_eq!(
         show(&emulator, &token, "7")["status"]["code"],
-        crmcom_emulator::core::error::codes::TOKEN_EXPIRED.code
+        crmcom_emulator::codes::TOKEN_EXPIRED.code
     );
     assert!(emulator.login("").is_err());
 }

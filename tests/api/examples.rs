@@ -3,14 +3,14 @@
 
 use crate::documented::{assert_documented, example};
 use crate::helpers::{spawn_app, TestApp};
-use crmcom_emulator::api::schemas::ReplySchema;
+use crmcom_emulator::testing::ReplySchema;
 use serde_json::Value;
 
 /// Asserts a success reply is schema-valid as a whole envelope.
 fn assert_valid(app: &TestApp, schema: ReplySchema, reply: &Value) {
     assert_eq!(reply["status"]["code"], "OK", "{reply}");
     if let Err(e) = app.emulator.state().schemas.check_envelope(schema, reply) {
-        panic!("reply breaks {}: {e}", schema.file());
+        panic!("reply breaks {}: {e}", schema.file);
     }
 }
 
@@ -27,7 +27,7 @@ fn show_example_returns_the_documented_token() {
     let request = with_token(example("01_show.request.json"), &token);
     let (status, reply) = app.post("access_tokens/show", &request);
     assert_eq!(status, 200);
-    assert_valid(&app, ReplySchema::AccessToken, &reply);
+    assert_valid(&app, ReplySchema::ACCESS_TOKEN, &reply);
     assert_documented(
         &example("01_show.response.json"),
         &reply,
@@ -51,7 +51,7 @@ fn list_example_returns_the_participants_tokens() {
     ] {
         let (status, reply) = app.get("access_tokens/list", &format!("token={token}&{query}"));
         assert_eq!(status, 200);
-        assert_valid(&app, ReplySchema::AccessTokenList, &reply);
+        assert_valid(&app, ReplySchema::ACCESS_TOKEN_LIST, &reply);
         assert_documented(
             &example("02_list.response.json"),
             &reply,
@@ -74,7 +74,7 @@ fn get_not_associated_example_returns_the_five_documented_tokens() {
         &format!("token={token}&number=5"),
     );
     assert_eq!(status, 200);
-    assert_valid(&app, ReplySchema::AccessTokenList, &reply);
+    assert_valid(&app, ReplySchema::ACCESS_TOKEN_LIST, &reply);
     assert_documented(&example("03_get_not_associated.response.json"), &reply, &[]);
     let numbers: Vec<&str> = reply["data"]
         .as_array()

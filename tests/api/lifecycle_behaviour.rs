@@ -1,7 +1,7 @@
 //! What the life-cycle methods do to a token, and the lock on wrong secrets.
 
 use crate::helpers::{assert_error, code, Org};
-use crmcom_emulator::core::error::codes;
+use crmcom_emulator::codes;
 use serde_json::{json, Value};
 
 #[test]

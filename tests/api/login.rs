@@ -2,7 +2,7 @@
 
 use crate::helpers::{assert_error, shared_app, spawn_with, unique_org};
 use base64::{engine::general_purpose::STANDARD, Engine};
-use crmcom_emulator::core::error::codes;
+use crmcom_emulator::codes;
 use crmcom_emulator::Config;
 use serde_json::{json, Value};
 

@@ -2,7 +2,7 @@
 //! bad parameter answers the documented error envelope, HTTP 200.
 
 use crate::helpers::{assert_error, shared_app, spawn_app, unique_org, TestApp};
-use crmcom_emulator::core::error::codes;
+use crmcom_emulator::codes;
 use serde_json::{json, Value};
 
 /// A call of one method with a given token (or none).

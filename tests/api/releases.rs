@@ -3,7 +3,7 @@
 //! with organisations of different releases in one process.
 
 use crate::helpers::{assert_error, code, shared_app, unique_org, Org, TestApp};
-use crmcom_emulator::core::error::codes;
+use crmcom_emulator::codes;
 use crmcom_emulator::{Emulator, Release};
 use serde_json::{json, Value};
 

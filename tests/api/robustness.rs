@@ -8,7 +8,7 @@
 //! emulator enforces.
 
 use crate::helpers::{spawn_app, TestApp};
-use crmcom_emulator::api::methods::{Verb, API_PREFIX, METHODS};
+use crmcom_emulator::testing::{Verb, API_PREFIX, METHODS};
 use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -144,7 +144,7 @@ fn wrong_query_values(schema: &Value, defs: &Value) -> Vec<String> {
 }
 
 fn cases(token: &str) -> Vec<Case> {
-    let requests = crmcom_emulator::api::requests::file();
+    let requests = crmcom_emulator::testing::requests_file();
     let defs = &requests["$defs"];
     let mut cases = Vec::new();
     let mut add = |label: String, bytes: Vec<u8>| cases.push(Case { label, bytes });
@@ -152,7 +152,7 @@ fn cases(token: &str) -> Vec<Case> {
     let huge = "h".repeat(900_000);
     for route in METHODS {
         let path = format!("{API_PREFIX}{}", route.path);
-        let method = crmcom_emulator::api::requests::request_schema(route);
+        let method = crmcom_emulator::testing::request_schema(route);
         let properties = method["properties"].as_object().unwrap();
         let posts = route.verb != Verb::Get;
         let gets = route.verb != Verb::Post;

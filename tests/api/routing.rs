@@ -2,7 +2,7 @@
 //! (404), wrong verbs (405), oversize bodies (413), bad content types.
 
 use crate::helpers::{assert_error, shared_app};
-use crmcom_emulator::core::error::codes;
+use crmcom_emulator::codes;
 
 #[test]
 fn unknown_and_case_changed_paths_answer_404_with_the_envelope() {

@@ -142,7 +142,7 @@ fn tenants_and_snapshots_survive_a_restart_with_the_same_state_dir() {
 }
 
 fn codes_not_found() -> &'static str {
-    crmcom_emulator::core::error::codes::ACCESS_TOKEN_NOT_FOUND.code
+    crmcom_emulator::codes::ACCESS_TOKEN_NOT_FOUND.code
 }
 
 #[test]

@@ -2,8 +2,8 @@
 //! login; a token never reaches another organisation's data.
 
 use crate::helpers::{assert_error, shared_app, unique_org};
-use crmcom_emulator::core::error::codes;
-use crmcom_emulator::domain::access_token::entity::LifeCycleState;
+use crmcom_emulator::codes;
+use crmcom_emulator::testing::LifeCycleState;
 use serde_json::json;
 
 #[test]

@@ -1,7 +1,7 @@
 //! What create and update do to the state, seen through the next reads.
 
 use crate::helpers::{assert_error, code, Org};
-use crmcom_emulator::core::error::codes;
+use crmcom_emulator::codes;
 use serde_json::{json, Value};
 
 #[test]

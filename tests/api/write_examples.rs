@@ -6,7 +6,7 @@
 use crate::documented::{assert_documented, example};
 use crate::helpers::{spawn_app, spawn_with, TestApp};
 use chrono::NaiveDateTime;
-use crmcom_emulator::api::schemas::ReplySchema;
+use crmcom_emulator::testing::ReplySchema;
 use crmcom_emulator::Config;
 use serde_json::Value;
 
@@ -45,7 +45,7 @@ fn replay(app: &TestApp, token: &str, method: &str, name: &str, schema: ReplySch
         .check_envelope(schema, &reply)
         .or_else(|e| if projected { Ok(()) } else { Err(e) })
     {
-        panic!("{name}: reply breaks {}: {e}", schema.file());
+        panic!("{name}: reply breaks {}: {e}", schema.file);
     }
     reply
 }
@@ -110,7 +110,7 @@ const STEPS: &[Step] = &[
     Step {
         name: "04_create_1",
         method: "access_tokens/create",
-        schema: ReplySchema::AccessToken,
+        schema: ReplySchema::ACCESS_TOKEN,
         at: Some("2015-10-15T09:47:49"),
         unit: None,
         ignore: &[
@@ -123,7 +123,7 @@ const STEPS: &[Step] = &[
     Step {
         name: "05_create_2",
         method: "access_tokens/create",
-        schema: ReplySchema::AccessToken,
+        schema: ReplySchema::ACCESS_TOKEN,
         at: None,
         unit: None,
         ignore: &["data.id", "data.number"],
@@ -134,7 +134,7 @@ const STEPS: &[Step] = &[
     Step {
         name: "06_update",
         method: "access_tokens/update",
-        schema: ReplySchema::AccessToken,
+        schema: ReplySchema::ACCESS_TOKEN,
         at: Some("2015-05-27T12:50:22"),
         unit: None,
         ignore: &["data.reward_participant.accounts_receivable.account_owner.name"],
@@ -144,7 +144,7 @@ const STEPS: &[Step] = &[
     Step {
         name: "07_verify",
         method: "access_tokens/verify",
-        schema: ReplySchema::AccessToken,
+        schema: ReplySchema::ACCESS_TOKEN,
         at: Some("2015-11-27T16:08:56"),
         unit: None,
         ignore: &["data.verified_date", "data.verified_by_user.person_name"],
@@ -153,7 +153,7 @@ const STEPS: &[Step] = &[
     Step {
         name: "08_reset_pass_code",
         method: "access_tokens/reset_pass_code",
-        schema: ReplySchema::ResetPassCode,
+        schema: ReplySchema::RESET_PASS_CODE,
         at: Some("2015-12-28T15:22:07"),
         unit: None,
         ignore: &["data.random_pass_code"],
@@ -163,7 +163,7 @@ const STEPS: &[Step] = &[
     Step {
         name: "09_reset_verification_code",
         method: "access_tokens/reset_verification_code",
-        schema: ReplySchema::AccessToken,
+        schema: ReplySchema::ACCESS_TOKEN,
         at: Some("2017-02-13T14:51:08"),
         unit: Some("1"),
         ignore: &["data.verification_code"],
@@ -172,7 +172,7 @@ const STEPS: &[Step] = &[
     Step {
         name: "10_generate_otp",
         method: "access_tokens/generate_otp",
-        schema: ReplySchema::OneTimePassword,
+        schema: ReplySchema::ONE_TIME_PASSWORD,
         at: Some("2017-05-22T13:38:07"),
         unit: None,
         ignore: &["data.one_time_password"],
@@ -258,17 +258,17 @@ fn replayed_writes_are_what_the_next_reads_see() {
         (
             "access_tokens/create",
             "04_create_1",
-            ReplySchema::AccessToken,
+            ReplySchema::ACCESS_TOKEN,
         ),
         (
             "access_tokens/update",
             "06_update",
-            ReplySchema::AccessToken,
+            ReplySchema::ACCESS_TOKEN,
         ),
         (
             "access_tokens/verify",
             "07_verify",
-            ReplySchema::AccessToken,
+            ReplySchema::ACCESS_TOKEN,
         ),
     ] {
         replay(&app, t, method, name, schema);
@@ -290,7 +290,7 @@ fn replayed_writes_are_what_the_next_reads_see() {
         show(serde_json::json!({"authentication_code": "CCD4537CA4AD4EE8912FFBAE53110601"}));
     assert_eq!(
         reply["status"]["code"],
-        crmcom_emulator::core::error::codes::ACCESS_TOKEN_NOT_FOUND.code
+        crmcom_emulator::codes::ACCESS_TOKEN_NOT_FOUND.code
     );
     // The verified token is effective in the list of its accounts receivable.
     let (_, list) = app.get(

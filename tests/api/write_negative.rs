@@ -2,9 +2,9 @@
 //! answers its CRM.COM error, HTTP 200, and changes nothing.
 
 use crate::helpers::{assert_error, shared_app, spawn_with, unique_org, TestApp};
-use crmcom_emulator::api::call::Handler;
-use crmcom_emulator::api::methods::METHODS;
-use crmcom_emulator::core::error::codes;
+use crmcom_emulator::codes;
+use crmcom_emulator::testing::Handler;
+use crmcom_emulator::testing::METHODS;
 use crmcom_emulator::Config;
 use serde_json::{json, Value};
 
@@ -364,7 +364,7 @@ fn every_session_method_checks_the_token_before_its_parameters() {
             (json!("garbage"), "token=garbage&"),
             (json!(42), "token=42&"),
         ] {
-            let reply = if route.verb == crmcom_emulator::api::methods::Verb::Get {
+            let reply = if route.verb == crmcom_emulator::testing::Verb::Get {
                 let query = format!("{query_token}number=x&accounts_receivable_identifier=x");
                 app.get(route.path, &query).1
             } else {

@@ -1,7 +1,7 @@
 //! Admin handlers for what tests steer: the clock, the seed, session expiry,
 //! the journal and fault rules.
 
-use super::call::{query_number, AdminCall};
+use super::call::{query_number, AdminCall, FaultPath};
 use crate::app::faults::FaultSpec;
 use crate::app::journal::JournalFilter;
 use crate::app::state::AppState;
@@ -201,9 +201,7 @@ pub fn faults_clear(state: &AppState, _: &AdminCall) -> ApiResult<Value> {
 }
 
 pub fn fault_remove(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
-    let id: u64 = call.args[0]
-        .parse()
-        .map_err(|_| ApiError::admin("id: a fault id (a number) is expected"))?;
+    let FaultPath { id } = call.path()?;
     if state.faults.remove(id) {
         Ok(json!({ "id": id, "deleted": true }))
     } else {

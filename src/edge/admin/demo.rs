@@ -2,7 +2,7 @@
 //! searchable view of its accounts and access tokens the dashboard shows
 //! (never a pass code, OTP or verification code).
 
-use super::call::{query_number, AdminCall};
+use super::call::{query_number, AdminCall, TenantPath};
 use crate::app::dataset::Dataset;
 use crate::app::state::AppState;
 use crate::core::error::{ApiError, ApiResult};
@@ -23,7 +23,8 @@ struct DatasetChange {
 /// resets it to it; creates the tenant if new.
 pub fn set_dataset(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
     let change: DatasetChange = call.json()?;
-    let organisation = &call.args[0];
+    let TenantPath { organisation } = call.path()?;
+    let organisation = &organisation;
     let dataset = change
         .dataset
         .as_deref()
@@ -56,7 +57,8 @@ const MOST_ROWS: usize = 1000;
 /// or whose accounts receivable's number or name, contains it (any case);
 /// `limit` rows at most. `total` counts every match.
 pub fn access_tokens(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
-    let tenant = state.known_tenant(&call.args[0])?;
+    let TenantPath { organisation } = call.path()?;
+    let tenant = state.known_tenant(&organisation)?;
     let query = call.query()?;
     let needle = query
         .get("q")

@@ -1,6 +1,6 @@
-//! The admin API under `/__admin` (never under `/crmapi`): one table of
-//! routes, the access rule, and the dispatcher that answers every admin call
-//! with the same envelope as the CRM.COM methods.
+//! The admin API under `/__admin` (never under `/crmapi`): an actix scope
+//! made from the one table of routes, the access rule, and the answer of
+//! every admin call in the same envelope as the CRM.COM methods.
 
 mod call;
 mod controls;
@@ -16,10 +16,9 @@ use crate::api::envelope;
 use crate::app::state::AppState;
 use crate::core::config::AdminSecret;
 use crate::core::error::{ApiError, ApiResult};
-use actix_web::http::header;
+use actix_web::http::{header, Method};
 use actix_web::{web, HttpRequest, HttpResponse};
 use call::AdminCall;
-use percent_encoding::percent_decode_str;
 use routes::Answer;
 
 /// Admin bodies may carry a whole tenant's state, so they get more room
@@ -28,63 +27,6 @@ pub const ADMIN_MAX_BODY: usize = 64 * 1024 * 1024;
 
 /// The header that carries `--admin-secret` (or `Authorization: Bearer`).
 pub const SECRET_HEADER: &str = "x-admin-secret";
-
-/// The path after `/__admin/`, if `path` is an admin path.
-pub fn admin_path(path: &str) -> Option<&str> {
-    let rest = path.strip_prefix(ADMIN_PREFIX)?;
-    if rest.is_empty() {
-        Some("")
-    } else {
-        rest.strip_prefix('/')
-    }
-}
-
-/// The `{…}` values if `pattern` matches the decoded `segments`.
-fn matches(pattern: &str, segments: &[String]) -> Option<Vec<String>> {
-    let parts: Vec<&str> = pattern.split('/').collect();
-    if parts.len() != segments.len() {
-        return None;
-    }
-    let mut args = Vec::new();
-    for (part, segment) in parts.iter().zip(segments) {
-        if part.starts_with('{') {
-            if segment.is_empty() {
-                return None;
-            }
-            args.push(segment.clone());
-        } else if part != segment {
-            return None;
-        }
-    }
-    Some(args)
-}
-
-/// The route and its arguments, or the 404/405 error.
-fn route_of(verb: &str, rest: &str) -> ApiResult<(&'static AdminRoute, Vec<String>)> {
-    let rest = rest.strip_suffix('/').unwrap_or(rest);
-    let segments: Vec<String> = rest
-        .split('/')
-        .map(|s| percent_decode_str(s).decode_utf8_lossy().into_owned())
-        .collect();
-    let candidates: Vec<(&AdminRoute, Vec<String>)> = ADMIN_ROUTES
-        .iter()
-        .filter_map(|r| matches(r.path, &segments).map(|args| (r, args)))
-        .collect();
-    if candidates.is_empty() {
-        return Err(ApiError::MethodNotSupported {
-            path: format!("{ADMIN_PREFIX}/{rest}"),
-            unknown_path: true,
-        });
-    }
-    let allowed: Vec<&str> = candidates.iter().map(|(r, _)| r.verb).collect();
-    candidates
-        .into_iter()
-        .find(|(r, _)| r.verb == verb)
-        .ok_or_else(|| ApiError::WrongHttpMethod {
-            path: format!("{ADMIN_PREFIX}/{rest}"),
-            allowed: allowed.join(" or "),
-        })
-}
 
 /// Whether the admin API answers this request: always on a loopback bind
 /// without a secret; with `--admin-secret`, only to requests that carry it.
@@ -128,34 +70,86 @@ fn presented_secret(req: &HttpRequest) -> Option<&str> {
     })
 }
 
-/// Answers one admin request.
-pub async fn dispatch(
-    req: &HttpRequest,
-    payload: web::Payload,
-    state: &AppState,
-    rest: &str,
-) -> HttpResponse {
-    let config = &state.config;
-    if ui::is_page(req.method().as_str(), rest) {
-        return ui::page();
+/// The admin API as an actix scope: one resource per path of
+/// `ADMIN_ROUTES` (with or without a trailing `/`), each verb a route; a
+/// wrong verb answers the 405 envelope naming the allowed ones, an unknown
+/// path the 404 envelope, both after the access rule.
+pub fn scope() -> actix_web::Scope {
+    // The page holds no data, so it answers before the access rule.
+    let page = web::resource(vec![format!("/{}", ui::PATH), format!("/{}/", ui::PATH)])
+        .route(web::get().to(|| async { ui::page() }));
+    let mut scope = web::scope(ADMIN_PREFIX).service(page);
+    let mut paths: Vec<&'static str> = Vec::new();
+    for route in ADMIN_ROUTES {
+        if !paths.contains(&route.path) {
+            paths.push(route.path);
+        }
     }
-    let result = async {
-        check_access(
-            &config.bind,
-            config.admin_secret.as_ref().map(AdminSecret::as_str),
-            presented_secret(req),
-        )?;
-        let (route, args) = route_of(req.method().as_str(), rest)?;
-        let limit = ADMIN_MAX_BODY.max(config.max_body_bytes);
-        let body = crate::edge::body::read_body(req, payload, limit, config).await?;
-        let call = AdminCall {
-            args,
-            query: req.query_string(),
-            body: &body,
+    for path in paths {
+        let mut resource = web::resource(vec![format!("/{path}"), format!("/{path}/")]);
+        let mut allowed = Vec::new();
+        for route in ADMIN_ROUTES.iter().filter(|r| r.path == path) {
+            let verb = Method::from_bytes(route.verb.as_bytes()).unwrap_or(Method::GET);
+            resource = resource.route(web::method(verb).to(
+                move |req: HttpRequest, payload: web::Payload, state: web::Data<AppState>| {
+                    answer(route, req, payload, state)
+                },
+            ));
+            allowed.push(route.verb);
+        }
+        let wrong_verb = move |req: HttpRequest, state: web::Data<AppState>| {
+            let error = ApiError::WrongHttpMethod {
+                path: format!("{ADMIN_PREFIX}/{path}"),
+                allowed: allowed.join(" or "),
+            };
+            refuse(req, state, error)
         };
+        scope = scope.service(resource.default_service(web::to(wrong_verb)));
+    }
+    scope.default_service(web::to(|req: HttpRequest, state: web::Data<AppState>| {
+        let error = ApiError::MethodNotSupported {
+            path: req.path().to_string(),
+            unknown_path: true,
+        };
+        refuse(req, state, error)
+    }))
+}
+
+/// Whether this request may use the admin API (see `check_access`).
+fn admitted(req: &HttpRequest, state: &AppState) -> ApiResult<()> {
+    let config = &state.config;
+    check_access(
+        &config.bind,
+        config.admin_secret.as_ref().map(AdminSecret::as_str),
+        presented_secret(req),
+    )
+}
+
+/// A request no route takes: the access rule's refusal first, else `error`.
+async fn refuse(req: HttpRequest, state: web::Data<AppState>, error: ApiError) -> HttpResponse {
+    let error = admitted(&req, &state).err().unwrap_or(error);
+    envelope::error(&error.for_admin()).into_response()
+}
+
+/// Answers one admin call of `route`.
+async fn answer(
+    route: &'static AdminRoute,
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let result = async {
+        admitted(&req, &state)?;
+        let config = &state.config;
+        let limit = ADMIN_MAX_BODY.max(config.max_body_bytes);
+        let body = crate::edge::body::read_body(&req, payload, limit, config).await?;
         match route.answer {
             Answer::Handler(handler) => {
-                crate::core::error::guarded(|| handler(state, &call)).map(|data| (false, data))
+                let call = AdminCall {
+                    req: &req,
+                    body: &body,
+                };
+                crate::core::error::guarded(|| handler(&state, &call)).map(|data| (false, data))
             }
             // Tools import the document as it is, without the envelope.
             Answer::Document => Ok((true, crate::edge::openapi::document())),
@@ -183,24 +177,5 @@ mod tests {
         assert!(check_access("0.0.0.0", Some("s3"), Some("s3")).is_ok());
         assert!(check_access("127.0.0.1", Some("s3"), None).is_err());
         assert!(check_access("127.0.0.1", Some("s3"), Some("s4")).is_err());
-    }
-
-    #[test]
-    fn paths_match_their_patterns_with_decoded_arguments() {
-        let (route, args) =
-            route_of("POST", "tenants/Acme%20Ltd/snapshots/demo/restore/").expect("route");
-        assert_eq!(
-            route.path,
-            "tenants/{organisation}/snapshots/{name}/restore"
-        );
-        assert_eq!(args, ["Acme Ltd", "demo"]);
-        assert!(matches!(
-            route_of("PATCH", "clock"),
-            Err(ApiError::WrongHttpMethod { allowed, .. }) if allowed == "GET or POST"
-        ));
-        assert!(matches!(
-            route_of("GET", "nope"),
-            Err(ApiError::MethodNotSupported { .. })
-        ));
     }
 }

@@ -1,7 +1,7 @@
 //! Admin handlers for the emulator as a whole and its tenants: health, the
 //! tenant list, reset, delete, state export and import, and snapshots.
 
-use super::call::AdminCall;
+use super::call::{AdminCall, SnapshotPath, TenantPath};
 use crate::app::snapshot::TenantState;
 use crate::app::state::AppState;
 use crate::core::error::{ApiError, ApiResult};
@@ -51,25 +51,29 @@ pub fn reset_all(state: &AppState, _: &AdminCall) -> ApiResult<Value> {
 }
 
 pub fn reset(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
-    state.reset_tenant(&call.args[0])?;
-    Ok(json!({ "organisation": call.args[0], "reset": true }))
+    let TenantPath { organisation } = call.path()?;
+    state.reset_tenant(&organisation)?;
+    Ok(json!({ "organisation": organisation, "reset": true }))
 }
 
 pub fn delete(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
-    state.delete_tenant(&call.args[0])?;
-    Ok(json!({ "organisation": call.args[0], "deleted": true }))
+    let TenantPath { organisation } = call.path()?;
+    state.delete_tenant(&organisation)?;
+    Ok(json!({ "organisation": organisation, "deleted": true }))
 }
 
 pub fn export(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
-    let tenant = state.known_tenant(&call.args[0])?;
+    let TenantPath { organisation } = call.path()?;
+    let tenant = state.known_tenant(&organisation)?;
     to_value(&state.export_tenant(&tenant))
 }
 
 pub fn import(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
     let doc: TenantState = call.json()?;
     let count = doc.access_tokens.len();
-    state.import_tenant(&call.args[0], doc)?;
-    Ok(json!({ "organisation": call.args[0], "access_tokens": count }))
+    let TenantPath { organisation } = call.path()?;
+    state.import_tenant(&organisation, doc)?;
+    Ok(json!({ "organisation": organisation, "access_tokens": count }))
 }
 
 fn release_reply(state: &AppState, organisation: &str) -> Value {
@@ -82,7 +86,8 @@ fn release_reply(state: &AppState, organisation: &str) -> Value {
 }
 
 pub fn release(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
-    Ok(release_reply(state, &call.args[0]))
+    let TenantPath { organisation } = call.path()?;
+    Ok(release_reply(state, &organisation))
 }
 
 #[derive(serde::Deserialize)]
@@ -102,23 +107,28 @@ pub fn set_release(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
         .map(Release::parse)
         .transpose()
         .map_err(ApiError::admin)?;
-    state.set_release(&call.args[0], release);
-    Ok(release_reply(state, &call.args[0]))
+    let TenantPath { organisation } = call.path()?;
+    state.set_release(&organisation, release);
+    Ok(release_reply(state, &organisation))
 }
 
 pub fn snapshots(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
-    to_value(&state.snapshots.list(&tenant_key(&call.args[0])))
+    let TenantPath { organisation } = call.path()?;
+    to_value(&state.snapshots.list(&tenant_key(&organisation)))
 }
 
 pub fn save_snapshot(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
-    to_value(&state.save_snapshot(&call.args[0], &call.args[1])?)
+    let SnapshotPath { organisation, name } = call.path()?;
+    to_value(&state.save_snapshot(&organisation, &name)?)
 }
 
 pub fn restore_snapshot(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
-    to_value(&state.restore_snapshot(&call.args[0], &call.args[1])?)
+    let SnapshotPath { organisation, name } = call.path()?;
+    to_value(&state.restore_snapshot(&organisation, &name)?)
 }
 
 pub fn delete_snapshot(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
-    state.delete_snapshot(&call.args[0], &call.args[1])?;
-    Ok(json!({ "name": call.args[1], "deleted": true }))
+    let SnapshotPath { organisation, name } = call.path()?;
+    state.delete_snapshot(&organisation, &name)?;
+    Ok(json!({ "name": name, "deleted": true }))
 }

@@ -10,10 +10,6 @@ const PAGE: &str = include_str!("dashboard.html");
 /// Where the dashboard lives, after `/__admin/`.
 pub const PATH: &str = "ui";
 
-pub fn is_page(verb: &str, rest: &str) -> bool {
-    verb == "GET" && rest.strip_suffix('/').unwrap_or(rest) == PATH
-}
-
 pub fn page() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")

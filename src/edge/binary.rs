@@ -1,0 +1,126 @@
+//! What the `crmcom-emulator` binary does once its flags are parsed: load
+//! the fixtures, listen, say where and with which credentials, serve until
+//! a signal, then keep the tenants if asked to.
+
+use crate::app::state::AppState;
+use crate::core::config::Config;
+use crate::edge::{admin, exposure, request_log, server};
+use std::net::TcpListener;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// The organisation made at start with `--dataset`.
+const DEMO_ORGANISATION: &str = "demo";
+
+/// Runs the emulator as the binary does, until SIGINT or SIGTERM: exit code
+/// 2 when it cannot start (fixtures, schemas, state directory, port), 1
+/// when serving or saving failed.
+///
+/// ```no_run
+/// use clap::Parser;
+///
+/// fn main() -> std::process::ExitCode {
+///     crmcom_emulator::run(crmcom_emulator::Config::parse())
+/// }
+/// ```
+pub fn run(config: Config) -> ExitCode {
+    request_log::install(&config.log);
+    let state = match AppState::new(config.clone()) {
+        Ok(state) => Arc::new(state),
+        Err(problem) => {
+            eprintln!("crmcom-emulator: {problem}");
+            return ExitCode::from(2);
+        }
+    };
+    let listener = match TcpListener::bind((config.bind.as_str(), config.port)) {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!(
+                "crmcom-emulator: cannot listen on {}:{}: {e}",
+                config.bind, config.port
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let port = listener
+        .local_addr()
+        .map(|a| a.port())
+        .unwrap_or(config.port);
+    announce(&config, port, &state);
+    let served = actix_web::rt::System::new().block_on(async {
+        match server::serve(state.clone(), listener) {
+            Ok(server) => server.await,
+            Err(e) => Err(e),
+        }
+    });
+    // The server has stopped (SIGINT/SIGTERM): keep the tenants if asked to.
+    let persisted = state.persist();
+    request_log::flush();
+    match (served, persisted) {
+        (Ok(()), Ok(_)) => ExitCode::SUCCESS,
+        (Err(e), _) => {
+            eprintln!("crmcom-emulator: {e}");
+            ExitCode::FAILURE
+        }
+        (_, Err(e)) => {
+            eprintln!("crmcom-emulator: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The first lines: where the API, the admin API and the dashboard answer.
+fn announce(config: &Config, port: u16, state: &AppState) {
+    println!("listening on http://{}:{port}", config.bind);
+    if let Some(warning) = exposure::bind_warning(&config.bind) {
+        eprintln!("{warning}");
+    }
+    let admin_open = admin::check_access(&config.bind, None, None).is_ok();
+    println!(
+        "admin API: http://{}:{port}/__admin/health{}",
+        config.bind,
+        match (&config.admin_secret, admin_open) {
+            (Some(_), _) => " (send X-Admin-Secret)",
+            (None, true) => "",
+            (None, false) => " (closed: not a loopback bind and no --admin-secret)",
+        }
+    );
+    // With a dataset, one organisation is ready before any login, so the
+    // dashboard has accounts to show at once.
+    let ready = config
+        .dataset
+        .map(|dataset| match state.tenant(DEMO_ORGANISATION) {
+            Ok(_) => format!(
+                " (organisation \"{DEMO_ORGANISATION}\" holds the {} dataset; every organisation starts with it)",
+                dataset.name()
+            ),
+            Err(e) => format!(" ({})", e.description()),
+        })
+        .unwrap_or_default();
+    println!("dashboard: http://{}:{port}/__admin/ui{ready}", config.bind);
+    print_credentials(state);
+}
+
+/// The shipped login credentials, so a new user can call the API at once.
+fn print_credentials(state: &AppState) {
+    let reference = &state.fixtures.reference;
+    for user in reference.users.iter().filter(|u| u.password.is_some()) {
+        println!(
+            "login: POST /crmapi/rest/v2/authentication/token {{\"username\":\"{}\",\"password\":\"{}\",\"organisation\":\"<any name; each is its own tenant>\"}}",
+            user.username,
+            user.password.as_deref().unwrap_or_default()
+        );
+    }
+    for key in &reference.web_api_keys {
+        println!(
+            "web API key: {} (HTTP Basic user name; organisation \"{}\") for POST /crmapi/rest/v2/authentication/web_api_key/token",
+            key.key, key.organisation
+        );
+    }
+    for key in &reference.consumer_application_keys {
+        println!(
+            "consumer application key: {} (HTTP Basic user name, with an access_token_identifier) for POST /crmapi/rest/v2/authentication/consumer_application_key/token",
+            key.key
+        );
+    }
+}

@@ -1,0 +1,329 @@
+//! A CRM.COM call from request to reply: the method's declaration, the
+//! body and parameters, the token check, the release gate, faults, the
+//! handler, the schema check, `fields_set`, the envelope and the journal,
+//! so unknown paths, wrong verbs, oversize and malformed bodies all answer
+//! the same envelope as business errors.
+
+use crate::api::call::{Context, Handler, Reply, Request};
+use crate::api::envelope::{self, Framed};
+use crate::api::fields_set;
+use crate::api::methods::{self, Verb, API_PREFIX};
+use crate::api::params::Params;
+use crate::app::faults::Outcome;
+use crate::app::journal::CallRecord;
+use crate::app::state::AppState;
+use crate::core::error::{guarded, ApiError, ApiResult};
+use crate::core::release::{Behaviour, Release};
+use crate::domain::session::Caller;
+use crate::edge::body::read_body;
+use crate::edge::request_log;
+use actix_web::http::{header, Method};
+use actix_web::web::Bytes;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use std::time::Instant;
+
+/// The route for this request, or the 404/405 error.
+fn route_of(req: &HttpRequest) -> ApiResult<&'static methods::Method> {
+    let path = req.path();
+    let not_found = || ApiError::MethodNotSupported {
+        path: path.to_string(),
+        unknown_path: true,
+    };
+    let route = path
+        .strip_prefix(API_PREFIX)
+        .and_then(methods::find)
+        .ok_or_else(not_found)?;
+    let verb_ok = match route.verb {
+        Verb::Get => req.method() == Method::GET,
+        Verb::Post => req.method() == Method::POST,
+        Verb::Any => req.method() == Method::GET || req.method() == Method::POST,
+    };
+    if !verb_ok {
+        return Err(ApiError::WrongHttpMethod {
+            path: route.path.to_string(),
+            allowed: route.verb.as_str().to_string(),
+        });
+    }
+    Ok(route)
+}
+
+/// Reads the parameters: the query for GET, the JSON body for POST.
+fn params_of(req: &HttpRequest, body: &[u8], route: &methods::Method) -> ApiResult<Params> {
+    if req.method() == Method::GET {
+        return Params::from_query(req.query_string());
+    }
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap_or("invalid"));
+    Params::from_body(body, content_type, route.empty_body_ok)
+}
+
+/// A route's handler with what it needs: a session route carries the
+/// outcome of its token check, made before faults are applied.
+enum Bound {
+    Public(fn(&Context, &Request) -> ApiResult<Reply>),
+    Session(
+        fn(&Context, &Caller, &Request) -> ApiResult<Reply>,
+        ApiResult<Caller>,
+    ),
+}
+
+impl Bound {
+    fn of(cx: &Context, route: &methods::Method, params: &Params) -> Bound {
+        match route.handler {
+            Handler::Public(handler) => Bound::Public(handler),
+            Handler::Session(handler) => Bound::Session(handler, cx.authenticate(params)),
+        }
+    }
+}
+
+/// Runs one CRM.COM method: handler, schema check, `fields_set`. Answers the
+/// serialised `data` in its envelope, if any.
+fn run(
+    state: &AppState,
+    route: &methods::Method,
+    request: &Request,
+    bound: Bound,
+    release: Release,
+) -> ApiResult<Option<Framed>> {
+    let available = || {
+        if route.available_in(release) {
+            Ok(())
+        } else {
+            Err(ApiError::NotInRelease {
+                path: route.path,
+                release,
+            })
+        }
+    };
+    // fields_set is read before the handler runs, so a bad one never follows
+    // a write; for session routes the token is checked before both.
+    let fields = || {
+        if route.fields_set {
+            request.params.fields_set()
+        } else {
+            Ok(None)
+        }
+    };
+    let (reply, fields) = match bound {
+        Bound::Session(handler, caller) => {
+            let caller = caller?;
+            available()?;
+            let fields = fields()?;
+            (handler(&state.context(), &caller, request)?, fields)
+        }
+        Bound::Public(handler) => {
+            available()?;
+            let fields = fields()?;
+            (handler(&state.context(), request)?, fields)
+        }
+    };
+    // An older release lacks some access-token fields: its replies are
+    // shaped, then checked against its own schema, once.
+    let older = !release.has_every_reply_field() && route.reply.access_tokens;
+    match reply {
+        Reply::StatusOnly => Ok(None),
+        Reply::Checked(framed) if fields.is_none() && !older => Ok(Some(framed)),
+        // Projection is rare: it works on a parsed copy.
+        Reply::Checked(framed) => {
+            let data = serde_json::from_slice(&framed.data())
+                .map_err(|_| ApiError::Internal("a kept reply is not JSON".into()))?;
+            finish(state, route, data, fields, older.then_some(release))
+        }
+        Reply::Data(data) => {
+            if !older {
+                check(state, route, state.schemas.check_data(route.reply, &data))?;
+            }
+            finish(state, route, data, fields, older.then_some(release))
+        }
+    }
+}
+
+/// A schema violation in a reply: the error with `--strict-schemas`, else
+/// logged and the reply sent.
+fn check(state: &AppState, route: &methods::Method, result: Result<(), String>) -> ApiResult<()> {
+    if let Err(violation) = result {
+        if state.config.strict_schemas {
+            return Err(ApiError::SchemaViolation(format!(
+                "{}: {violation}",
+                route.path
+            )));
+        }
+        tracing::warn!(
+            "schema violation in the reply of {}: {violation}",
+            route.path
+        );
+    }
+    Ok(())
+}
+
+/// Shapes a reply for an `older` release (checking it against that
+/// release's schema) and for `fields_set`, and serialises it.
+fn finish(
+    state: &AppState,
+    route: &methods::Method,
+    mut data: serde_json::Value,
+    fields: Option<Vec<String>>,
+    older: Option<Release>,
+) -> ApiResult<Option<Framed>> {
+    if let Some(release) = older {
+        fields_set::keep_release_fields(&mut data, release);
+        let checked = state.schemas.check_data_in(release, route.reply, &data);
+        check(state, route, checked)?;
+    }
+    if let Some(names) = fields {
+        fields_set::project(&mut data, &names);
+    }
+    Framed::write(1024, |out| serde_json::to_writer(out, &data))
+        .map(Some)
+        .map_err(|_| ApiError::Internal("reply could not be serialised".into()))
+}
+
+/// What the journal learns about a call while it is answered.
+#[derive(Default)]
+struct Trace {
+    method: Option<&'static str>,
+    organisation: Option<String>,
+    fault: Option<u64>,
+    body: Bytes,
+    /// The release the call is answered as.
+    release: Option<Release>,
+}
+
+/// How a CRM.COM call ends.
+enum Answer {
+    Reply(ApiResult<Option<Framed>>),
+    /// An injected fault closes the connection without a reply.
+    Drop,
+}
+
+async fn answer(
+    req: &HttpRequest,
+    payload: web::Payload,
+    state: &AppState,
+    trace: &mut Trace,
+) -> Answer {
+    let route = match route_of(req) {
+        Ok(route) => route,
+        Err(e) => return Answer::Reply(Err(e)),
+    };
+    trace.method = Some(route.path);
+    let body = match read_body(req, payload, state.config.max_body_bytes, &state.config).await {
+        Ok(body) => body,
+        Err(e) => return Answer::Reply(Err(e)),
+    };
+    trace.body = body.clone();
+    let params = match params_of(req, &body, route) {
+        Ok(params) => params,
+        Err(e) => return Answer::Reply(Err(e)),
+    };
+    let mut request = Request {
+        params,
+        authorization: req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok()),
+    };
+    let bound = Bound::of(&state.context(), route, &request.params);
+    trace.organisation = match &bound {
+        Bound::Session(_, Ok(caller)) => Some(caller.tenant.organisation.clone()),
+        Bound::Session(_, Err(_)) => None,
+        // A login names its organisation in the body, or its key does.
+        Bound::Public(_) => {
+            crate::api::authentication::login_organisation(&state.context(), &request)
+        }
+    };
+    let release = match (&bound, &trace.organisation) {
+        (Bound::Session(_, Ok(caller)), _) => caller.release,
+        (_, Some(organisation)) => state.release_of(organisation),
+        (_, None) => state.config.release,
+    };
+    trace.release = Some(release);
+    // What the release does not know yet, it ignores.
+    for path in route.missing_parameters(release) {
+        request.params.remove_path(path);
+    }
+    let mut panic = false;
+    if let Some(hit) = state.faults.hit(route.path, trace.organisation.as_deref()) {
+        trace.fault = Some(hit.fault);
+        if let Some(latency) = hit.latency {
+            actix_web::rt::time::sleep(latency).await;
+        }
+        match hit.outcome {
+            Outcome::Proceed => {}
+            Outcome::Panic => panic = true,
+            Outcome::Fail(e) => return Answer::Reply(Err(e)),
+            Outcome::Drop => return Answer::Drop,
+        }
+    }
+    Answer::Reply(guarded(|| {
+        if panic {
+            panic!("a fault rule made {} panic", route.path);
+        }
+        run(state, route, &request, bound, release)
+    }))
+}
+
+/// A reply whose body fails before its first byte: actix then closes the
+/// connection, and the client sees it drop.
+fn dropped_connection() -> HttpResponse {
+    let failing = futures_util::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped by a fault"))
+    });
+    HttpResponse::Ok().streaming(failing)
+}
+
+/// Every request that is neither the admin API nor the OpenAPI document:
+/// a CRM.COM call, answered, then journaled; its outcome is left in the
+/// response for the request log.
+pub async fn crm_call(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let started = Instant::now();
+    let arrived = Utc::now();
+    let req = &req;
+    let state = &**state;
+    let mut trace = Trace::default();
+    let answer = answer(req, payload, state, &mut trace).await;
+    let (response, status, code, reply) = match answer {
+        Answer::Reply(result) => {
+            let nulls = trace
+                .release
+                .is_some_and(|r| !r.has(Behaviour::EmptyStringSuccessStatus));
+            let mut rendered = match &result {
+                Ok(Some(data)) => envelope::ok_framed(data, nulls),
+                Ok(None) => envelope::ok_serialised(None, nulls),
+                Err(e) => envelope::error(e),
+            };
+            let reply = rendered.body.clone();
+            let (status, code) = (rendered.status, std::mem::take(&mut rendered.code));
+            (rendered.into_response(), status, code, reply)
+        }
+        Answer::Drop => (dropped_connection(), 0, "DROPPED".into(), Bytes::new()),
+    };
+    if state.journal.capacity() > 0 {
+        let call = CallRecord {
+            organisation: trace.organisation.as_deref(),
+            method: trace.method.unwrap_or_else(|| req.path()),
+            http_method: req.method().as_str(),
+            http_status: status,
+            status_code: &code,
+            latency_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            fault: trace.fault,
+        };
+        state
+            .journal
+            .record(arrived, call, &trace.body, req.query_string(), &reply);
+    }
+    let mut response = response;
+    response.extensions_mut().insert(request_log::Outcome {
+        status,
+        code: Some(code),
+        organisation: trace.organisation,
+    });
+    response
+}

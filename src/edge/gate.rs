@@ -1,0 +1,66 @@
+//! What every request passes through, whatever answers it (an actix
+//! middleware): the Host and CORS rules, with refusals and preflights
+//! answered here; the CORS headers of a granted origin; and the request
+//! log line, which reads the call's outcome from the response.
+
+use crate::api::envelope;
+use crate::edge::exposure::{self, Exposure};
+use crate::edge::request_log::{self, Outcome};
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpResponse};
+use std::time::Instant;
+
+/// The middleware (`actix_web::middleware::from_fn(gate)`).
+pub async fn gate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let started = Instant::now();
+    let admitted = match req.app_data::<web::Data<Exposure>>() {
+        Some(exposure) => exposure.admit(req.request()),
+        None => Ok(exposure::Grant::None),
+    };
+    let grant = match admitted {
+        Ok(grant) => grant,
+        Err(refused) => {
+            let outcome = Outcome {
+                code: Some(refused.static_code()),
+                ..Outcome::default()
+            };
+            let response = envelope::error(&refused).into_response();
+            return Ok(logged(req.into_response(response), started, outcome));
+        }
+    };
+    if exposure::is_preflight(req.request()) {
+        let mut reply = HttpResponse::NoContent().finish();
+        exposure::preflight_headers(req.request(), reply.headers_mut());
+        grant.apply(reply.headers_mut());
+        return Ok(logged(
+            req.into_response(reply),
+            started,
+            Outcome::default(),
+        ));
+    }
+    let mut response = next.call(req).await?.map_into_boxed_body();
+    grant.apply(response.headers_mut());
+    // What the CRM.COM call left for the log (admin calls leave nothing).
+    let outcome = response
+        .response_mut()
+        .extensions_mut()
+        .remove::<Outcome>()
+        .unwrap_or_default();
+    Ok(logged(response, started, outcome))
+}
+
+/// Logs the call and hands its response on.
+fn logged(
+    response: ServiceResponse<BoxBody>,
+    started: Instant,
+    mut outcome: Outcome,
+) -> ServiceResponse<BoxBody> {
+    outcome.status = response.status().as_u16();
+    request_log::call(response.request(), started, &outcome);
+    response
+}
