@@ -12,5 +12,6 @@ pub mod identifiers;
 pub mod login;
 pub mod methods;
 pub mod params;
+pub mod reference_json;
 pub mod requests;
 pub mod schemas;

@@ -5,5 +5,7 @@ pub mod attempts;
 pub mod cached;
 mod chunked;
 pub mod entity;
+mod number_key;
 mod number_order;
 pub mod store;
+mod unique;

@@ -13,112 +13,16 @@
 use super::cached::Filled;
 use super::chunked::ChunkedVec;
 use super::entity::AccessToken;
+use super::number_key::{compare_keyed, slot_in, NumberKey};
 use super::number_order::{NumberOrder, Slot};
+use super::unique::{Field, Unique};
 use crate::core::error::{ApiError, ApiResult};
-use hashbrown::HashTable;
-use std::cmp::Ordering;
 use std::collections::hash_map::RandomState;
 use std::collections::{BTreeSet, HashMap};
-use std::hash::BuildHasher;
-
-/// A number split once for ordering: its letter prefix's length and its
-/// numeric value (`u64::MAX` when the rest is not a number).
-#[derive(Debug, Clone, Copy)]
-struct NumberKey {
-    prefix: usize,
-    value: u64,
-}
-
-impl NumberKey {
-    fn of(number: &str) -> Self {
-        let prefix = number
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(number.len());
-        NumberKey {
-            prefix,
-            value: number[prefix..].parse().unwrap_or(u64::MAX),
-        }
-    }
-}
-
-/// Orders numbers as CRM.COM installs write them ("35", "ACT0000000142"):
-/// by letter prefix, then by numeric value, then by the text itself.
-fn compare_keyed(a: &str, ka: NumberKey, b: &str, kb: NumberKey) -> Ordering {
-    a[..ka.prefix]
-        .cmp(&b[..kb.prefix])
-        .then(ka.value.cmp(&kb.value))
-        .then_with(|| a.cmp(b))
-}
-
-/// Where `number` is, or would go, in `positions` (one owner's tokens, in
-/// number order). A new number goes last, or just before the few numbers
-/// of another form (the fixtures' `AT…` sort after the emulator's `ACT…`),
-/// so the search gallops back from the end: a binary search of an owner of
-/// 100,000 tokens cost 17 cache-missing comparisons per create.
-fn slot_in(
-    positions: &[u32],
-    tokens: &ChunkedVec<AccessToken>,
-    keys: &ChunkedVec<NumberKey>,
-    number: &str,
-) -> Result<usize, usize> {
-    let key = NumberKey::of(number);
-    let compare =
-        |at: u32| compare_keyed(&tokens[at as usize].number, keys[at as usize], number, key);
-    // The slot is in lo..=hi.
-    let (mut lo, mut hi) = (0, positions.len());
-    let mut step = 1;
-    while hi > 0 {
-        let probe = positions.len().saturating_sub(step);
-        match compare(positions[probe]) {
-            Ordering::Less => {
-                lo = probe + 1;
-                break;
-            }
-            Ordering::Equal => return Ok(probe),
-            Ordering::Greater => hi = probe,
-        }
-        if probe == 0 {
-            break;
-        }
-        step *= 2;
-    }
-    positions[lo..hi]
-        .binary_search_by(|&at| compare(at))
-        .map(|i| lo + i)
-        .map_err(|i| lo + i)
-}
 
 /// Prefix and width of numbers the emulator allocates: `ACT` + 10 digits.
 const NUMBER_PREFIX: &str = "ACT";
 const NUMBER_DIGITS: usize = 10;
-
-/// A unique index: positions of tokens, found by hashing one of their
-/// fields.
-#[derive(Clone, Default)]
-struct Unique {
-    table: HashTable<Entry>,
-}
-
-/// An index entry: a token's position and 32 bits of its field's hash, so
-/// growing the table rehashes from the entries alone. Hashing every token's
-/// string again paused creates for tens of milliseconds a table at half a
-/// million tokens.
-#[derive(Clone, Copy)]
-struct Entry {
-    at: u32,
-    hash: u32,
-}
-
-/// The table's 64-bit hash of a kept 32-bit one: the multiplication spreads
-/// it into the top bits, which the table uses too.
-fn spread(hash: u32) -> u64 {
-    u64::from(hash).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-}
-
-fn hash32(hasher: &RandomState, value: &str) -> u32 {
-    // Truncation on purpose: the low 32 bits of a SipHash.
-    hasher.hash_one(value) as u32
-}
 
 #[derive(Clone, Default)]
 pub struct AccessTokenStore {
@@ -146,64 +50,6 @@ pub struct AccessTokenStore {
 impl std::fmt::Debug for AccessTokenStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "AccessTokenStore({} tokens)", self.tokens.len())
-    }
-}
-
-/// Which field a unique index hashes.
-#[derive(Clone, Copy)]
-enum Field {
-    Id,
-    AuthenticationCode,
-    Identifier,
-}
-
-impl Field {
-    fn of(self, token: &AccessToken) -> Option<&str> {
-        match self {
-            Field::Id => Some(&token.id),
-            Field::AuthenticationCode => Some(&token.authentication_code),
-            Field::Identifier => token.identifier.as_deref(),
-        }
-    }
-}
-
-impl Unique {
-    fn find(
-        &self,
-        tokens: &ChunkedVec<AccessToken>,
-        hasher: &RandomState,
-        field: Field,
-        value: &str,
-    ) -> Option<u32> {
-        let hash = hash32(hasher, value);
-        self.table
-            .find(spread(hash), |e| {
-                e.hash == hash && field.of(&tokens[e.at as usize]) == Some(value)
-            })
-            .map(|e| e.at)
-    }
-
-    fn insert(
-        &mut self,
-        tokens: &ChunkedVec<AccessToken>,
-        hasher: &RandomState,
-        field: Field,
-        at: u32,
-    ) {
-        if let Some(value) = field.of(&tokens[at as usize]) {
-            let hash = hash32(hasher, value);
-            self.table
-                .insert_unique(spread(hash), Entry { at, hash }, |e| spread(e.hash));
-        }
-    }
-
-    fn remove(&mut self, hasher: &RandomState, value: &str, at: u32) {
-        if let Ok(entry) = self
-            .table
-            .find_entry(spread(hash32(hasher, value)), |e| e.at == at)
-        {
-            entry.remove();
-        }
     }
 }
 
@@ -436,6 +282,7 @@ mod tests {
     use super::*;
     use crate::domain::access_token::entity::LifeCycleState;
     use crate::domain::reference::LogRefs;
+    use std::cmp::Ordering;
 
     fn token(id: &str, number: &str, code: &str, identifier: Option<&str>) -> AccessToken {
         AccessToken {
