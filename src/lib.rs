@@ -41,9 +41,8 @@ pub use crate::edge::emulator::{Emulator, EmulatorBuilder, EmulatorError};
 pub mod testing {
     pub use crate::api::access_tokens::render::render;
     pub use crate::api::call::Handler;
-    pub use crate::api::methods::{
-        method_table, release_table, reply_schemas, Verb, API_PREFIX, METHODS,
-    };
+    pub use crate::api::method_tables::{method_table, release_table};
+    pub use crate::api::methods::{reply_schemas, Verb, API_PREFIX, METHODS};
     pub use crate::api::requests::{file as requests_file, request_schema};
     pub use crate::api::schemas::{ReplySchema, Schemas};
     pub use crate::app::dataset::{Dataset, DEMO_PASS_CODE};

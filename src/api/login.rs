@@ -5,7 +5,7 @@ use crate::api::call::Context;
 use crate::api::params::Params;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::jwt::{self, Claims};
-use crate::core::release::Behaviour;
+use crate::core::release_facts::Behaviour;
 use crate::domain::session::{Caller, Login, Session, PRE_R12_IDLE_LIFETIME};
 use crate::domain::tenant::tenant_key;
 use std::sync::Arc;

@@ -10,6 +10,8 @@ pub mod envelope;
 pub mod fields_set;
 pub mod identifiers;
 pub mod login;
+pub mod method;
+pub mod method_tables;
 pub mod methods;
 pub mod params;
 pub mod reference_json;

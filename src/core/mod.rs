@@ -9,5 +9,6 @@ pub mod error_code;
 pub mod generator;
 pub mod jwt;
 pub mod release;
+pub mod release_facts;
 pub mod secret;
 pub mod slot;

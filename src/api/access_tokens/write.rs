@@ -11,7 +11,7 @@ use crate::api::identifiers::{
 };
 use crate::api::params::Params;
 use crate::core::error::{ApiError, ApiResult, Entity};
-use crate::core::release::Behaviour;
+use crate::core::release_facts::Behaviour;
 use crate::domain::access_token::entity::{AccessToken, LifeCycleState, Udfs};
 use crate::domain::access_token::entity::{SECRET_DIGITS, VERIFICATION_CODE_DIGITS};
 use crate::domain::reference::{Definition, Kind, LogRefs, Reference};
