@@ -16,4 +16,5 @@ pub mod methods;
 pub mod params;
 pub mod reference_json;
 pub mod requests;
+pub mod run;
 pub mod schemas;

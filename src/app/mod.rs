@@ -3,10 +3,14 @@
 //! journal and fault injection. Imports `api`, `domain` and `core`.
 
 pub mod dataset;
+pub mod fault_spec;
 pub mod faults;
+pub mod fixture_checks;
 pub mod fixtures;
 pub mod journal;
+pub mod organisations;
 pub mod persistence;
+pub mod redaction;
 pub mod registry;
 pub mod snapshot;
 pub mod state;

@@ -2,7 +2,6 @@
 //! compiled schemas, the clock, the tenants, the login sessions, and the
 //! test controls (seed, journal, faults, snapshots).
 
-use crate::api::call::{Context, Organisations};
 use crate::api::schemas::Schemas;
 use crate::app::dataset::Dataset;
 use crate::app::faults::Faults;
@@ -14,7 +13,6 @@ use crate::core::config::Config;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::generator::Generator;
 use crate::core::release::Release;
-use crate::domain::reference::Reference;
 use crate::domain::session::Sessions;
 use crate::domain::tenant::{tenant_key, Tenant};
 use dashmap::DashMap;
@@ -281,36 +279,6 @@ impl AppState {
         self.tenants
             .get(&tenant_key(organisation))
             .map(|t| t.clone())
-    }
-}
-
-impl AppState {
-    /// What the CRM.COM methods' handlers may reach.
-    pub fn context(&self) -> Context<'_> {
-        Context {
-            config: &self.config,
-            schemas: &self.schemas,
-            sessions: &self.sessions,
-            organisations: self,
-        }
-    }
-}
-
-impl Organisations for AppState {
-    fn tenant(&self, organisation: &str) -> ApiResult<Arc<Tenant>> {
-        AppState::tenant(self, organisation)
-    }
-
-    fn tenant_by_key(&self, key: &str) -> Option<Arc<Tenant>> {
-        self.tenants.get(key).map(|t| t.clone())
-    }
-
-    fn release_by_key(&self, key: &str) -> Release {
-        AppState::release_by_key(self, key)
-    }
-
-    fn logins(&self) -> &Reference {
-        &self.fixtures.reference
     }
 }
 

@@ -1,21 +1,20 @@
-//! A CRM.COM call from request to reply: the method's declaration, the
-//! body and parameters, the token check, the release gate, faults, the
-//! handler, the schema check, `fields_set`, the envelope and the journal,
-//! so unknown paths, wrong verbs, oversize and malformed bodies all answer
-//! the same envelope as business errors.
+//! A CRM.COM call over HTTP: the method's declaration for the path and
+//! verb, the body and parameters, faults, then `api::run` for the method
+//! itself, the envelope and the journal; so unknown paths, wrong verbs,
+//! oversize and malformed bodies answer the same envelope as business
+//! errors.
 
-use crate::api::call::{Context, Handler, Reply, Request};
+use crate::api::call::Request;
 use crate::api::envelope::{self, Framed};
-use crate::api::fields_set;
 use crate::api::methods::{self, Verb, API_PREFIX};
 use crate::api::params::Params;
+use crate::api::run::{run, Bound};
 use crate::app::faults::Outcome;
 use crate::app::journal::CallRecord;
 use crate::app::state::AppState;
 use crate::core::error::{guarded, ApiError, ApiResult};
 use crate::core::release::Release;
 use crate::core::release_facts::Behaviour;
-use crate::domain::session::Caller;
 use crate::edge::body::read_body;
 use crate::edge::request_log;
 use actix_web::http::{header, Method};
@@ -59,127 +58,6 @@ fn params_of(req: &HttpRequest, body: &[u8], route: &methods::Method) -> ApiResu
         .get(header::CONTENT_TYPE)
         .map(|v| v.to_str().unwrap_or("invalid"));
     Params::from_body(body, content_type, route.empty_body_ok)
-}
-
-/// A route's handler with what it needs: a session route carries the
-/// outcome of its token check, made before faults are applied.
-enum Bound {
-    Public(fn(&Context, &Request) -> ApiResult<Reply>),
-    Session(
-        fn(&Context, &Caller, &Request) -> ApiResult<Reply>,
-        ApiResult<Caller>,
-    ),
-}
-
-impl Bound {
-    fn of(cx: &Context, route: &methods::Method, params: &Params) -> Bound {
-        match route.handler {
-            Handler::Public(handler) => Bound::Public(handler),
-            Handler::Session(handler) => Bound::Session(handler, cx.authenticate(params)),
-        }
-    }
-}
-
-/// Runs one CRM.COM method: handler, schema check, `fields_set`. Answers the
-/// serialised `data` in its envelope, if any.
-fn run(
-    state: &AppState,
-    route: &methods::Method,
-    request: &Request,
-    bound: Bound,
-    release: Release,
-) -> ApiResult<Option<Framed>> {
-    let available = || {
-        if route.available_in(release) {
-            Ok(())
-        } else {
-            Err(ApiError::NotInRelease {
-                path: route.path,
-                release,
-            })
-        }
-    };
-    // fields_set is read before the handler runs, so a bad one never follows
-    // a write; for session routes the token is checked before both.
-    let fields = || {
-        if route.fields_set {
-            request.params.fields_set()
-        } else {
-            Ok(None)
-        }
-    };
-    let (reply, fields) = match bound {
-        Bound::Session(handler, caller) => {
-            let caller = caller?;
-            available()?;
-            let fields = fields()?;
-            (handler(&state.context(), &caller, request)?, fields)
-        }
-        Bound::Public(handler) => {
-            available()?;
-            let fields = fields()?;
-            (handler(&state.context(), request)?, fields)
-        }
-    };
-    // An older release lacks some access-token fields: its replies are
-    // shaped, then checked against its own schema, once.
-    let older = !release.has_every_reply_field() && route.reply.access_tokens;
-    match reply {
-        Reply::StatusOnly => Ok(None),
-        Reply::Checked(framed) if fields.is_none() && !older => Ok(Some(framed)),
-        // Projection is rare: it works on a parsed copy.
-        Reply::Checked(framed) => {
-            let data = serde_json::from_slice(&framed.data())
-                .map_err(|_| ApiError::Internal("a kept reply is not JSON".into()))?;
-            finish(state, route, data, fields, older.then_some(release))
-        }
-        Reply::Data(data) => {
-            if !older {
-                check(state, route, state.schemas.check_data(route.reply, &data))?;
-            }
-            finish(state, route, data, fields, older.then_some(release))
-        }
-    }
-}
-
-/// A schema violation in a reply: the error with `--strict-schemas`, else
-/// logged and the reply sent.
-fn check(state: &AppState, route: &methods::Method, result: Result<(), String>) -> ApiResult<()> {
-    if let Err(violation) = result {
-        if state.config.strict_schemas {
-            return Err(ApiError::SchemaViolation(format!(
-                "{}: {violation}",
-                route.path
-            )));
-        }
-        tracing::warn!(
-            "schema violation in the reply of {}: {violation}",
-            route.path
-        );
-    }
-    Ok(())
-}
-
-/// Shapes a reply for an `older` release (checking it against that
-/// release's schema) and for `fields_set`, and serialises it.
-fn finish(
-    state: &AppState,
-    route: &methods::Method,
-    mut data: serde_json::Value,
-    fields: Option<Vec<String>>,
-    older: Option<Release>,
-) -> ApiResult<Option<Framed>> {
-    if let Some(release) = older {
-        fields_set::keep_release_fields(&mut data, release);
-        let checked = state.schemas.check_data_in(release, route.reply, &data);
-        check(state, route, checked)?;
-    }
-    if let Some(names) = fields {
-        fields_set::project(&mut data, &names);
-    }
-    Framed::write(1024, |out| serde_json::to_writer(out, &data))
-        .map(Some)
-        .map_err(|_| ApiError::Internal("reply could not be serialised".into()))
 }
 
 /// What the journal learns about a call while it is answered.
@@ -263,7 +141,7 @@ async fn answer(
         if panic {
             panic!("a fault rule made {} panic", route.path);
         }
-        run(state, route, &request, bound, release)
+        run(&state.context(), route, &request, bound, release)
     }))
 }
 

@@ -6,7 +6,6 @@ use crate::app::journal::{JournalEntry, JournalFilter};
 use crate::app::state::AppState;
 use crate::core::clock::Clock;
 use crate::core::config::Config;
-use crate::core::error::ApiError;
 use crate::core::release::Release;
 use crate::domain::session::Login;
 use actix_web::dev::ServerHandle;
@@ -15,34 +14,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-/// Why an embedded emulator did not start, or a call through its handle
-/// was refused.
-#[derive(Debug, thiserror::Error)]
-pub enum EmulatorError {
-    /// The address and port could not be bound (in use, not local, …).
-    #[error("cannot listen on {address}: {source}")]
-    Bind {
-        address: String,
-        source: std::io::Error,
-    },
-    /// The fixtures, the schemas, the dataset or the state directory did
-    /// not load; the message names the file and the problem.
-    #[error("{0}")]
-    Load(String),
-    /// The server's thread could not be started or stopped at once.
-    #[error("the emulator's server did not start: {0}")]
-    Server(String),
-    /// The fixtures have no user with a password to log in as.
-    #[error("the fixtures have no user with a password")]
-    NoLoginUser,
-    /// The organisation name is empty.
-    #[error("the organisation must not be empty")]
-    EmptyOrganisation,
-    /// The emulator refused, as the API would (`LIMITREACHEDEXCEPTION` when
-    /// `--max-tenants` or `--max-sessions` are held).
-    #[error(transparent)]
-    Api(#[from] ApiError),
-}
+pub use crate::edge::emulator_error::EmulatorError;
 
 /// A running emulator. Dropping it stops the server, frees its port and,
 /// with a state directory, writes every tenant.

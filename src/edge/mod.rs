@@ -7,6 +7,7 @@ pub mod binary;
 pub mod body;
 pub mod crm_call;
 pub mod emulator;
+pub mod emulator_error;
 pub mod exposure;
 pub mod gate;
 pub mod openapi;

@@ -85,18 +85,18 @@ fn blanked_query(query: &str) -> String {
         if i > 0 {
             out.push('&');
         }
-        if crate::app::journal::is_secret(&decode(key)) {
+        if crate::app::redaction::is_secret(&decode(key)) {
             out.push_str(key);
             out.push('=');
-            out.push_str(crate::app::journal::REDACTED);
+            out.push_str(crate::app::redaction::REDACTED);
             continue;
         }
         let value_text = decode(value);
-        if crate::app::journal::SECRET_NAMES
+        if crate::app::redaction::SECRET_NAMES
             .iter()
             .any(|name| value_text.contains(name))
         {
-            return crate::app::journal::redacted_query(query).to_string();
+            return crate::app::redaction::redacted_query(query).to_string();
         }
         out.push_str(pair);
     }

@@ -1,0 +1,169 @@
+//! What a fixture file (or an imported tenant) must satisfy beyond its
+//! shape: every id an entity mentions exists, and each access token is
+//! consistent with its state and its references.
+
+use crate::domain::access_token::entity::AccessToken;
+use crate::domain::reference::{LogRefs, Reference};
+
+/// A fixture problem: the file and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("fixture {file}: {problem}")]
+pub struct FixtureError {
+    pub file: String,
+    pub problem: String,
+}
+
+pub(crate) fn fail(file: &str, problem: impl Into<String>) -> FixtureError {
+    FixtureError {
+        file: file.to_string(),
+        problem: problem.into(),
+    }
+}
+
+fn missing(file: &str, what: &str, owner: &str, id: &str) -> FixtureError {
+    fail(
+        file,
+        format!("{owner} refers to {what} '{id}', which does not exist"),
+    )
+}
+
+/// Every id a reference entity mentions must exist.
+pub(crate) fn check_references(r: &Reference) -> Result<(), FixtureError> {
+    for u in &r.users {
+        if r.unit(&u.default_unit_id).is_none() {
+            return Err(missing("users.json", "unit", &u.id, &u.default_unit_id));
+        }
+    }
+    let keys = [
+        ("web_api_keys.json", &r.web_api_keys),
+        (
+            "consumer_application_keys.json",
+            &r.consumer_application_keys,
+        ),
+    ];
+    for (file, keys) in keys {
+        for k in keys {
+            // Only the key's first characters: the key is a credential.
+            let owner = &k.key[..4.min(k.key.len())];
+            if r.user(&k.user_id).is_none() {
+                return Err(missing(file, "user", owner, &k.user_id));
+            }
+            if r.unit(&k.unit_id).is_none() {
+                return Err(missing(file, "unit", owner, &k.unit_id));
+            }
+        }
+    }
+    for c in &r.contacts {
+        let mut countries = vec![];
+        let mut industries = vec![];
+        if let Some(d) = &c.demographics {
+            countries.extend([
+                &d.passport_issued_by_country,
+                &d.country_of_residence,
+                &d.id_issued_by_country,
+            ]);
+            industries.push(&d.industry);
+        }
+        if let Some(p) = &c.company_profile {
+            countries.push(&p.registered_in_country);
+            industries.push(&p.industry);
+        }
+        for id in countries.into_iter().flatten() {
+            if r.country(id).is_none() {
+                return Err(missing("contact_information.json", "country", &c.id, id));
+            }
+        }
+        for id in industries.into_iter().flatten() {
+            if r.industry(id).is_none() {
+                return Err(missing("contact_information.json", "industry", &c.id, id));
+            }
+        }
+    }
+    for a in &r.accounts_receivable {
+        if r.contact(&a.account_owner_id).is_none() {
+            return Err(missing(
+                "accounts_receivable.json",
+                "contact",
+                &a.id,
+                &a.account_owner_id,
+            ));
+        }
+    }
+    for p in &r.rewards_participants {
+        if r.accounts_receivable(&p.accounts_receivable_id).is_none() {
+            return Err(missing(
+                "rewards_participants.json",
+                "accounts receivable",
+                &p.id,
+                &p.accounts_receivable_id,
+            ));
+        }
+    }
+    for c in &r.classifications {
+        check_log(r, &c.log_information).map_err(|p| {
+            fail(
+                "access_token_classifications.json",
+                format!("{}: {p}", c.id),
+            )
+        })?;
+    }
+    Ok(())
+}
+
+fn check_log(r: &Reference, log: &LogRefs) -> Result<(), String> {
+    for unit in [&log.created_by_unit_id, &log.updated_by_unit_id] {
+        if r.unit(unit).is_none() {
+            return Err(format!("unknown unit '{unit}'"));
+        }
+    }
+    for user in [&log.created_by_user_id, &log.updated_by_user_id] {
+        if r.user(user).is_none() {
+            return Err(format!("unknown user '{user}'"));
+        }
+    }
+    if log.updated_date < log.created_date {
+        return Err("updated_date is before created_date".into());
+    }
+    Ok(())
+}
+
+/// An access token must point at existing entities and obey CRM.COM's rules.
+pub(crate) fn check_token(r: &Reference, t: &AccessToken) -> Result<(), String> {
+    let at = |p: String| format!("access token {}: {p}", t.id);
+    check_log(r, &t.log_information).map_err(at)?;
+    if let Some(ar) = &t.accounts_receivable_id {
+        r.accounts_receivable(ar)
+            .ok_or_else(|| at(format!("unknown accounts receivable '{ar}'")))?;
+    }
+    if let Some(rp) = &t.rewards_participant_id {
+        let participant = r
+            .rewards_participant(rp)
+            .ok_or_else(|| at(format!("unknown rewards participant '{rp}'")))?;
+        if let Some(ar) = &t.accounts_receivable_id {
+            if &participant.accounts_receivable_id != ar {
+                return Err(at(format!(
+                    "rewards participant '{rp}' is not owned by '{ar}'"
+                )));
+            }
+        }
+    }
+    if let Some(c) = &t.classification_id {
+        r.classification(c)
+            .ok_or_else(|| at(format!("unknown classification '{c}'")))?;
+    }
+    if let Some(u) = &t.verified_by_user_id {
+        r.user(u).ok_or_else(|| at(format!("unknown user '{u}'")))?;
+    }
+    if t.identifier.is_some() && t.pass_code_hash.is_none() {
+        return Err(at("an identifier needs a pass_code".into()));
+    }
+    if t.life_cycle_state
+        == crate::domain::access_token::entity::LifeCycleState::PendingVerification
+        && t.verification_code.is_none()
+    {
+        return Err(at(
+            "a PENDING_VERIFICATION token needs a verification_code".into()
+        ));
+    }
+    Ok(())
+}
