@@ -26,8 +26,8 @@ pub(crate) mod edge;
 
 pub use crate::app::journal::{Call, JournalEntry};
 pub use crate::core::clock::Clock;
-pub use crate::core::config::Config;
-pub use crate::core::error::ApiError;
+pub use crate::core::config::{AdminSecret, Config, Dataset};
+pub use crate::core::error::{ApiError, Entity};
 pub use crate::core::error_code as codes;
 pub use crate::core::error_code::{ErrorCode, CATALOGUE};
 pub use crate::core::release::Release;
@@ -35,8 +35,9 @@ pub use crate::edge::binary::run;
 pub use crate::edge::emulator::{Emulator, EmulatorBuilder, EmulatorError};
 
 /// Internals this crate's own integration tests reach for (the state, the
-/// method table, the schemas). No stability promise: embedders use the
-/// items above.
+/// method table, the schemas), behind the `testing` feature. No stability
+/// promise: embedders use the items above.
+#[cfg(feature = "testing")]
 #[doc(hidden)]
 pub mod testing {
     pub use crate::api::access_tokens::render::render;
@@ -45,9 +46,8 @@ pub mod testing {
     pub use crate::api::methods::{reply_schemas, Verb, API_PREFIX, METHODS};
     pub use crate::api::requests::{file as requests_file, request_schema};
     pub use crate::api::schemas::{ReplySchema, Schemas};
-    pub use crate::app::dataset::{Dataset, DEMO_PASS_CODE};
+    pub use crate::app::dataset::DEMO_PASS_CODE;
     pub use crate::app::state::AppState;
-    pub use crate::core::config::AdminSecret;
     pub use crate::domain::access_token::entity::LifeCycleState;
     pub use crate::edge::admin::ADMIN_ROUTES;
     pub use crate::edge::openapi::document as openapi_document;

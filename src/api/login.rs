@@ -32,35 +32,39 @@ impl Context<'_> {
             (PRE_R12_IDLE_LIFETIME, Some(PRE_R12_IDLE_LIFETIME))
         };
         let exp = iat.saturating_add(lifetime);
-        let claims = Claims {
-            usr: login.username.to_string(),
-            org: tenant.organisation.clone(),
-            oun: login.unit_id.to_string(),
-            ari: login.consumer.map(|c| c.accounts_receivable_id.to_string()),
-            cii: login.consumer.map(|c| c.contact_id.to_string()),
-            exp: exp.to_string(),
-            iat: iat.to_string(),
-            jti: tenant.generator.hex32(),
-        };
-        // Before R12 a login token is 32 upper-case hex characters, like
-        // the session id a JWT carries as `jti`.
-        let token = match idle_lifetime {
-            None => jwt::encode(&claims, self.sessions.signing_key()),
-            Some(_) => claims.jti.clone(),
-        };
-        let session = Session {
-            tenant: Arc::from(key),
-            user_id: Arc::from(login.user_id),
-            unit_id: Arc::from(login.unit_id),
-            expires_at: exp,
-            idle_lifetime,
-            accounts_receivable_id: claims.ari.clone(),
-            access_token_id: login.consumer.map(|c| c.access_token_id.to_string()),
-        };
         let limit = usize::try_from(self.config.max_sessions).unwrap_or(usize::MAX);
-        self.sessions
-            .open(token.clone(), session, limit, |key| self.now_of(key))?;
-        Ok(token)
+        self.sessions.open(
+            limit,
+            |key| self.now_of(key),
+            || {
+                let claims = Claims {
+                    usr: login.username.to_string(),
+                    org: tenant.organisation.clone(),
+                    oun: login.unit_id.to_string(),
+                    ari: login.consumer.map(|c| c.accounts_receivable_id.to_string()),
+                    cii: login.consumer.map(|c| c.contact_id.to_string()),
+                    exp: exp.to_string(),
+                    iat: iat.to_string(),
+                    jti: tenant.generator.hex32(),
+                };
+                // Before R12 a login token is 32 upper-case hex characters, like
+                // the session id a JWT carries as `jti`.
+                let token = match idle_lifetime {
+                    None => jwt::encode(&claims, self.sessions.signing_key()),
+                    Some(_) => claims.jti.clone(),
+                };
+                let session = Session {
+                    tenant: Arc::from(key),
+                    user_id: Arc::from(login.user_id),
+                    unit_id: Arc::from(login.unit_id),
+                    expires_at: exp,
+                    idle_lifetime,
+                    accounts_receivable_id: claims.ari,
+                    access_token_id: login.consumer.map(|c| c.access_token_id.to_string()),
+                };
+                (token, session)
+            },
+        )
     }
 
     /// Checks the `token` parameter: signed here, not released, not expired,

@@ -11,6 +11,7 @@ pub mod fields_set;
 pub mod identifiers;
 pub mod login;
 pub mod method;
+#[cfg(any(test, feature = "testing"))]
 pub mod method_tables;
 pub mod methods;
 pub mod params;

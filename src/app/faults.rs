@@ -3,7 +3,8 @@
 //! an optional count, for one organisation or all.
 
 pub use crate::app::fault_spec::{FaultSpec, Latency};
-use crate::core::error::{codes, ApiError};
+use crate::core::error::ApiError;
+use crate::core::error_code as codes;
 use crate::core::generator::Generator;
 use parking_lot::RwLock;
 use serde::Serialize;
@@ -95,10 +96,6 @@ impl Faults {
 
     pub fn len(&self) -> usize {
         self.count.load(Ordering::Acquire)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     pub fn list(&self) -> Vec<FaultView> {

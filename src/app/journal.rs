@@ -83,10 +83,14 @@ pub struct Call<S = String> {
     pub organisation: Option<S>,
     /// The CRM.COM method (`access_tokens/show`), or the path for an unknown one.
     pub method: S,
+    /// The HTTP verb (`GET`, `POST`).
     pub http_method: S,
+    /// The HTTP status answered (200 for every CRM.COM error; 0 for a
+    /// connection a fault dropped).
     pub http_status: u16,
-    /// `status.code` of the reply.
+    /// `status.code` of the reply (`DROPPED` for a dropped connection).
     pub status_code: S,
+    /// From the request's arrival to its reply, in microseconds.
     pub latency_us: u64,
     /// The id of the fault that answered, if one did.
     pub fault: Option<u64>,
@@ -109,9 +113,14 @@ pub struct JournalEntry {
     pub id: u64,
     /// Wall-clock time the call arrived (not the emulator's clock).
     pub at: String,
+    /// What was answered.
     #[serde(flatten)]
     pub call: Call,
+    /// The body (POST) or the query (GET) as JSON, every secret replaced
+    /// by `<redacted>` at any depth; its size only when it was not JSON or
+    /// over 16 KiB.
     pub request: Value,
+    /// The reply as JSON, redacted the same way.
     pub reply: Value,
 }
 
@@ -186,10 +195,6 @@ impl Journal {
 
     pub fn len(&self) -> usize {
         self.ring.lock().entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// Records a call with its POST body (or GET query) and reply body; the

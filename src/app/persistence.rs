@@ -63,15 +63,16 @@ pub fn remove_snapshot(dir: &Path, tenant_key: &str, name: &str) -> std::io::Res
 
 /// Writes every tenant, and removes the files of tenants deleted since.
 /// Returns how many tenants were written.
-/// Writes every tenant's document (`docs`) and removes the files of
-/// tenants not among them; answers how many were written.
-pub fn save_tenants(dir: &Path, docs: &[TenantState]) -> std::io::Result<usize> {
+/// Writes every tenant's document (`docs`, made one at a time, so only one
+/// is in memory) and removes the files of tenants not among them; answers
+/// how many were written.
+pub fn save_tenants(dir: &Path, docs: impl Iterator<Item = TenantState>) -> std::io::Result<usize> {
     let mut kept = std::collections::HashSet::new();
     for doc in docs {
         let stem = file_stem(&tenant_key(&doc.organisation));
         write_atomically(
             &tenants_dir(dir).join(format!("{stem}.json")),
-            &to_json(doc)?,
+            &to_json(&doc)?,
         )?;
         kept.insert(format!("{stem}.json"));
     }
@@ -83,7 +84,7 @@ pub fn save_tenants(dir: &Path, docs: &[TenantState]) -> std::io::Result<usize> 
             }
         }
     }
-    Ok(docs.len())
+    Ok(kept.len())
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, String> {
@@ -106,21 +107,18 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
 /// Loads every tenant and snapshot found in `dir`. A file that cannot be
 /// read or does not check out stops the start, naming the file: silently
 /// dropping a demo's data would be worse.
-/// What a state directory holds: each tenant's document with its file, and
-/// each snapshot with its tenant key.
-#[derive(Debug, Default)]
-pub struct Saved {
-    pub tenants: Vec<(PathBuf, TenantState)>,
-    pub snapshots: Vec<(String, Snapshot)>,
-}
-
-/// Reads the state directory `dir`; a file that does not read or parse is
-/// an error naming it.
-pub fn load(dir: &Path) -> Result<Saved, String> {
-    let mut saved = Saved::default();
+/// Reads the state directory `dir`, handing each tenant's document to
+/// `tenant` (with its file) and each snapshot to `snapshot` (with its
+/// tenant key) as it is read, so one document at a time is in memory. A
+/// file that does not read or parse is an error naming it.
+pub fn load(
+    dir: &Path,
+    mut tenant: impl FnMut(&Path, TenantState) -> Result<(), String>,
+    mut snapshot: impl FnMut(&str, Snapshot),
+) -> Result<(), String> {
     for path in json_files(&tenants_dir(dir)) {
         let doc: TenantState = read_json(&path)?;
-        saved.tenants.push((path, doc));
+        tenant(&path, doc)?;
     }
     for tenant_dir in std::fs::read_dir(dir.join("snapshots"))
         .into_iter()
@@ -130,17 +128,17 @@ pub fn load(dir: &Path) -> Result<Saved, String> {
         let stem = tenant_dir.file_name().to_string_lossy().to_string();
         let key = percent_decode_str(&stem).decode_utf8_lossy().to_string();
         for path in json_files(&tenant_dir.path()) {
-            let snapshot: Snapshot = read_json(&path)?;
-            if !crate::app::snapshot::valid_name(&snapshot.name) {
+            let loaded: Snapshot = read_json(&path)?;
+            if !crate::app::snapshot::valid_name(&loaded.name) {
                 return Err(format!(
                     "{}: the snapshot name is not valid",
                     path.display()
                 ));
             }
-            saved.snapshots.push((key.clone(), snapshot));
+            snapshot(&key, loaded);
         }
     }
-    Ok(saved)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -129,28 +129,27 @@ impl AppState {
         let Some(dir) = &self.config.state_dir else {
             return Ok(0);
         };
-        let docs: Vec<_> = self
-            .tenants
-            .iter()
-            .map(|t| self.export_tenant(t.value()))
-            .collect();
-        crate::app::persistence::save_tenants(dir, &docs)
+        // The tenants are collected first, so no map guard is held while
+        // each is exported and written.
+        let tenants: Vec<Arc<Tenant>> = self.tenants.iter().map(|t| t.value().clone()).collect();
+        let docs = tenants.iter().map(|tenant| self.export_tenant(tenant));
+        crate::app::persistence::save_tenants(dir, docs)
             .map_err(|e| format!("--state-dir {}: {e}", dir.display()))
     }
 
     /// Imports what the state directory `dir` holds: its tenants, then its
     /// snapshots.
     fn load_saved(&self, dir: &std::path::Path) -> Result<(), String> {
-        let saved = crate::app::persistence::load(dir)?;
-        for (path, doc) in saved.tenants {
-            let organisation = doc.organisation.clone();
-            self.import_tenant(&organisation, doc)
-                .map_err(|e| format!("{}: {}", path.display(), e.description()))?;
-        }
-        for (key, snapshot) in saved.snapshots {
-            self.snapshots.put(&key, snapshot);
-        }
-        Ok(())
+        crate::app::persistence::load(
+            dir,
+            |path, doc| {
+                let organisation = doc.organisation.clone();
+                self.import_tenant(&organisation, doc)
+                    .map(|_| ())
+                    .map_err(|e| format!("{}: {}", path.display(), e.description()))
+            },
+            |key, snapshot| self.snapshots.put(key, snapshot),
+        )
     }
 
     /// Every fixture access token and classification must render to a

@@ -171,11 +171,22 @@ fn journal_size(text: &str) -> Result<usize, String> {
     }
 }
 
-/// The admin secret: its `Debug` never prints it.
+/// The admin secret (`--admin-secret`): its `Debug` never prints it.
+///
+/// ```
+/// use crmcom_emulator::{AdminSecret, Config};
+///
+/// let config = Config {
+///     admin_secret: Some(AdminSecret::from("open-sesame")),
+///     ..Config::default()
+/// };
+/// assert!(!format!("{config:?}").contains("open-sesame"));
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct AdminSecret(String);
 
 impl AdminSecret {
+    /// The secret itself, to compare with what a request presents.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -204,7 +215,7 @@ impl Config {
     /// Refuses a tenant of `count` access tokens when that is more than
     /// `--max-access-tokens` (create, import, datasets):
     /// `LIMITREACHEDEXCEPTION`.
-    pub fn room_for_tokens(&self, count: usize) -> crate::core::error::ApiResult<()> {
+    pub(crate) fn room_for_tokens(&self, count: usize) -> crate::core::error::ApiResult<()> {
         let limit = usize::try_from(self.max_access_tokens).unwrap_or(usize::MAX);
         if count > limit {
             return Err(crate::core::error::ApiError::LimitReached {
@@ -251,7 +262,17 @@ impl Default for Config {
     }
 }
 
-/// A named dataset.
+/// A sample-account dataset every organisation starts with (`--dataset`).
+///
+/// ```
+/// use crmcom_emulator::{Config, Dataset};
+///
+/// let config = Config {
+///     dataset: Some(Dataset::parse("small").expect("a dataset")),
+///     ..Config::default()
+/// };
+/// assert_eq!(config.dataset.map(Dataset::name), Some("small"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dataset {
     /// About 50 accounts: a demo's customer base, made in milliseconds.
@@ -261,6 +282,7 @@ pub enum Dataset {
 }
 
 impl Dataset {
+    /// Reads `small` or `large` (any case); the error names the choices.
     pub fn parse(name: &str) -> Result<Dataset, String> {
         match name.trim().to_ascii_lowercase().as_str() {
             "small" => Ok(Dataset::Small),
@@ -269,6 +291,7 @@ impl Dataset {
         }
     }
 
+    /// `small` or `large`.
     pub fn name(self) -> &'static str {
         match self {
             Dataset::Small => "small",

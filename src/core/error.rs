@@ -1,8 +1,7 @@
-//! The one error type of the emulator and its catalogue of CRM.COM codes.
-//! Every failure, from a bad token to an unknown path, becomes an `ApiError`;
-//! `envelope::error_reply` is the only place that turns it into HTTP.
-
-use std::fmt;
+//! The one error type of the emulator. Every failure, from a bad token to
+//! an unknown path, becomes an `ApiError`, which names its row of the
+//! catalogue (`core::error_code`); `api::envelope::error` is the only place
+//! that turns it into a reply.
 
 /// Result of every handler and parser.
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -17,7 +16,9 @@ pub type ApiResult<T> = Result<T, ApiError>;
 /// assert_eq!(error.code(), codes::TOKEN_EXPIRED.code);
 /// assert_eq!(error.http_status(), 200);
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}: {}", self.code(), self.description())]
+#[non_exhaustive]
 pub enum ApiError {
     /// Token missing, malformed, unknown, signed by someone else, or released.
     InvalidToken,
@@ -102,13 +103,19 @@ pub enum ApiError {
     AdminForbidden(&'static str),
 }
 
-/// Entities that can be "not found", each with its CRM.COM module.
+/// Entities that can be "not found", each with its own CRM.COM code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Entity {
+    /// `ACCESSTOKENNOTFOUNDEXCEPTION`
     AccessToken,
+    /// `ACCOUNTSRECEIVABLENOTFOUNDEXCEPTION`
     AccountsReceivable,
+    /// `REWARDSPARTICIPANTNOTFOUNDEXCEPTION`
     RewardsParticipant,
+    /// `ACCESSTOKENCLASSIFICATIONNOTFOUNDEXCEPTION`
     AccessTokenClassification,
+    /// `UNITNOTFOUNDEXCEPTION`
     Unit,
 }
 
@@ -134,14 +141,14 @@ impl Entity {
     }
 }
 
-pub use crate::core::error_code as codes;
-pub use crate::core::error_code::ErrorCode;
+use crate::core::error_code as codes;
+use crate::core::error_code::ErrorCode;
 #[cfg(test)]
 use crate::core::error_code::CATALOGUE;
 
 impl ApiError {
     /// The `status.code`, borrowed when it is one of the catalogue's.
-    pub fn static_code(&self) -> std::borrow::Cow<'static, str> {
+    pub(crate) fn static_code(&self) -> std::borrow::Cow<'static, str> {
         match self {
             ApiError::InjectedFault { code, .. } => std::borrow::Cow::Owned(code.clone()),
             other => std::borrow::Cow::Borrowed(other.row().code),
@@ -158,7 +165,7 @@ impl ApiError {
 
     /// The error's row of the catalogue (an injected fault answers its own
     /// code and status instead).
-    pub fn row(&self) -> ErrorCode {
+    pub(crate) fn row(&self) -> ErrorCode {
         use ApiError::*;
         match self {
             InvalidToken | ConsumerSessionRequired => codes::INVALID_TOKEN,
@@ -296,7 +303,7 @@ impl ApiError {
     /// The error as the admin API answers it: a CRM.COM business error
     /// (HTTP 200, like a reached limit or a bad query) becomes the admin
     /// API's HTTP 400 with the same description; the others stay.
-    pub fn for_admin(self) -> ApiError {
+    pub(crate) fn for_admin(self) -> ApiError {
         if self.http_status() == 200 {
             let description = self.description();
             ApiError::AdminRequest(if description.is_empty() {
@@ -310,12 +317,12 @@ impl ApiError {
     }
 
     /// Shorthand for an admin request that cannot be carried out.
-    pub fn admin(description: impl Into<String>) -> Self {
+    pub(crate) fn admin(description: impl Into<String>) -> Self {
         ApiError::AdminRequest(description.into())
     }
 
     /// Shorthand for a wrong-type or wrong-value parameter.
-    pub fn invalid(parameter: impl Into<String>, reason: impl Into<String>) -> Self {
+    pub(crate) fn invalid(parameter: impl Into<String>, reason: impl Into<String>) -> Self {
         ApiError::InvalidParameterValue {
             parameter: parameter.into(),
             reason: reason.into(),
@@ -334,14 +341,6 @@ pub fn guarded<T>(handler: impl FnOnce() -> ApiResult<T>) -> ApiResult<T> {
         ))
     })
 }
-
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.code(), self.description())
-    }
-}
-
-impl std::error::Error for ApiError {}
 
 #[cfg(test)]
 mod tests {

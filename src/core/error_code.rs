@@ -246,7 +246,8 @@ pub const CATALOGUE: &[ErrorCode] = &[
 ];
 
 /// The README's table of error codes.
-pub fn markdown_table() -> String {
+#[cfg(test)]
+fn markdown_table() -> String {
     let mut out = String::from("| code | HTTP status | situation |\n|---|---|---|\n");
     for row in CATALOGUE {
         out.push_str(&format!(

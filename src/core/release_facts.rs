@@ -27,6 +27,9 @@ pub enum Behaviour {
 }
 
 /// What a fact is about.
+// The text of a fact not emulated, and every note, are read only by the
+// README's release table (`fact_rows`).
+#[cfg_attr(not(any(test, feature = "testing")), allow(dead_code))]
 #[derive(Debug, Clone, Copy)]
 pub enum Subject {
     /// A request parameter of every method, by its path: `a.b` is key `b`
@@ -42,6 +45,7 @@ pub enum Subject {
 }
 
 /// One release-dependent fact.
+#[cfg_attr(not(any(test, feature = "testing")), allow(dead_code))]
 #[derive(Debug, Clone, Copy)]
 pub struct Fact {
     pub subject: Subject,
@@ -206,11 +210,12 @@ fn matches(pattern: &str, name: &str) -> bool {
 impl Release {
     /// Whether a fact or method that appears in `since` holds in this
     /// release.
-    pub fn within(self, since: &[Release]) -> bool {
+    pub(crate) fn within(self, since: &[Release]) -> bool {
         holds(since, self)
     }
 
-    pub fn has(self, behaviour: Behaviour) -> bool {
+    /// Whether `behaviour` holds in this release.
+    pub(crate) fn has(self, behaviour: Behaviour) -> bool {
         self >= LATEST_CHANGE
             || FACTS
                 .iter()
@@ -221,7 +226,7 @@ impl Release {
     /// Parameter paths of every method this release does not know yet: an
     /// older server ignores them, so the emulator drops them before the
     /// handler (a method's own are in its declaration).
-    pub fn missing_parameters(self) -> impl Iterator<Item = &'static str> {
+    pub(crate) fn missing_parameters(self) -> impl Iterator<Item = &'static str> {
         let facts = if self >= LATEST_CHANGE { &[] } else { FACTS };
         facts.iter().filter_map(move |f| match f.subject {
             Subject::Parameter(name) if !holds(f.since, self) => Some(name),
@@ -230,7 +235,7 @@ impl Release {
     }
 
     /// Whether the access-token reply object has key `name` in this release.
-    pub fn has_reply_field(self, name: &str) -> bool {
+    pub(crate) fn has_reply_field(self, name: &str) -> bool {
         self >= LATEST_CHANGE
             || FACTS.iter().all(|f| match f.subject {
                 Subject::ReplyField(pattern) if matches(pattern, name) => holds(f.since, self),
@@ -239,7 +244,7 @@ impl Release {
     }
 
     /// Whether every reply field exists (no projection needed).
-    pub fn has_every_reply_field(self) -> bool {
+    pub(crate) fn has_every_reply_field(self) -> bool {
         self >= LATEST_CHANGE
             || FACTS.iter().all(|f| match f.subject {
                 Subject::ReplyField(_) => holds(f.since, self),
@@ -249,7 +254,7 @@ impl Release {
 
     /// One release per distinct set of reply fields, oldest first: the
     /// releases whose reply schema differs from the one before.
-    pub fn reply_field_eras() -> &'static [Release] {
+    pub(crate) fn reply_field_eras() -> &'static [Release] {
         static ERAS: LazyLock<Vec<Release>> = LazyLock::new(|| {
             let mut eras: Vec<Release> = FACTS
                 .iter()
@@ -265,7 +270,7 @@ impl Release {
     }
 
     /// The era (see `reply_field_eras`) this release's replies belong to.
-    pub fn reply_field_era(self) -> Release {
+    pub(crate) fn reply_field_era(self) -> Release {
         Release::reply_field_eras()
             .iter()
             .copied()
@@ -282,6 +287,7 @@ pub fn since_text(since: &[Release]) -> String {
 
 /// The facts as rows of the README's release table (the methods' rows are
 /// added by `api::methods::release_table`).
+#[cfg(any(test, feature = "testing"))]
 pub fn fact_rows() -> impl Iterator<Item = String> {
     FACTS.iter().map(|f| {
         let what = match f.subject {

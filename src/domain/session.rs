@@ -67,11 +67,17 @@ pub struct Consumer<'a> {
 /// The live login sessions of every tenant, by login token, and the key
 /// that signs them. `open` holds a lock from the count to the insert, so
 /// `--max-sessions` holds exactly.
-#[derive(Debug)]
 pub struct Sessions {
     live: DashMap<String, Session>,
     opening: Mutex<()>,
     signing_key: [u8; 32],
+}
+
+/// Shows how many sessions are live, never a login token or the key.
+impl std::fmt::Debug for Sessions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Sessions({} live)", self.live.len())
+    }
 }
 
 impl Sessions {
@@ -92,10 +98,6 @@ impl Sessions {
         self.live.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.live.is_empty()
-    }
-
     /// A copy of the session of `token`.
     pub fn get(&self, token: &str) -> Option<Session> {
         self.live.get(token).map(|s| s.clone())
@@ -110,16 +112,16 @@ impl Sessions {
         counts
     }
 
-    /// Inserts `session` as `token` unless `limit` sessions are live;
-    /// expired ones are forgotten first (`now_of` gives a tenant key's time,
-    /// `None` for a tenant that is gone).
+    /// Inserts the session `make` gives, by its token, unless `limit`
+    /// sessions are live; expired ones are forgotten first (`now_of` gives a
+    /// tenant key's time, `None` for a tenant that is gone). `make` runs
+    /// only when there is room, so a refused login draws no random value.
     pub fn open(
         &self,
-        token: String,
-        session: Session,
         limit: usize,
         now_of: impl Fn(&str) -> Option<i64>,
-    ) -> ApiResult<()> {
+        make: impl FnOnce() -> (String, Session),
+    ) -> ApiResult<String> {
         let _opening = self.opening.lock();
         if self.live.len() >= limit {
             self.live
@@ -132,8 +134,9 @@ impl Sessions {
                 limit,
             });
         }
-        self.live.insert(token, session);
-        Ok(())
+        let (token, session) = make();
+        self.live.insert(token.clone(), session);
+        Ok(token)
     }
 
     /// Moves the expiry of `token`'s session (an idle lifetime restarting).

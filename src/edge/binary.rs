@@ -14,7 +14,9 @@ const DEMO_ORGANISATION: &str = "demo";
 
 /// Runs the emulator as the binary does, until SIGINT or SIGTERM: exit code
 /// 2 when it cannot start (fixtures, schemas, state directory, port), 1
-/// when serving or saving failed.
+/// when serving or saving failed. It installs the process's `tracing`
+/// subscriber (stderr, at `config.log`) and runs its own actix system, so
+/// call it from `main`, not from inside an async runtime.
 ///
 /// ```no_run
 /// use clap::Parser;

@@ -200,7 +200,6 @@ pub async fn crm_call(
     }
     let mut response = response;
     response.extensions_mut().insert(request_log::Outcome {
-        status,
         code: Some(code),
         organisation: trace.organisation,
     });

@@ -147,15 +147,23 @@ impl Emulator {
             .name("crmcom-emulator".into())
             .spawn(move || {
                 actix_web::rt::System::new().block_on(async move {
-                    let server = crate::edge::server::serve(server_state, listener)?;
-                    let _ = tx.send(server.handle());
-                    server.await
+                    match crate::edge::server::serve(server_state, listener) {
+                        Ok(server) => {
+                            let _ = tx.send(Ok(server.handle()));
+                            server.await
+                        }
+                        Err(e) => {
+                            let _ = tx.send(Err(e.to_string()));
+                            Ok(())
+                        }
+                    }
                 })
             })
             .map_err(|e| EmulatorError::Server(e.to_string()))?;
         let handle = rx
             .recv()
-            .map_err(|_| EmulatorError::Server("its thread ended before serving".into()))?;
+            .map_err(|_| EmulatorError::Server("its thread ended before serving".into()))?
+            .map_err(EmulatorError::Server)?;
         Ok(Emulator {
             uri,
             port,
@@ -182,7 +190,9 @@ impl Emulator {
         self.port
     }
 
-    /// The shared state, for this crate's own tests (see `testing`).
+    /// The shared state, for this crate's own tests (the `testing`
+    /// feature).
+    #[cfg(feature = "testing")]
     #[doc(hidden)]
     pub fn state(&self) -> &AppState {
         &self.state

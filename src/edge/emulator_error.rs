@@ -13,11 +13,14 @@ use crate::core::error::ApiError;
 /// assert!(matches!(Emulator::start(config), Err(EmulatorError::Bind { .. })));
 /// ```
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum EmulatorError {
     /// The address and port could not be bound (in use, not local, …).
     #[error("cannot listen on {address}: {source}")]
     Bind {
+        /// `bind:port` as configured.
         address: String,
+        /// Why the operating system refused.
         source: std::io::Error,
     },
     /// The fixtures, the schemas, the dataset or the state directory did

@@ -9,20 +9,19 @@ use crate::edge::request_log::{self, Outcome};
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
+use std::sync::Arc;
 use std::time::Instant;
 
-/// The middleware (`actix_web::middleware::from_fn(gate)`).
+/// The middleware, given the server's Host and CORS rules:
+/// `from_fn(move |req, next| gate(exposure.clone(), req, next))`.
 pub async fn gate(
+    exposure: Arc<Exposure>,
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
-    let admitted = match req.app_data::<web::Data<Exposure>>() {
-        Some(exposure) => exposure.admit(req.request()),
-        None => Ok(exposure::Grant::None),
-    };
-    let grant = match admitted {
+    let grant = match exposure.admit(req.request()) {
         Ok(grant) => grant,
         Err(refused) => {
             let outcome = Outcome {
@@ -43,6 +42,9 @@ pub async fn gate(
             Outcome::default(),
         ));
     }
+    // actix turns a handler's or an extractor's error into a reply before
+    // this (no request can be kept to do it here: routing needs the only
+    // reference to it), so an `Err` does not happen.
     let mut response = next.call(req).await?.map_into_boxed_body();
     grant.apply(response.headers_mut());
     // What the CRM.COM call left for the log (admin calls leave nothing).
@@ -58,9 +60,9 @@ pub async fn gate(
 fn logged(
     response: ServiceResponse<BoxBody>,
     started: Instant,
-    mut outcome: Outcome,
+    outcome: Outcome,
 ) -> ServiceResponse<BoxBody> {
-    outcome.status = response.status().as_u16();
-    request_log::call(response.request(), started, &outcome);
+    let status = response.status().as_u16();
+    request_log::call(response.request(), status, started, &outcome);
     response
 }

@@ -15,6 +15,7 @@ use crate::api::methods::reply_schemas;
 use crate::api::methods::{Method, Verb, API_PREFIX, METHODS};
 use crate::api::requests::{self, request_schema};
 use crate::api::schemas::SHARED;
+use crate::core::release_facts::since_text;
 use serde_json::{json, Map, Value};
 
 const COMPONENTS: &str = "#/components/schemas/";
@@ -181,10 +182,34 @@ fn query_parameters(request: &Value, defs: &Value) -> Vec<Value> {
     parameters
 }
 
+/// What the declaration says beyond the parameters' types: its notes, the
+/// semi-optional groups, the releases, its later parameters.
+fn description(route: &Method) -> String {
+    let mut text = route.notes.to_string();
+    for group in route.semi_optional {
+        text.push_str(&format!("\n\nExactly one of: {}.", group.join(", ")));
+    }
+    text.push_str(&format!(
+        "\n\nIn CRM.COM from {}; deprecated from {}.",
+        since_text(route.since),
+        route.deprecated
+    ));
+    for later in route.later_parameters {
+        text.push_str(&format!(
+            "\n\n`{}` from {} ({}).",
+            later.name,
+            since_text(later.since),
+            later.note
+        ));
+    }
+    text.trim_start().to_string()
+}
+
 fn crm_operation(route: &Method, verb: Verb) -> Value {
     let mut op = json!({
         "operationId": format!("{}_{}", verb.as_str().to_lowercase(), route.path.replace('/', "_")),
         "summary": route.summary,
+        "description": description(route),
         "tags": [route.tag],
         "responses": crm_responses(route),
     });

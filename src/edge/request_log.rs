@@ -7,22 +7,30 @@
 //! reaches it.
 
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 use std::time::Instant;
 use tracing::level_filters::LevelFilter;
-use tracing_appender::non_blocking::WorkerGuard;
+use tracing_appender::non_blocking::{ErrorCounter, NonBlockingBuilder, WorkerGuard};
 
-/// What a call's log line says besides the request itself.
+/// Set by `install`: only the binary logs calls. An embedding test suite
+/// with a subscriber of its own gets no request lines (it has the journal).
+static ON: AtomicBool = AtomicBool::new(false);
+
+/// Lines waiting for the writer at most; beyond them (stderr not read)
+/// lines are dropped and counted rather than held.
+const MAX_PENDING_LINES: usize = 65_536;
+
+/// What a call's log line says besides the request and its HTTP status.
 #[derive(Debug, Default)]
 pub struct Outcome {
-    pub status: u16,
     pub code: Option<std::borrow::Cow<'static, str>>,
     pub organisation: Option<String>,
 }
 
 /// Logs one call, if the request log is on.
-pub fn call(req: &actix_web::HttpRequest, started: Instant, outcome: &Outcome) {
-    if !tracing::enabled!(target: "request", tracing::Level::INFO) {
+pub fn call(req: &actix_web::HttpRequest, status: u16, started: Instant, outcome: &Outcome) {
+    if !ON.load(Ordering::Relaxed) || !tracing::enabled!(target: "request", tracing::Level::INFO) {
         return;
     }
     let latency_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
@@ -32,7 +40,7 @@ pub fn call(req: &actix_web::HttpRequest, started: Instant, outcome: &Outcome) {
         "{} {} {} {} org={} {}{}{}",
         req.method(),
         Escaped(req.path()),
-        outcome.status,
+        status,
         Escaped(outcome.code.as_deref().unwrap_or("-")),
         Escaped(outcome.organisation.as_deref().unwrap_or("-")),
         Millis(latency_us),
@@ -103,8 +111,9 @@ fn blanked_query(query: &str) -> String {
     out
 }
 
-/// Flushes the writer's last lines when taken out and dropped (at exit).
-static GUARD: OnceLock<parking_lot::Mutex<Option<WorkerGuard>>> = OnceLock::new();
+/// The writer's guard (taken out and dropped at exit, which writes the
+/// last lines) and its count of dropped lines.
+static WRITER: OnceLock<(parking_lot::Mutex<Option<WorkerGuard>>, ErrorCounter)> = OnceLock::new();
 
 /// Installs the stderr subscriber at `level` (`off`, `error`, `warn`,
 /// `info` or `debug`); at `info` and `debug` every call is logged. Only the
@@ -118,7 +127,11 @@ pub fn install(level: &str) {
         "debug" => LevelFilter::DEBUG,
         _ => LevelFilter::INFO,
     };
-    let (writer, guard) = tracing_appender::non_blocking(std::io::stderr());
+    let (writer, guard) = NonBlockingBuilder::default()
+        .buffered_lines_limit(MAX_PENDING_LINES)
+        .lossy(true)
+        .finish(std::io::stderr());
+    let dropped = writer.error_counter();
     let installed = tracing_subscriber::fmt()
         .with_writer(writer)
         .with_max_level(filter)
@@ -126,14 +139,22 @@ pub fn install(level: &str) {
         .with_ansi(false)
         .try_init();
     if installed.is_ok() {
-        let _ = GUARD.set(parking_lot::Mutex::new(Some(guard)));
+        let _ = WRITER.set((parking_lot::Mutex::new(Some(guard)), dropped));
+        ON.store(filter >= LevelFilter::INFO, Ordering::Relaxed);
     }
 }
 
-/// Writes out the lines still waiting (at exit).
+/// Writes out the lines still waiting, and says how many were dropped
+/// (at exit).
 pub fn flush() {
-    if let Some(guard) = GUARD.get() {
+    if let Some((guard, dropped)) = WRITER.get() {
         drop(guard.lock().take());
+        if dropped.dropped_lines() > 0 {
+            eprintln!(
+                "request log: {} lines dropped (stderr not read)",
+                dropped.dropped_lines()
+            );
+        }
     }
 }
 

@@ -17,12 +17,14 @@ use std::time::Duration;
 pub fn serve(state: Arc<AppState>, listener: TcpListener) -> std::io::Result<Server> {
     let data = web::Data::from(state.clone());
     // The Host and CORS rules are the edge's: the state does not hold them.
-    let exposure = web::Data::new(Exposure::new(&state.config));
+    let exposure = Arc::new(Exposure::new(&state.config));
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
-            .app_data(exposure.clone())
-            .wrap(from_fn(gate::gate))
+            .wrap(from_fn({
+                let exposure = exposure.clone();
+                move |req, next| gate::gate(exposure.clone(), req, next)
+            }))
             .route(openapi::PATH, web::to(openapi::reply))
             .service(admin::scope())
             .default_service(web::to(crm_call::crm_call))

@@ -241,6 +241,58 @@ fn admin_paths_answer_the_envelope_for_unknown_routes_and_verbs() {
 }
 
 #[test]
+fn admin_paths_take_a_trailing_slash_and_decode_their_values() {
+    let app = shared_app();
+    let org = unique_org("Slash Co");
+    let encoded = org.replace(' ', "%20");
+    let reply = app.admin_ok("POST", &format!("tenants/{encoded}/reset/"), None);
+    assert_eq!(reply["organisation"], org.as_str());
+    let health = app.request("GET", "/__admin/health/", &[], b"");
+    assert_eq!(health.status, 200);
+    // A fault id that is not a number is a bad request, not an unknown path.
+    let (status, reply) = app.admin("DELETE", "faults/not-a-number", None);
+    assert_eq!(status, 400, "{reply}");
+    assert_error(app, &reply, codes::ADMIN_REQUEST.code);
+    // The dashboard page answers GET only; other verbs get the envelope.
+    let posted = app.request("POST", "/__admin/ui", &[], b"");
+    assert_eq!(posted.status, 404);
+    assert_eq!(
+        posted.json()["status"]["code"],
+        codes::METHOD_NOT_SUPPORTED.code
+    );
+}
+
+#[test]
+fn with_an_admin_secret_the_refusal_comes_before_unknown_paths_and_verbs() {
+    let app = spawn_with(Config {
+        admin_secret: Some("open-sesame".into()),
+        ..Config::default()
+    });
+    for (verb, path) in [
+        ("GET", "/__admin/nothing-here"),
+        ("PATCH", "/__admin/clock"),
+    ] {
+        let reply = app.request(verb, path, &[], b"");
+        assert_eq!(reply.status, 403, "{verb} {path}");
+        assert_eq!(
+            reply.json()["status"]["code"],
+            codes::ADMIN_FORBIDDEN.code,
+            "{verb} {path}"
+        );
+    }
+    let known = [("X-Admin-Secret", "open-sesame")];
+    assert_eq!(
+        app.request("GET", "/__admin/nothing-here", &known, b"")
+            .status,
+        404
+    );
+    assert_eq!(
+        app.request("PATCH", "/__admin/clock", &known, b"").status,
+        405
+    );
+}
+
+#[test]
 fn with_an_admin_secret_the_admin_api_needs_it() {
     let app = spawn_with(Config {
         admin_secret: Some("open-sesame".into()),

@@ -94,7 +94,8 @@ fn named_paths(module: &[String], is_mod_rs: bool, text: &str) -> Vec<Vec<String
         .chain(text.match_indices("super::"))
     {
         if at > 0
-            && text[..at].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+            && text[..at]
+                .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == ':')
         {
             continue;
         }
@@ -105,27 +106,97 @@ fn named_paths(module: &[String], is_mod_rs: bool, text: &str) -> Vec<Vec<String
                 .map(str::to_string)
                 .collect();
             let base: Vec<String> = match parts.first().map(String::as_str) {
-                Some("crate") => Vec::new(),
-                // `super` in `a/b.rs` is `a`; in `a/b/mod.rs` it is `a` too.
+                Some("crate") => {
+                    parts.remove(0);
+                    Vec::new()
+                }
+                // `super` in `a/b.rs` is `a`; in `a/b/mod.rs` it is `a` too;
+                // each further `super` goes one up.
                 Some("super") => {
                     let mut base = module.to_vec();
-                    if !is_mod_rs || !base.is_empty() {
+                    let _ = is_mod_rs;
+                    while parts.first().is_some_and(|p| p == "super") {
+                        parts.remove(0);
                         base.pop();
                     }
                     base
                 }
                 _ => continue,
             };
-            parts.remove(0);
             found.push(base.into_iter().chain(parts).collect());
         }
     }
     found
 }
 
+/// `text` without the items marked `#[cfg(test)]` (a test module, a test
+/// helper, a test-only import): unit tests may build their data with any
+/// layer; the rule is for the code that ships. An item ends at its `;` or
+/// at the brace that closes its first `{`.
+fn without_test_items(text: &str) -> String {
+    let mut kept = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("#[cfg(test)]") {
+        kept.push_str(&rest[..at]);
+        let item = &rest[at..];
+        let (mut depth, mut end) = (0usize, item.len());
+        for (i, c) in item.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        end = i + 1;
+                        break;
+                    }
+                }
+                ';' if depth == 0 => {
+                    end = i + 1;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        rest = &item[end..];
+    }
+    kept.push_str(rest);
+    kept
+}
+
 /// The longest prefix of `path` that is a module of `modules`.
 fn resolve<'m>(path: &[String], modules: &'m BTreeSet<Vec<String>>) -> Option<&'m Vec<String>> {
     (1..=path.len()).rev().find_map(|n| modules.get(&path[..n]))
+}
+
+/// Every file of `src/`, with the module it is.
+fn modules() -> Vec<(PathBuf, Vec<String>)> {
+    let mut all = Vec::new();
+    files(Path::new(SRC), &mut all);
+    all.into_iter()
+        .map(|f| {
+            let m = module_of(&f);
+            (f, m)
+        })
+        .collect()
+}
+
+/// The `crate::`/`super::` paths no module resolves: a path through the
+/// crate root's re-exports (`crate::Config`), say, which would hide which
+/// layer it reaches.
+fn unresolved() -> Vec<String> {
+    let all = modules();
+    let known: BTreeSet<Vec<String>> = all.iter().map(|(_, m)| m.clone()).collect();
+    let mut out = Vec::new();
+    for (file, module) in &all {
+        let text = without_test_items(&std::fs::read_to_string(file).expect("a source file"));
+        let is_mod_rs = file.file_name().is_some_and(|n| n == "mod.rs");
+        for path in named_paths(module, is_mod_rs, &text) {
+            if resolve(&path, &known).is_none() {
+                out.push(format!("{}: crate::{}", file.display(), path.join("::")));
+            }
+        }
+    }
+    out
 }
 
 /// Module → the modules it names.
@@ -137,11 +208,9 @@ fn graph() -> BTreeMap<Vec<String>, BTreeSet<Vec<String>>> {
     for file in &all {
         let module = module_of(file);
         let text = std::fs::read_to_string(file).expect("a source file");
-        // Unit tests (the file's tail from `#[cfg(test)]` on) may build
-        // their data with any layer: the rule is for the code that ships.
-        let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+        let text = without_test_items(&text);
         let is_mod_rs = file.file_name().is_some_and(|n| n == "mod.rs");
-        let named: BTreeSet<Vec<String>> = named_paths(&module, is_mod_rs, text)
+        let named: BTreeSet<Vec<String>> = named_paths(&module, is_mod_rs, &text)
             .iter()
             .filter_map(|p| resolve(p, &modules))
             // A module naming its own children (or itself) is no import.
@@ -195,6 +264,28 @@ fn upward(graph: &BTreeMap<Vec<String>, BTreeSet<Vec<String>>>, layers: &[String
 }
 
 #[test]
+fn every_path_names_a_module_and_every_file_is_in_a_layer() {
+    let unresolved = unresolved();
+    assert!(
+        unresolved.is_empty(),
+        "paths that name no module:\n{}",
+        unresolved.join("\n")
+    );
+    let layers = layers();
+    let outside: Vec<String> = modules()
+        .into_iter()
+        .filter(|(_, m)| !matches!(m.as_slice(), [root] if root == "lib" || root == "main"))
+        .filter(|(_, m)| !m.first().is_some_and(|top| layers.contains(top)))
+        .map(|(f, _)| f.display().to_string())
+        .collect();
+    assert!(
+        outside.is_empty(),
+        "files in no layer:\n{}",
+        outside.join("\n")
+    );
+}
+
+#[test]
 fn the_check_reads_grouped_paths_and_sees_an_upward_import() {
     let module = |m: &str| m.split("::").map(str::to_string).collect::<Vec<_>>();
     let named = named_paths(
@@ -218,6 +309,12 @@ fn the_check_reads_grouped_paths_and_sees_an_upward_import() {
         BTreeSet::from([module("app::state"), module("api::call")]),
     )]);
     assert_eq!(upward(&graph, &layers), ["api::read names app::state"]);
+    let skipped = without_test_items(
+        "use a;\n#[cfg(test)]\nuse crate::app::x;\nfn f() {}\n#[cfg(test)]\nmod tests { fn g() { {} } }\nfn h() {}",
+    );
+    assert_eq!(skipped, "use a;\n\nfn f() {}\n\nfn h() {}");
+    let up = named_paths(&module("api::a::b"), false, "use super::super::core::x;");
+    assert_eq!(up, [module("api::core::x")]);
 }
 
 #[test]

@@ -3,9 +3,10 @@
 
 use crate::helpers::{shared_app, spawn_with, unique_org, Org};
 use crmcom_emulator::codes;
-use crmcom_emulator::testing::AdminSecret;
-use crmcom_emulator::testing::{Dataset, DEMO_PASS_CODE};
+use crmcom_emulator::testing::DEMO_PASS_CODE;
+use crmcom_emulator::AdminSecret;
 use crmcom_emulator::Config;
+use crmcom_emulator::Dataset;
 use serde_json::{json, Value};
 
 fn seed(org: &str, body: Value) -> Value {

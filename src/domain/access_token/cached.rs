@@ -82,6 +82,8 @@ impl Filled {
         }
     }
 
+    /// How many are filled (tests of the budget).
+    #[cfg(any(test, feature = "testing"))]
     pub fn count(&self) -> usize {
         self.0.load(Ordering::Relaxed)
     }

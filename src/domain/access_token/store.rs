@@ -63,10 +63,6 @@ impl AccessTokenStore {
         self.tokens.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.tokens.is_empty()
-    }
-
     /// The next free number, `ACT` + 10 digits after the highest in the store.
     /// Call it and `insert` under the same write lock.
     pub fn next_number(&self) -> String {

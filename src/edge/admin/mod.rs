@@ -77,7 +77,8 @@ fn presented_secret(req: &HttpRequest) -> Option<&str> {
 pub fn scope() -> actix_web::Scope {
     // The page holds no data, so it answers before the access rule.
     let page = web::resource(vec![format!("/{}", ui::PATH), format!("/{}/", ui::PATH)])
-        .route(web::get().to(|| async { ui::page() }));
+        .route(web::get().to(|| async { ui::page() }))
+        .default_service(web::to(unknown_path));
     let mut scope = web::scope(ADMIN_PREFIX).service(page);
     let mut paths: Vec<&'static str> = Vec::new();
     for route in ADMIN_ROUTES {
@@ -89,6 +90,7 @@ pub fn scope() -> actix_web::Scope {
         let mut resource = web::resource(vec![format!("/{path}"), format!("/{path}/")]);
         let mut allowed = Vec::new();
         for route in ADMIN_ROUTES.iter().filter(|r| r.path == path) {
+            // Every verb of the table is a standard one (a test checks).
             let verb = Method::from_bytes(route.verb.as_bytes()).unwrap_or(Method::GET);
             resource = resource.route(web::method(verb).to(
                 move |req: HttpRequest, payload: web::Payload, state: web::Data<AppState>| {
@@ -106,13 +108,17 @@ pub fn scope() -> actix_web::Scope {
         };
         scope = scope.service(resource.default_service(web::to(wrong_verb)));
     }
-    scope.default_service(web::to(|req: HttpRequest, state: web::Data<AppState>| {
-        let error = ApiError::MethodNotSupported {
-            path: req.path().to_string(),
-            unknown_path: true,
-        };
-        refuse(req, state, error)
-    }))
+    scope.default_service(web::to(unknown_path))
+}
+
+/// No admin route has this path (the page has only GET): the 404 envelope,
+/// after the access rule.
+async fn unknown_path(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let error = ApiError::MethodNotSupported {
+        path: req.path().to_string(),
+        unknown_path: true,
+    };
+    refuse(req, state, error).await
 }
 
 /// Whether this request may use the admin API (see `check_access`).
@@ -166,6 +172,15 @@ async fn answer(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_admin_verb_is_a_standard_http_method() {
+        for route in ADMIN_ROUTES {
+            let verb = Method::from_bytes(route.verb.as_bytes()).expect(route.verb);
+            assert_eq!(verb.as_str(), route.verb);
+            assert!(["GET", "POST", "PUT", "DELETE"].contains(&route.verb));
+        }
+    }
 
     #[test]
     fn only_loopback_binds_open_the_admin_api_without_a_secret() {
