@@ -10,6 +10,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::HttpResponse;
+use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -21,6 +22,7 @@ pub async fn gate(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
+    let arrived = Utc::now();
     let grant = match exposure.admit(req.request()) {
         Ok(grant) => grant,
         Err(refused) => {
@@ -29,7 +31,11 @@ pub async fn gate(
                 ..Outcome::default()
             };
             let response = envelope::error(&refused).into_response();
-            return Ok(logged(req.into_response(response), started, outcome));
+            return Ok(logged(
+                req.into_response(response),
+                (arrived, started),
+                outcome,
+            ));
         }
     };
     if exposure::is_preflight(req.request()) {
@@ -38,7 +44,7 @@ pub async fn gate(
         grant.apply(reply.headers_mut());
         return Ok(logged(
             req.into_response(reply),
-            started,
+            (arrived, started),
             Outcome::default(),
         ));
     }
@@ -53,16 +59,16 @@ pub async fn gate(
         .extensions_mut()
         .remove::<Outcome>()
         .unwrap_or_default();
-    Ok(logged(response, started, outcome))
+    Ok(logged(response, (arrived, started), outcome))
 }
 
 /// Logs the call and hands its response on.
 fn logged(
     response: ServiceResponse<BoxBody>,
-    started: Instant,
+    (arrived, started): (DateTime<Utc>, Instant),
     outcome: Outcome,
 ) -> ServiceResponse<BoxBody> {
     let status = response.status().as_u16();
-    request_log::call(response.request(), status, started, &outcome);
+    request_log::call(response.request(), status, arrived, started, &outcome);
     response
 }
