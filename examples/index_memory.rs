@@ -34,7 +34,11 @@ struct Fields {
 }
 
 fn hex32(n: u64, salt: u64) -> String {
-    format!("{:016X}{:016X}", n.wrapping_mul(0x9E37_79B9_7F4A_7C15), n ^ salt)
+    format!(
+        "{:016X}{:016X}",
+        n.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+        n ^ salt
+    )
 }
 
 fn main() {
@@ -80,7 +84,9 @@ fn main() {
         by_id.insert(t.id.clone(), at);
         by_code.insert(t.authentication_code.clone(), at);
         by_identifier.insert(t.identifier.clone(), at);
-        let digits = t.number.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+        let digits = t
+            .number
+            .trim_start_matches(|c: char| c.is_ascii_alphabetic());
         let prefix = t.number[..t.number.len() - digits.len()].to_string();
         by_number.insert((prefix, digits.parse().unwrap_or(0), t.number.clone()), at);
     }
