@@ -4,6 +4,7 @@
 
 use crate::api::call::Handler;
 use crate::api::schemas::ReplySchema;
+use crate::core::error::Entity;
 use crate::core::release::Release;
 
 /// Where every CRM.COM method lives.
@@ -68,6 +69,9 @@ pub struct Method {
     pub application_key: bool,
     /// The OpenAPI tag: the CRM.COM docs' section.
     pub tag: &'static str,
+    /// The entities its identifiers resolve: it answers each one's
+    /// not-found code for an identifier that names none.
+    pub resolves: &'static [Entity],
     /// Groups of parameters of which exactly one is given.
     pub semi_optional: &'static [&'static [&'static str]],
     /// Its own parameters that came in later releases.

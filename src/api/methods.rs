@@ -8,6 +8,7 @@ use crate::api::authentication;
 use crate::api::call::Handler;
 use crate::api::identifiers::TOP_LEVEL_ACCESS_TOKEN;
 use crate::api::schemas::ReplySchema;
+use crate::core::error::Entity;
 #[cfg(test)]
 use crate::core::release::Release;
 use crate::core::release_facts::since::*;
@@ -28,6 +29,7 @@ const ACCESS_TOKENS: Method = Method {
     empty_body_ok: false,
     application_key: false,
     tag: "access_tokens",
+    resolves: &[Entity::AccessToken],
     semi_optional: &[],
     later_parameters: &[],
     notes: "",
@@ -36,6 +38,7 @@ const ACCESS_TOKENS: Method = Method {
 /// The login methods' defaults: no session, no `fields_set`.
 const AUTHENTICATION: Method = Method {
     tag: "authentication",
+    resolves: &[Entity::Unit],
     deprecated: "—",
     reply: ReplySchema::LOGIN,
     fields_set: false,
@@ -65,6 +68,7 @@ pub const METHODS: &[Method] = &[
     },
     Method {
         path: "authentication/consumer_application_key/token",
+        resolves: &[Entity::Unit, Entity::AccessToken, Entity::AccountsReceivable],
         summary: "Login as a consumer: a consumer application key (HTTP Basic user name) and an effective access token",
         notes: "key via HTTP Basic, `access_token_identifier` (an effective token), optional `unit`, `organisation` (emulator extension); the session acts for that token's accounts receivable only (JWT claims `ari`, `cii`)",
         since: R15,
@@ -74,6 +78,7 @@ pub const METHODS: &[Method] = &[
     },
     Method {
         path: "authentication/token/release",
+        resolves: &[],
         summary: "Ends the session of a login token",
         notes: "answers `data: {}`; the token is dead at once",
         since: R10,
@@ -91,6 +96,11 @@ pub const METHODS: &[Method] = &[
     },
     Method {
         path: "access_tokens/list",
+        resolves: &[
+            Entity::AccountsReceivable,
+            Entity::RewardsParticipant,
+            Entity::AccessTokenClassification,
+        ],
         verb: Verb::Get,
         summary: "The access tokens of an accounts receivable, rewards participant or classification",
         notes: "exactly one of `accounts_receivable_identifier` (`id`, `number`, `name`) or `rewards_participant_identifier` (`id`, `number`); optional `classification_identifier` (`id`, `name`, `alternative_code`), `number_of_results`, `offset`",
@@ -107,6 +117,7 @@ pub const METHODS: &[Method] = &[
     },
     Method {
         path: "access_tokens/get_not_associated",
+        resolves: &[],
         verb: Verb::Get,
         summary: "Access tokens not associated with an accounts receivable or rewards participant",
         notes: "`number` (how many to return), optional `life_cycle_state`",
@@ -116,6 +127,12 @@ pub const METHODS: &[Method] = &[
     },
     Method {
         path: "access_tokens/create",
+        resolves: &[
+            Entity::AccountsReceivable,
+            Entity::RewardsParticipant,
+            Entity::AccessTokenClassification,
+            Entity::AccessToken,
+        ],
         summary: "Creates an access token",
         notes: "optional `authentication_code` (generated, 32 hex, when absent); `identifier` and `pass_code` (see below); `accounts_receivable_identifier` (`id`, `number`, `name`, or R8's `access_token_identifier` of an effective token of it, which may be `{\"one_time_password\": \"…\"}`: a live OTP from `generate_otp`), `rewards_participant_identifier` (when both, the participant must be the accounts receivable's), `classification_identifier`; `udf_string_1..8`, `udf_float_1..4`, `udf_date_1..4`. Starts `EFFECTIVE`, or `PENDING_VERIFICATION` with a 6-digit verification code when the definition or the classification requires verification",
         handler: Handler::Session(write::create),
@@ -211,6 +228,7 @@ pub const METHODS: &[Method] = &[
     },
     Method {
         path: "access_tokens/configuration/classifications/list",
+        resolves: &[],
         verb: Verb::Get,
         summary: "The access token classifications",
         since: R10,

@@ -8,6 +8,7 @@ pub mod faults;
 pub mod fixture_checks;
 pub mod fixtures;
 pub mod journal;
+pub mod journal_entry;
 pub mod organisations;
 pub mod persistence;
 pub mod redaction;

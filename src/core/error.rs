@@ -120,7 +120,8 @@ pub enum Entity {
 }
 
 impl Entity {
-    fn code(self) -> ErrorCode {
+    /// Its not-found row of the catalogue.
+    pub(crate) fn code(self) -> ErrorCode {
         match self {
             Entity::AccessToken => codes::ACCESS_TOKEN_NOT_FOUND,
             Entity::AccountsReceivable => codes::ACCOUNTS_RECEIVABLE_NOT_FOUND,

@@ -186,6 +186,17 @@ fn query_parameters(request: &Value, defs: &Value) -> Vec<Value> {
 /// semi-optional groups, the releases, its later parameters.
 fn description(route: &Method) -> String {
     let mut text = route.notes.to_string();
+    if !route.resolves.is_empty() {
+        let codes: Vec<String> = route
+            .resolves
+            .iter()
+            .map(|entity| format!("`{}`", entity.code().code))
+            .collect();
+        text.push_str(&format!(
+            "\n\nAn identifier that names nothing answers {}.",
+            codes.join(", ")
+        ));
+    }
     for group in route.semi_optional {
         text.push_str(&format!("\n\nExactly one of: {}.", group.join(", ")));
     }

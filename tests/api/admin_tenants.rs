@@ -253,6 +253,17 @@ fn admin_paths_take_a_trailing_slash_and_decode_their_values() {
     let (status, reply) = app.admin("DELETE", "faults/not-a-number", None);
     assert_eq!(status, 400, "{reply}");
     assert_error(app, &reply, codes::ADMIN_REQUEST.code);
+    assert_eq!(
+        reply["status"]["description"],
+        "id: a fault id (a number) is expected"
+    );
+    // A wrong verb names the path as sent, not the route's pattern.
+    let wrong = app.request("POST", "/__admin/tenants/acme/release", &[], b"");
+    assert_eq!(wrong.status, 405);
+    assert_eq!(
+        wrong.json()["status"]["description"],
+        "/__admin/tenants/acme/release accepts GET or PUT only"
+    );
     // The dashboard page answers GET only; other verbs get the envelope.
     let posted = app.request("POST", "/__admin/ui", &[], b"");
     assert_eq!(posted.status, 404);

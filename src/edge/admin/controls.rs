@@ -201,7 +201,9 @@ pub fn faults_clear(state: &AppState, _: &AdminCall) -> ApiResult<Value> {
 }
 
 pub fn fault_remove(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
-    let FaultPath { id } = call.path()?;
+    let FaultPath { id } = call
+        .path()
+        .map_err(|_| ApiError::admin("id: a fault id (a number) is expected"))?;
     if state.faults.remove(id) {
         Ok(json!({ "id": id, "deleted": true }))
     } else {

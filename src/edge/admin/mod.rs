@@ -101,7 +101,7 @@ pub fn scope() -> actix_web::Scope {
         }
         let wrong_verb = move |req: HttpRequest, state: web::Data<AppState>| {
             let error = ApiError::WrongHttpMethod {
-                path: format!("{ADMIN_PREFIX}/{path}"),
+                path: req.path().to_string(),
                 allowed: allowed.join(" or "),
             };
             refuse(req, state, error)
