@@ -41,6 +41,7 @@ pub use crate::edge::emulator::{Emulator, EmulatorBuilder, EmulatorError};
 #[doc(hidden)]
 pub mod testing {
     pub use crate::api::access_tokens::render::render;
+    pub use crate::api::access_tokens::reply::render_reply;
     pub use crate::api::call::Handler;
     pub use crate::api::method_tables::{method_table, release_table};
     pub use crate::api::methods::{reply_schemas, Verb, API_PREFIX, METHODS};
