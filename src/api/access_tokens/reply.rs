@@ -4,18 +4,18 @@
 //! A token's reply embeds its accounts receivable (with the owner's contact),
 //! rewards participant, classification and verifying user. Those never
 //! change in a tenant, so each is serialised and checked against its schema
-//! once, when the tenant's reference data is first used, and spliced in as
-//! bytes. The token's own fields (and its log, which holds its dates) are
-//! checked on every render against `access_token.json` with the embedded
-//! properties left open. Together that is the whole reply schema.
+//! once, when the tenant's reference data is first used, and kept as
+//! `serde_json::value::RawValue`, which serde writes as it is. The token's
+//! own fields (and its log, which holds its dates) are checked on every
+//! render against `access_token.json` with the embedded properties left
+//! open. Together that is the whole reply schema.
 //!
-//! Hand-written for the create figure (≥ 0.5× the ceiling): splicing the
-//! embedded objects as checked bytes took a create from 10.3k to 15.5k
-//! req/s, writing only the varying own fields took `render_reply` from 14.1
-//! to 7.4 µs (create 0.43–0.48× → 0.55–0.59×), and key names serialised once
-//! removed 2.2 % of a create (BENCHMARKS.md, "What made the difference").
-//! Whether `serde_json::value::RawValue` can do the same within 5 % of that
-//! figure is not measured yet.
+//! Until 2026-11-30 the reply was spliced together from bytes by hand, with
+//! each key's JSON text made once. Measured with `cargo run --release
+//! --features testing --example render_cost`, serde with `RawValue` takes
+//! 2.37–2.42 µs a render against 2.18–2.36 µs (about 9 % more), and a
+//! render is about 6 % of a create's time: well under 5 % of the create
+//! figure, so the well-kept way won.
 
 use super::render::render_own;
 use crate::api::call::Context;
@@ -24,7 +24,9 @@ use crate::api::schemas::{Embedded, Schemas};
 use crate::core::error::{ApiError, ApiResult};
 use crate::domain::access_token::entity::{AccessToken, UDF_FIELDS};
 use crate::domain::reference::Reference;
-use actix_web::web::Bytes;
+use serde::ser::{Error as _, SerializeMap, Serializer};
+use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -34,12 +36,12 @@ use std::sync::LazyLock;
 #[derive(Debug, Default)]
 pub struct EmbeddedJson {
     /// By kind, then id: looked up by `&str`, so a render allocates no key.
-    objects: HashMap<Embedded, HashMap<String, Bytes>>,
+    objects: HashMap<Embedded, HashMap<String, Box<RawValue>>>,
 }
 
 impl EmbeddedJson {
     fn build(reference: &Reference, schemas: &Schemas, strict: bool) -> Result<Self, String> {
-        let mut objects: HashMap<Embedded, HashMap<String, Bytes>> = HashMap::new();
+        let mut objects: HashMap<Embedded, HashMap<String, Box<RawValue>>> = HashMap::new();
         let mut add = |kind: Embedded, id: &str, value: Value| -> Result<(), String> {
             if let Err(violation) = schemas.check_embedded(kind, &value) {
                 let problem = format!("{} {id}: {violation}", kind.property());
@@ -48,11 +50,8 @@ impl EmbeddedJson {
                 }
                 tracing::warn!("schema violation in reference data: {problem}");
             }
-            let bytes = serde_json::to_vec(&value).map_err(|e| e.to_string())?;
-            objects
-                .entry(kind)
-                .or_default()
-                .insert(id.to_string(), Bytes::from(bytes));
+            let raw = serde_json::value::to_raw_value(&value).map_err(|e| e.to_string())?;
+            objects.entry(kind).or_default().insert(id.to_string(), raw);
             Ok(())
         };
         for a in &reference.accounts_receivable {
@@ -90,11 +89,13 @@ impl EmbeddedJson {
         Ok(EmbeddedJson { objects })
     }
 
-    /// The object's bytes; `null` for no id or an id the reference lacks
+    /// The object's JSON; `null` for no id or an id the reference lacks
     /// (as the full render gives).
-    fn get(&self, kind: Embedded, id: Option<&str>) -> &[u8] {
+    fn get(&self, kind: Embedded, id: Option<&str>) -> &RawValue {
+        static NULL: LazyLock<Box<RawValue>> =
+            LazyLock::new(|| RawValue::from_string("null".into()).unwrap_or_default());
         id.and_then(|id| self.objects.get(&kind)?.get(id))
-            .map_or(b"null", |b| b)
+            .map_or(&NULL, |raw| raw)
     }
 }
 
@@ -126,51 +127,110 @@ pub fn render_reply(cx: &Context, reference: &Reference, token: &AccessToken) ->
     let Value::Object(own) = own else {
         return Err(ApiError::Internal("a token rendered as no object".into()));
     };
-    let id_of = |kind: Embedded| match kind {
-        Embedded::AccountsReceivable => token.accounts_receivable_id.as_deref(),
-        Embedded::RewardParticipant => token.rewards_participant_id.as_deref(),
-        Embedded::Classification => token.classification_id.as_deref(),
-        Embedded::VerifiedByUser => token.verified_by_user_id.as_deref(),
-        Embedded::LogUnit | Embedded::LogUser => None,
+    let reply = TokenReply {
+        own: &own,
+        embedded,
+        token,
     };
-    let log = &token.log_information;
-    let log_id = |property: &str| match property {
-        "created_by_unit" => Some(&*log.created_by_unit_id),
-        "updated_by_unit" => Some(&*log.updated_by_unit_id),
-        "created_by_user" => Some(&*log.created_by_user_id),
-        "updated_by_user" => Some(&*log.updated_by_user_id),
-        _ => None,
-    };
-    Framed::write(3072, |out| {
-        write_merged(out, &TOKEN_KEYS, &own, &mut |key, value, out| {
-            if let Some(kind) = key.embedded {
-                out.extend_from_slice(embedded.get(kind, id_of(kind)));
-                return Ok(());
-            }
-            match value {
-                Some(Value::Object(log_map)) if key.name == "log_information" => {
-                    write_merged(out, &LOG_KEYS, log_map, &mut |key, value, out| {
-                        match key.embedded {
-                            Some(kind) => {
-                                out.extend_from_slice(embedded.get(kind, log_id(key.name)))
-                            }
-                            None => write_value(out, value)?,
-                        }
-                        Ok(())
-                    })
-                }
-                _ => write_value(out, value),
-            }
-        })
-    })
+    Framed::write(3072, |out| serde_json::to_writer(out, &reply)).map_err(unserialisable)
 }
 
-/// A key of a reply object: its name, its JSON text with the colon (made
-/// once: serialising 46 names per render was a tenth of it), and the
-/// reference object it holds, if any.
+/// A token's reply object as serde writes it: its own fields as rendered,
+/// every key it lacks as `null`, and the embedded objects as their kept,
+/// checked JSON (`RawValue`).
+struct TokenReply<'a> {
+    own: &'a Map<String, Value>,
+    embedded: &'a EmbeddedJson,
+    token: &'a AccessToken,
+}
+
+impl Serialize for TokenReply<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let token = self.token;
+        let id_of = |kind: Embedded| match kind {
+            Embedded::AccountsReceivable => token.accounts_receivable_id.as_deref(),
+            Embedded::RewardParticipant => token.rewards_participant_id.as_deref(),
+            Embedded::Classification => token.classification_id.as_deref(),
+            Embedded::VerifiedByUser => token.verified_by_user_id.as_deref(),
+            Embedded::LogUnit | Embedded::LogUser => None,
+        };
+        merged(s, &TOKEN_KEYS, self.own, |map, key, value| {
+            match key.embedded {
+                Some(kind) => map.serialize_entry(key.name, self.embedded.get(kind, id_of(kind))),
+                None => match value {
+                    Some(Value::Object(log)) if key.name == "log_information" => {
+                        let log_reply = LogReply {
+                            own: log,
+                            embedded: self.embedded,
+                            token,
+                        };
+                        map.serialize_entry(key.name, &log_reply)
+                    }
+                    _ => map.serialize_entry(key.name, value.unwrap_or(&Value::Null)),
+                },
+            }
+        })
+    }
+}
+
+/// A token's `log_information`: its dates as rendered, its units and users
+/// as their kept JSON.
+struct LogReply<'a> {
+    own: &'a Map<String, Value>,
+    embedded: &'a EmbeddedJson,
+    token: &'a AccessToken,
+}
+
+impl Serialize for LogReply<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let log = &self.token.log_information;
+        let id_of = |property: &str| match property {
+            "created_by_unit" => Some(&*log.created_by_unit_id),
+            "updated_by_unit" => Some(&*log.updated_by_unit_id),
+            "created_by_user" => Some(&*log.created_by_user_id),
+            "updated_by_user" => Some(&*log.updated_by_user_id),
+            _ => None,
+        };
+        merged(s, &LOG_KEYS, self.own, |map, key, value| {
+            match key.embedded {
+                Some(kind) => {
+                    map.serialize_entry(key.name, self.embedded.get(kind, id_of(key.name)))
+                }
+                None => map.serialize_entry(key.name, value.unwrap_or(&Value::Null)),
+            }
+        })
+    }
+}
+
+/// Writes an object of every key in `keys` (sorted, as a `Map` writes
+/// them), each entry written by `entry` given the value `own` holds for it,
+/// if any. `own` must hold no other key.
+fn merged<S: Serializer>(
+    s: S,
+    keys: &[Key],
+    own: &Map<String, Value>,
+    mut entry: impl FnMut(&mut S::SerializeMap, &Key, Option<&Value>) -> Result<(), S::Error>,
+) -> Result<S::Ok, S::Error> {
+    let mut present = own.iter().peekable();
+    let mut map = s.serialize_map(Some(keys.len()))?;
+    for key in keys {
+        let held = present
+            .next_if(|(k, _)| k.as_str() == key.name)
+            .map(|(_, v)| v);
+        entry(&mut map, key, held)?;
+    }
+    if let Some((key, _)) = present.next() {
+        return Err(S::Error::custom(format!(
+            "reply key {key} is not an access-token key"
+        )));
+    }
+    map.end()
+}
+
+/// A key of a reply object: its name and the reference object it holds,
+/// if any.
 struct Key {
     name: &'static str,
-    json: Box<[u8]>,
     embedded: Option<Embedded>,
 }
 
@@ -181,7 +241,6 @@ fn keys(mut names: Vec<&'static str>, embedded: impl Fn(&str) -> Option<Embedded
         .into_iter()
         .map(|name| Key {
             name,
-            json: format!("{}:", Value::from(name)).into_bytes().into(),
             embedded: embedded(name),
         })
         .collect()
@@ -218,49 +277,6 @@ static LOG_KEYS: LazyLock<Vec<Key>> = LazyLock::new(|| {
     ];
     keys(names, Embedded::in_log)
 });
-
-type Splice<'a> = dyn FnMut(&Key, Option<&Value>, &mut Vec<u8>) -> ApiResult<()> + 'a;
-
-/// Writes an object of every key in `keys` (sorted), each value written by
-/// `value`, given the one in `map` when it holds the key. `map` holds no
-/// other key.
-fn write_merged(
-    out: &mut Vec<u8>,
-    keys: &[Key],
-    map: &Map<String, Value>,
-    value: &mut Splice<'_>,
-) -> ApiResult<()> {
-    let mut present = map.iter().peekable();
-    out.push(b'{');
-    for (n, key) in keys.iter().enumerate() {
-        if n > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(&key.json);
-        let held = present
-            .next_if(|(k, _)| k.as_str() == key.name)
-            .map(|(_, v)| v);
-        value(key, held, out)?;
-    }
-    out.push(b'}');
-    match present.next() {
-        None => Ok(()),
-        Some((key, _)) => Err(ApiError::Internal(format!(
-            "reply key {key} is not an access-token key"
-        ))),
-    }
-}
-
-/// Writes the value, or `null` when there is none.
-fn write_value(out: &mut Vec<u8>, value: Option<&Value>) -> ApiResult<()> {
-    match value {
-        Some(value) => serde_json::to_writer(out, value).map_err(unserialisable),
-        None => {
-            out.extend_from_slice(b"null");
-            Ok(())
-        }
-    }
-}
 
 fn unserialisable(_: serde_json::Error) -> ApiError {
     ApiError::Internal("reply could not be serialised".into())
@@ -320,7 +336,6 @@ mod tests {
             assert!(keys.iter().map(|k| k.name).is_sorted());
         }
         let created_by_unit = &LOG_KEYS[0];
-        assert_eq!(&*created_by_unit.json, br#""created_by_unit":"#);
         assert_eq!(created_by_unit.embedded, Some(Embedded::LogUnit));
     }
 
