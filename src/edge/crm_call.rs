@@ -105,14 +105,13 @@ async fn answer(
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok()),
     };
-    let bound = Bound::of(&state.context(), route, &request.params);
+    let cx = state.context();
+    let bound = Bound::of(&cx, route, &request.params);
     trace.organisation = match &bound {
         Bound::Session(_, Ok(caller)) => Some(caller.tenant.organisation.clone()),
         Bound::Session(_, Err(_)) => None,
         // A login names its organisation in the body, or its key does.
-        Bound::Public(_) => {
-            crate::api::authentication::login_organisation(&state.context(), &request)
-        }
+        Bound::Public(_) => crate::api::authentication::login_organisation(&cx, &request),
     };
     let release = match (&bound, &trace.organisation) {
         (Bound::Session(_, Ok(caller)), _) => caller.release,
@@ -141,7 +140,7 @@ async fn answer(
         if panic {
             panic!("a fault rule made {} panic", route.path);
         }
-        run(&state.context(), route, &request, bound, release)
+        run(&cx, route, &request, bound, release)
     }))
 }
 
