@@ -155,18 +155,18 @@ async fn answer(
                     req: &req,
                     body: &body,
                 };
-                crate::core::error::guarded(|| handler(&state, &call)).map(|data| (false, data))
+                let data = crate::core::error::guarded(|| handler(&state, &call))?;
+                Ok(envelope::ok(Some(&data)).into_response())
             }
-            // Tools import the document as it is, without the envelope.
-            Answer::Document => Ok((true, crate::edge::openapi::document())),
+            // Tools import the document as it is, without the envelope: the
+            // bytes `/openapi.json` serves, made once.
+            Answer::Document => Ok(HttpResponse::Ok()
+                .content_type("application/json")
+                .body(crate::edge::openapi::bytes())),
         }
     }
     .await;
-    match result {
-        Ok((true, data)) => HttpResponse::Ok().json(data),
-        Ok((false, data)) => envelope::ok(Some(&data)).into_response(),
-        Err(e) => envelope::error(&e.for_admin()).into_response(),
-    }
+    result.unwrap_or_else(|e: ApiError| envelope::error(&e.for_admin()).into_response())
 }
 
 #[cfg(test)]
