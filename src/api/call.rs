@@ -7,10 +7,12 @@ use crate::api::schemas::Schemas;
 use crate::core::config::Config;
 use crate::core::error::ApiResult;
 use crate::core::release::Release;
+use crate::domain::access_token::entity::AccessToken;
 use crate::domain::reference::Reference;
-use crate::domain::session::{Caller, Sessions};
+use crate::domain::session::{Caller, Session, Sessions};
 use crate::domain::tenant::Tenant;
 use serde_json::Value;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// The organisations as the API layer sees them: the application layer
@@ -29,6 +31,33 @@ pub trait Organisations: Send + Sync {
     fn logins(&self) -> &Reference;
 }
 
+/// Where handlers report the changes they make, so that with `--state-dir`
+/// the reply waits until they are committed (`app::durable`). Each answers
+/// the change's ticket, 0 when nothing is kept.
+pub trait Changes: Send + Sync {
+    /// `token` was just stored in `tenant`. Called under the tenant's write
+    /// lock, so changes reach the database in the order memory saw them.
+    fn access_token_stored(&self, tenant: &Tenant, token: &AccessToken) -> u64;
+    /// The session of login token `token` opened or changed (`Some`), or
+    /// ended (`None`).
+    fn session_changed(&self, token: &str, session: Option<&Session>) -> u64;
+}
+
+/// The ticket of the last change a call made, for its reply to wait on.
+#[derive(Debug, Default)]
+pub struct Written(AtomicU64);
+
+impl Written {
+    pub fn note(&self, ticket: u64) {
+        self.0.fetch_max(ticket, Ordering::AcqRel);
+    }
+
+    /// 0 when the call changed nothing that is kept.
+    pub fn ticket(&self) -> u64 {
+        self.0.load(Ordering::Acquire)
+    }
+}
+
 /// What a handler may reach.
 #[derive(Clone, Copy)]
 pub struct Context<'a> {
@@ -36,6 +65,24 @@ pub struct Context<'a> {
     pub schemas: &'a Schemas,
     pub sessions: &'a Sessions,
     pub organisations: &'a dyn Organisations,
+    pub changes: &'a dyn Changes,
+    /// Where this call's changes leave their tickets.
+    pub written: &'a Written,
+}
+
+impl Context<'_> {
+    /// Reports that `token` was stored in `tenant` (see
+    /// `Changes::access_token_stored`).
+    pub fn stored(&self, tenant: &Tenant, token: &AccessToken) {
+        self.written
+            .note(self.changes.access_token_stored(tenant, token));
+    }
+
+    /// Reports a session's change (see `Changes::session_changed`).
+    pub fn session_changed(&self, token: &str, session: Option<&Session>) {
+        self.written
+            .note(self.changes.session_changed(token, session));
+    }
 }
 
 /// What a handler receives. Its `Debug` shows no secret (see `Params`).

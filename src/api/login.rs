@@ -33,7 +33,7 @@ impl Context<'_> {
         };
         let exp = iat.saturating_add(lifetime);
         let limit = usize::try_from(self.config.max_sessions).unwrap_or(usize::MAX);
-        self.sessions.open(
+        let token = self.sessions.open(
             limit,
             |key| self.now_of(key),
             || {
@@ -64,7 +64,10 @@ impl Context<'_> {
                 };
                 (token, session)
             },
-        )
+        )?;
+        // No one else knows the token yet, so nothing changed it meanwhile.
+        self.session_changed(&token, self.sessions.get(&token).as_ref());
+        Ok(token)
     }
 
     /// Checks the `token` parameter: signed here, not released, not expired,
@@ -104,6 +107,7 @@ impl Context<'_> {
         self.authenticate(params)?;
         let token = params.opt_str("token").ok().flatten().unwrap_or_default();
         if self.sessions.remove(token) {
+            self.session_changed(token, None);
             Ok(())
         } else {
             Err(ApiError::InvalidToken)
@@ -114,7 +118,20 @@ impl Context<'_> {
     /// token `token`, or every session of `organisation`. Returns how many.
     pub fn expire_sessions(&self, token: Option<&str>, organisation: Option<&str>) -> usize {
         let key = organisation.map(tenant_key);
-        self.sessions
-            .expire(token, key.as_deref(), |key| self.now_of(key))
+        let expired = self
+            .sessions
+            .expire(token, key.as_deref(), |key| self.now_of(key));
+        let changed = match (token, &key) {
+            (Some(token), _) => self
+                .sessions
+                .get(token)
+                .map(|s| vec![(token.to_string(), s)])
+                .unwrap_or_default(),
+            (None, key) => self.sessions.copies(key.as_deref()),
+        };
+        for (token, session) in &changed {
+            self.session_changed(token, Some(session));
+        }
+        expired
     }
 }

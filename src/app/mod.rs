@@ -1,17 +1,19 @@
 //! The application: the state every request shares (the composition root),
-//! the tenants' registry, fixtures, datasets, snapshots, persistence, the
-//! journal and fault injection. Imports `api`, `domain` and `core`.
+//! the tenants' registry, fixtures, datasets, snapshots, `--state-dir`
+//! (the database and its writer), the journal and fault injection. Imports `api`, `domain` and `core`.
 
 pub mod dataset;
+pub mod durable;
 pub mod fault_spec;
 pub mod faults;
 pub mod fixture_checks;
 pub mod fixtures;
 pub mod journal;
 pub mod journal_entry;
+pub mod legacy_state_files;
 pub mod organisations;
-pub mod persistence;
 pub mod redaction;
 pub mod registry;
 pub mod snapshot;
 pub mod state;
+pub mod state_dir;

@@ -1,25 +1,13 @@
 //! The application state as the API layer's handlers see it: a narrow
 //! `Context`, whose organisations are the state's tenants.
 
-use crate::api::call::{Context, Organisations};
+use crate::api::call::Organisations;
 use crate::app::state::AppState;
 use crate::core::error::ApiResult;
 use crate::core::release::Release;
 use crate::domain::reference::Reference;
 use crate::domain::tenant::Tenant;
 use std::sync::Arc;
-
-impl AppState {
-    /// What the CRM.COM methods' handlers may reach.
-    pub fn context(&self) -> Context<'_> {
-        Context {
-            config: &self.config,
-            schemas: &self.schemas,
-            sessions: &self.sessions,
-            organisations: self,
-        }
-    }
-}
 
 impl Organisations for AppState {
     fn tenant(&self, organisation: &str) -> ApiResult<Arc<Tenant>> {

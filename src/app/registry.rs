@@ -3,6 +3,7 @@
 //! a whole (one map insert), so a reader sees the old state or the new one,
 //! never a mix; its clock carries over.
 
+use crate::app::durable::Change;
 use crate::app::fixtures::{assemble_reference, token_store};
 use crate::app::snapshot::{valid_name, Snapshot, SnapshotInfo, TenantState, STATE_FORMAT};
 use crate::app::state::AppState;
@@ -28,14 +29,16 @@ impl AppState {
         organisation: &str,
         make: impl FnOnce(&str, Arc<TenantClock>) -> Tenant,
     ) -> ApiResult<()> {
+        let _replacing = self.creating.lock();
         match self.existing_tenant(organisation) {
             Some(t) => {
-                let tenant = make(&t.organisation, t.clock.clone());
+                let tenant = Arc::new(make(&t.organisation, t.clock.clone()));
                 self.tenants
-                    .insert(tenant_key(organisation), Arc::new(tenant));
+                    .insert(tenant_key(organisation), tenant.clone());
+                self.record(|| Change::Tenant(tenant));
             }
             None => {
-                self.create_tenant(organisation, make)?;
+                self.create_tenant_locked(organisation, make)?;
             }
         }
         Ok(())
@@ -66,9 +69,13 @@ impl AppState {
     /// Removes the tenant and ends its sessions; its snapshots stay.
     pub fn delete_tenant(&self, organisation: &str) -> ApiResult<()> {
         let key = tenant_key(organisation);
-        self.tenants
-            .remove(&key)
-            .ok_or_else(|| ApiError::AdminNotFound(format!("no tenant {organisation:?}")))?;
+        {
+            let _replacing = self.creating.lock();
+            self.tenants
+                .remove(&key)
+                .ok_or_else(|| ApiError::AdminNotFound(format!("no tenant {organisation:?}")))?;
+            self.record(|| Change::TenantDeleted(key.clone()));
+        }
         self.sessions.remove_tenant(&key);
         self.forget_settings(organisation);
         Ok(())
@@ -111,7 +118,7 @@ impl AppState {
     }
 
     /// Saves the tenant's state under `name` (replacing a snapshot of that
-    /// name), and to `--state-dir` when set.
+    /// name).
     pub fn save_snapshot(&self, organisation: &str, name: &str) -> ApiResult<SnapshotInfo> {
         check_name(name)?;
         let tenant = self.known_tenant(organisation)?;
@@ -121,12 +128,16 @@ impl AppState {
             state: self.export_tenant(&tenant),
         };
         let key = tenant_key(organisation);
-        if let Some(dir) = &self.config.state_dir {
-            crate::app::persistence::write_snapshot(dir, &key, &snapshot)
-                .map_err(|e| ApiError::Internal(format!("snapshot not written: {e}")))?;
-        }
         let info = snapshot.info();
-        self.snapshots.put(&key, snapshot);
+        let snapshot = Arc::new(snapshot);
+        // Saves of one name replace each other whole, in memory as in the
+        // database, in the same order.
+        self.snapshots.put_recorded(&key, snapshot, |snapshot| {
+            self.record(|| Change::Snapshot {
+                key: key.clone(),
+                snapshot,
+            })
+        });
         Ok(info)
     }
 
@@ -142,16 +153,18 @@ impl AppState {
         Ok(snapshot.info())
     }
 
-    /// Deletes a snapshot, from `--state-dir` too.
+    /// Deletes a snapshot.
     pub fn delete_snapshot(&self, organisation: &str, name: &str) -> ApiResult<()> {
         check_name(name)?;
         let key = tenant_key(organisation);
-        if !self.snapshots.remove(&key, name) {
+        let removed = self.snapshots.remove_recorded(&key, name, || {
+            self.record(|| Change::SnapshotDeleted {
+                key: key.clone(),
+                name: name.to_string(),
+            })
+        });
+        if !removed {
             return Err(ApiError::AdminNotFound(format!("no snapshot {name:?}")));
-        }
-        if let Some(dir) = &self.config.state_dir {
-            crate::app::persistence::remove_snapshot(dir, &key, name)
-                .map_err(|e| ApiError::Internal(format!("snapshot file not removed: {e}")))?;
         }
         Ok(())
     }

@@ -70,10 +70,45 @@ pub struct Snapshots {
 
 impl Snapshots {
     pub fn put(&self, tenant_key: &str, snapshot: Snapshot) {
+        self.put_shared(tenant_key, Arc::new(snapshot));
+    }
+
+    pub fn put_shared(&self, tenant_key: &str, snapshot: Arc<Snapshot>) {
         self.by_tenant
             .entry(tenant_key.to_string())
             .or_default()
-            .insert(snapshot.name.clone(), Arc::new(snapshot));
+            .insert(snapshot.name.clone(), snapshot);
+    }
+
+    /// `put_shared`, calling `record` with the snapshot in the same step
+    /// (under the map's lock for the tenant), so the order of saves of one
+    /// name is the same wherever it is recorded.
+    pub fn put_recorded(
+        &self,
+        tenant_key: &str,
+        snapshot: Arc<Snapshot>,
+        record: impl FnOnce(Arc<Snapshot>) -> u64,
+    ) {
+        let mut kept = self.by_tenant.entry(tenant_key.to_string()).or_default();
+        kept.insert(snapshot.name.clone(), snapshot.clone());
+        record(snapshot);
+    }
+
+    /// `remove`, calling `record` in the same step when there was one.
+    pub fn remove_recorded(
+        &self,
+        tenant_key: &str,
+        name: &str,
+        record: impl FnOnce() -> u64,
+    ) -> bool {
+        let Some(mut kept) = self.by_tenant.get_mut(tenant_key) else {
+            return false;
+        };
+        let removed = kept.remove(name).is_some();
+        if removed {
+            record();
+        }
+        removed
     }
 
     pub fn get(&self, tenant_key: &str, name: &str) -> Option<Arc<Snapshot>> {
@@ -92,12 +127,6 @@ impl Snapshots {
 
     pub fn count(&self, tenant_key: &str) -> usize {
         self.by_tenant.get(tenant_key).map_or(0, |m| m.len())
-    }
-
-    pub fn remove(&self, tenant_key: &str, name: &str) -> bool {
-        self.by_tenant
-            .get_mut(tenant_key)
-            .is_some_and(|mut m| m.remove(name).is_some())
     }
 }
 

@@ -2,8 +2,10 @@
 //! compiled schemas, the clock, the tenants, the login sessions, and the
 //! test controls (seed, journal, faults, snapshots).
 
+use crate::api::call::{Context, Written};
 use crate::api::schemas::Schemas;
 use crate::app::dataset::Dataset;
+use crate::app::durable::{Change, Durable};
 use crate::app::faults::Faults;
 use crate::app::fixtures::Fixtures;
 use crate::app::journal::Journal;
@@ -50,8 +52,15 @@ pub struct AppState {
     /// key. Kept apart from the tenants so a setting outlives resets and
     /// may come before the first login.
     releases: RwLock<HashMap<String, Release>>,
-    /// Held while a tenant is created, so `--max-tenants` holds exactly.
-    creating: Mutex<()>,
+    /// Held while a tenant is created, replaced or deleted: `--max-tenants`
+    /// holds exactly, and `--state-dir` records whole-tenant changes in the
+    /// order the map saw them.
+    pub(crate) creating: Mutex<()>,
+    /// The database writer, with `--state-dir`.
+    pub(crate) durable: Option<Durable>,
+    /// Where calls made outside HTTP (the embedding handle, the admin API)
+    /// leave their tickets; they wait with `flush_state_dir` instead.
+    untracked: Written,
 }
 
 impl AppState {
@@ -62,8 +71,18 @@ impl AppState {
         let fixtures =
             Fixtures::load(config.fixtures.as_deref(), &generator).map_err(|e| e.to_string())?;
         let schemas = Schemas::load(&crate::api::methods::reply_schemas())?;
+        // The database first: the key that signed its sessions is in it.
+        let database = match &config.state_dir {
+            Some(dir) => Some(crate::app::durable::database::open(dir)?),
+            None => None,
+        };
+        let kept_key = match &database {
+            Some(db) => crate::app::durable::read::signing_key(&db.connection)
+                .map_err(|e| format!("{}: {e}", db.path.display()))?,
+            None => None,
+        };
         let mut state = AppState {
-            sessions: Sessions::new(generator.bytes()),
+            sessions: Sessions::new(kept_key.unwrap_or_else(|| generator.bytes())),
             seed: Mutex::new(config.seed),
             journal: Journal::new(config.journal_size),
             faults: Faults::new(config.seed),
@@ -78,6 +97,8 @@ impl AppState {
             datasets: Default::default(),
             start: None,
             creating: Mutex::new(()),
+            durable: None,
+            untracked: Written::default(),
         };
         state.check_fixtures_against_schemas()?;
         // With --dataset, the dataset is what every organisation starts from.
@@ -87,12 +108,35 @@ impl AppState {
                 .map_err(|e| format!("--dataset {}: {e}", dataset.name()))?;
             state.start = Some(made);
         }
-        if let Some(dir) = state.config.state_dir.clone() {
+        if let Some(database) = database {
+            let path = database.path.display().to_string();
+            let expired = state
+                .load_database(&database)
+                .map_err(|e| format!("{path}: {e}"))?;
             state
-                .load_saved(&dir)
-                .map_err(|e| format!("--state-dir: {e}"))?;
+                .start_writing(database, expired)
+                .map_err(|e| format!("{path}: {e}"))?;
         }
         Ok(state)
+    }
+
+    /// What the CRM.COM methods' handlers may reach; their changes leave
+    /// their tickets in `written`.
+    pub fn context_writing<'a>(&'a self, written: &'a Written) -> Context<'a> {
+        Context {
+            config: &self.config,
+            schemas: &self.schemas,
+            sessions: &self.sessions,
+            organisations: self,
+            changes: self,
+            written,
+        }
+    }
+
+    /// `context_writing` for calls that wait for their changes with
+    /// `flush_state_dir` (or need not wait).
+    pub fn context(&self) -> Context<'_> {
+        self.context_writing(&self.untracked)
     }
 
     /// The release organisation `organisation` (any case) is answered as.
@@ -118,38 +162,10 @@ impl AppState {
         let key = tenant_key(organisation);
         let mut releases = self.releases.write();
         match release {
-            Some(release) => releases.insert(key, release),
+            Some(release) => releases.insert(key.clone(), release),
             None => releases.remove(&key),
         };
-    }
-
-    /// What the emulator does when it stops: with `--state-dir`, write every
-    /// tenant. Returns how many were written.
-    pub fn persist(&self) -> Result<usize, String> {
-        let Some(dir) = &self.config.state_dir else {
-            return Ok(0);
-        };
-        // The tenants are collected first, so no map guard is held while
-        // each is exported and written.
-        let tenants: Vec<Arc<Tenant>> = self.tenants.iter().map(|t| t.value().clone()).collect();
-        let docs = tenants.iter().map(|tenant| self.export_tenant(tenant));
-        crate::app::persistence::save_tenants(dir, docs)
-            .map_err(|e| format!("--state-dir {}: {e}", dir.display()))
-    }
-
-    /// Imports what the state directory `dir` holds: its tenants, then its
-    /// snapshots.
-    fn load_saved(&self, dir: &std::path::Path) -> Result<(), String> {
-        crate::app::persistence::load(
-            dir,
-            |path, doc| {
-                let organisation = doc.organisation.clone();
-                self.import_tenant(&organisation, doc)
-                    .map(|_| ())
-                    .map_err(|e| format!("{}: {}", path.display(), e.description()))
-            },
-            |key, snapshot| self.snapshots.put(key, snapshot),
-        )
+        self.settings_changed(&key, Some(release), None);
     }
 
     /// Every fixture access token and classification must render to a
@@ -206,6 +222,15 @@ impl AppState {
         make: impl FnOnce(&str, Arc<TenantClock>) -> Tenant,
     ) -> ApiResult<Arc<Tenant>> {
         let _creating = self.creating.lock();
+        self.create_tenant_locked(organisation, make)
+    }
+
+    /// `create_tenant`, for a caller that holds `creating`.
+    pub(crate) fn create_tenant_locked(
+        &self,
+        organisation: &str,
+        make: impl FnOnce(&str, Arc<TenantClock>) -> Tenant,
+    ) -> ApiResult<Arc<Tenant>> {
         if let Some(tenant) = self.existing_tenant(organisation) {
             return Ok(tenant);
         }
@@ -220,6 +245,7 @@ impl AppState {
         let tenant = Arc::new(make(organisation.trim(), self.following_clock()));
         self.tenants
             .insert(tenant_key(organisation), tenant.clone());
+        self.record(|| Change::Tenant(tenant.clone()));
         Ok(tenant)
     }
 
@@ -251,21 +277,40 @@ impl AppState {
     /// Forgets what was set for the organisation: its release and dataset.
     pub(crate) fn forget_settings(&self, organisation: &str) {
         self.set_release(organisation, None);
-        self.seeded.write().remove(&tenant_key(organisation));
+        let key = tenant_key(organisation);
+        self.seeded.write().remove(&key);
+        self.settings_changed(&key, None, Some(None));
     }
 
-    /// Seeds the organisation with `base` (`None`: the emulator's own
-    /// fixtures or `--dataset`) from now on, and resets it to it.
-    pub fn seed_tenant(&self, organisation: &str, base: Option<Arc<Fixtures>>) -> ApiResult<()> {
+    /// Seeds the organisation with dataset `choice` of its seed (`None`:
+    /// the emulator's own fixtures or `--dataset`) from now on, and resets
+    /// it to it.
+    pub fn seed_tenant(&self, organisation: &str, choice: Option<(Dataset, u64)>) -> ApiResult<()> {
+        self.set_seeded(organisation, choice)?;
+        self.reset_tenant(organisation)
+    }
+
+    /// What the organisation is created and reset from from now on: dataset
+    /// `choice` of its seed, or (`None`) the emulator's own start data.
+    pub(crate) fn set_seeded(
+        &self,
+        organisation: &str,
+        choice: Option<(Dataset, u64)>,
+    ) -> ApiResult<()> {
+        let base = choice
+            .map(|(dataset, seed)| self.dataset(dataset, seed))
+            .transpose()
+            .map_err(ApiError::Internal)?;
         if let Some(base) = &base {
             self.config.room_for_tokens(base.access_tokens.len())?;
         }
         let key = tenant_key(organisation);
         match base {
-            Some(base) => self.seeded.write().insert(key, base),
+            Some(base) => self.seeded.write().insert(key.clone(), base),
             None => self.seeded.write().remove(&key),
         };
-        self.reset_tenant(organisation)
+        self.settings_changed(&key, None, Some(choice));
+        Ok(())
     }
 
     /// A tenant clock that follows the emulator's clock.

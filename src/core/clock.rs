@@ -167,6 +167,50 @@ impl Clock {
         self.frozen_ms.store(RUNNING, Ordering::Release);
         self.offset_ms.store(0, Ordering::Release);
     }
+
+    /// What `--state-dir` keeps of this clock.
+    pub fn setting(&self) -> ClockSetting {
+        let frozen = self.frozen_ms.load(Ordering::Acquire);
+        ClockSetting {
+            offset_ms: self.offset_ms.load(Ordering::Acquire),
+            frozen_ms: (frozen != RUNNING).then_some(frozen),
+        }
+    }
+
+    /// Takes a kept setting back: a running clock keeps its offset from
+    /// system time, a frozen one its instant.
+    pub fn restore(&self, setting: ClockSetting) {
+        self.offset_ms.store(setting.offset_ms, Ordering::Release);
+        self.frozen_ms
+            .store(setting.frozen_ms.unwrap_or(RUNNING), Ordering::Release);
+    }
+}
+
+/// A clock as `--state-dir` keeps it: its offset from system time and, when
+/// frozen, the instant it stands at (both in milliseconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ClockSetting {
+    pub offset_ms: i64,
+    pub frozen_ms: Option<i64>,
+}
+
+impl TenantClock {
+    /// The tenant's own clock's setting; `None` while it follows the
+    /// emulator's.
+    pub fn setting(&self) -> Option<ClockSetting> {
+        self.is_scoped().then(|| self.own.setting())
+    }
+
+    /// Takes a kept setting back (`None`: follow the emulator's clock).
+    pub fn restore(&self, setting: Option<ClockSetting>) {
+        match setting {
+            Some(setting) => {
+                self.own.restore(setting);
+                self.scoped.store(true, Ordering::Release);
+            }
+            None => self.follow_global(),
+        }
+    }
 }
 
 #[cfg(test)]

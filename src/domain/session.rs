@@ -146,6 +146,22 @@ impl Sessions {
         }
     }
 
+    /// Puts back a session kept by `--state-dir` (no limit applies: it was
+    /// counted when it opened).
+    pub fn restore(&self, token: String, session: Session) {
+        self.live.insert(token, session);
+    }
+
+    /// Copies of the live sessions, with their tokens; only those of tenant
+    /// key `key` when given.
+    pub fn copies(&self, key: Option<&str>) -> Vec<(String, Session)> {
+        self.live
+            .iter()
+            .filter(|s| key.is_none_or(|k| *s.tenant == *k))
+            .map(|s| (s.key().clone(), s.value().clone()))
+            .collect()
+    }
+
     /// Ends the session of `token`; whether there was one.
     pub fn remove(&self, token: &str) -> bool {
         self.live.remove(token).is_some()

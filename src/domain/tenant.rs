@@ -10,7 +10,17 @@ use crate::domain::access_token::attempts::SecretAttempts;
 use crate::domain::access_token::store::AccessTokenStore;
 use crate::domain::reference::Reference;
 use parking_lot::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+
+/// The last incarnation handed out (see `Tenant::incarnation`).
+static INCARNATIONS: AtomicU64 = AtomicU64::new(0);
+
+/// Makes every later incarnation greater than `used` (one read back from
+/// `--state-dir`), so a number is never handed out twice.
+pub fn reserve_incarnations(used: u64) {
+    INCARNATIONS.fetch_max(used, Ordering::AcqRel);
+}
 
 #[derive(Debug)]
 pub struct Tenant {
@@ -24,6 +34,11 @@ pub struct Tenant {
     /// Shared with the tenant that replaces this one on a reset or an
     /// import, so a tenant's own clock outlives its data.
     pub clock: Arc<TenantClock>,
+    /// Which instance of the organisation's tenant this is: a reset, an
+    /// import or a restore makes a new one. `--state-dir` keeps a change
+    /// only if it was made to the instance it holds, so a write that races
+    /// a reset cannot reach the reset's data.
+    pub incarnation: u64,
 }
 
 impl Tenant {
@@ -43,7 +58,13 @@ impl Tenant {
             access_tokens: RwLock::new(access_tokens),
             secret_attempts: SecretAttempts::default(),
             clock,
+            incarnation: INCARNATIONS.fetch_add(1, Ordering::AcqRel) + 1,
         }
+    }
+
+    /// The tenant key: the organisation, lower-cased.
+    pub fn key(&self) -> String {
+        tenant_key(&self.organisation)
     }
 
     /// Now, on this tenant's clock, to the second.

@@ -12,9 +12,10 @@ use std::sync::Arc;
 /// The organisation made at start with `--dataset`.
 const DEMO_ORGANISATION: &str = "demo";
 
-/// Runs the emulator as the binary does, until SIGINT or SIGTERM: exit code
-/// 2 when it cannot start (fixtures, schemas, state directory, port), 1
-/// when serving or saving failed. It installs the process's `tracing`
+/// Runs the emulator as the binary does, until SIGTERM, SIGINT, SIGHUP or
+/// SIGQUIT: exit code 0 after any of them, 2 when it cannot start
+/// (fixtures, schemas, state directory, port), 1 when serving or keeping
+/// the state failed. It installs the process's `tracing`
 /// subscriber (stderr, at `config.log`) and runs its own actix system, so
 /// call it from `main`, not from inside an async runtime.
 ///
@@ -48,15 +49,19 @@ pub fn run(config: Config) -> ExitCode {
         .local_addr()
         .map(|a| a.port())
         .unwrap_or(config.port);
-    announce(&config, port, &state);
     let served = actix_web::rt::System::new().block_on(async {
-        match server::serve(state.clone(), listener) {
+        // Listening for the signals before saying it is ready: a signal
+        // sent as soon as the first line is read stops it cleanly too.
+        let stopping = Box::pin(crate::edge::signals::stopping());
+        announce(&config, port, &state);
+        match server::serve(state.clone(), listener, server::StopOn::Signals(stopping)) {
             Ok(server) => server.await,
             Err(e) => Err(e),
         }
     });
-    // The server has stopped (SIGINT/SIGTERM): keep the tenants if asked to.
-    let persisted = state.persist();
+    // The server has stopped (a signal): commit what is left and close
+    // the state database.
+    let persisted = state.close_state_dir();
     request_log::flush();
     match (served, persisted) {
         (Ok(()), Ok(_)) => ExitCode::SUCCESS,

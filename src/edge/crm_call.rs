@@ -4,7 +4,7 @@
 //! oversize and malformed bodies answer the same envelope as business
 //! errors.
 
-use crate::api::call::Request;
+use crate::api::call::{Request, Written};
 use crate::api::envelope::{self, Framed};
 use crate::api::methods::{self, Verb, API_PREFIX};
 use crate::api::params::Params;
@@ -105,7 +105,8 @@ async fn answer(
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok()),
     };
-    let cx = state.context();
+    let written = Written::default();
+    let cx = state.context_writing(&written);
     let bound = Bound::of(&cx, route, &request.params);
     trace.organisation = match &bound {
         Bound::Session(_, Ok(caller)) => Some(caller.tenant.organisation.clone()),
@@ -136,12 +137,18 @@ async fn answer(
             Outcome::Drop => return Answer::Drop,
         }
     }
-    Answer::Reply(guarded(|| {
+    let result = guarded(|| {
         if panic {
             panic!("a fault rule made {} panic", route.path);
         }
         run(&cx, route, &request, bound, release)
-    }))
+    });
+    // With --state-dir, what the call changed is committed before it is
+    // answered.
+    if let Err(problem) = state.committed(written.ticket()).await {
+        return Answer::Reply(Err(ApiError::Internal(problem)));
+    }
+    Answer::Reply(result)
 }
 
 /// A reply whose body fails before its first byte: actix then closes the

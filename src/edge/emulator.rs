@@ -147,7 +147,11 @@ impl Emulator {
             .name("crmcom-emulator".into())
             .spawn(move || {
                 actix_web::rt::System::new().block_on(async move {
-                    match crate::edge::server::serve(server_state, listener) {
+                    match crate::edge::server::serve(
+                        server_state,
+                        listener,
+                        crate::edge::server::StopOn::Handle,
+                    ) {
                         Ok(server) => {
                             let _ = tx.send(Ok(server.handle()));
                             server.await
@@ -225,7 +229,16 @@ impl Emulator {
             unit_id: &user.default_unit_id,
             consumer: None,
         })?;
+        self.committed();
         Ok(token)
+    }
+
+    /// With `--state-dir`, waits until what the handle changed is committed
+    /// (a failure is logged: the change stands in memory).
+    fn committed(&self) {
+        if let Err(problem) = self.state.flush_state_dir() {
+            tracing::error!("{problem}");
+        }
     }
 
     /// Answers one organisation as another release than the emulator's
@@ -239,6 +252,7 @@ impl Emulator {
     /// ```
     pub fn set_release(&self, organisation: &str, release: Option<Release>) {
         self.state.set_release(organisation, release);
+        self.committed();
     }
 
     /// Every tenant back to the fixtures; login tokens stay valid.
@@ -250,6 +264,7 @@ impl Emulator {
     /// ```
     pub fn reset(&self) {
         self.state.reset_all();
+        self.committed();
     }
 
     /// One tenant back to the fixtures (created if it does not exist, which
@@ -260,7 +275,9 @@ impl Emulator {
     /// emulator.reset_tenant("acme").expect("reset");
     /// ```
     pub fn reset_tenant(&self, organisation: &str) -> Result<(), EmulatorError> {
-        Ok(self.state.reset_tenant(organisation)?)
+        self.state.reset_tenant(organisation)?;
+        self.committed();
+        Ok(())
     }
 
     /// The emulator's clock: freeze, set and advance it (seconds).
@@ -297,7 +314,7 @@ impl Drop for Emulator {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
-        if let Err(problem) = self.state.persist() {
+        if let Err(problem) = self.state.close_state_dir() {
             eprintln!("crmcom-emulator: {problem}");
         }
     }

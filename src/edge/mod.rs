@@ -13,3 +13,4 @@ pub mod gate;
 pub mod openapi;
 pub mod request_log;
 pub mod server;
+pub mod signals;

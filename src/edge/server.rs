@@ -13,8 +13,16 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// What stops the server besides its handle.
+pub enum StopOn {
+    /// This future: the binary's stopping signals (`signals::stopping`).
+    Signals(futures_util::future::BoxFuture<'static, ()>),
+    /// Only the handle (an embedded emulator leaves its host's signals alone).
+    Handle,
+}
+
 /// Builds the HTTP server on an already bound listener.
-pub fn serve(state: Arc<AppState>, listener: TcpListener) -> std::io::Result<Server> {
+pub fn serve(state: Arc<AppState>, listener: TcpListener, stop: StopOn) -> std::io::Result<Server> {
     let data = web::Data::from(state.clone());
     // The Host and CORS rules are the edge's: the state does not hold them.
     let exposure = Arc::new(Exposure::new(&state.config));
@@ -39,5 +47,9 @@ pub fn serve(state: Arc<AppState>, listener: TcpListener) -> std::io::Result<Ser
     if let Some(workers) = state.config.workers {
         server = server.workers(workers.max(1));
     }
+    server = match stop {
+        StopOn::Signals(stopping) => server.shutdown_signal(stopping),
+        StopOn::Handle => server.disable_signals(),
+    };
     Ok(server.run())
 }

@@ -120,6 +120,7 @@ pub fn find<'s>(
 /// the log records the caller, and the copy replaces the token with its
 /// indexes. Returns the token as stored.
 pub fn modify(
+    cx: &Context,
     caller: &Caller,
     locate: impl FnOnce(&AccessTokenStore) -> ApiResult<&AccessToken>,
     change: impl FnOnce(&mut AccessToken, &AccessTokenStore) -> ApiResult<()>,
@@ -131,6 +132,7 @@ pub fn modify(
         .log_information
         .touch(caller.tenant.now(), &caller.user_id, &caller.unit_id);
     store.replace(token.clone())?;
+    cx.stored(&caller.tenant, &token);
     Ok(token)
 }
 
@@ -142,7 +144,7 @@ pub fn modify_found(
     key: &AccessTokenKey,
     change: impl FnOnce(&mut AccessToken, &AccessTokenStore) -> ApiResult<()>,
 ) -> ApiResult<AccessToken> {
-    modify(caller, |store| find(cx, caller, store, key), change)
+    modify(cx, caller, |store| find(cx, caller, store, key), change)
 }
 
 /// A fresh authentication code no token of the store has (32 hex).

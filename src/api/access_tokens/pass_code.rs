@@ -25,7 +25,7 @@ pub fn forgot_pass_code(cx: &Context, caller: &Caller, req: &Request) -> ApiResu
 
 /// `POST access_tokens/change_pass_code`: the consumer logged in with its
 /// access token (consumer application login) sets a new `pass_code`.
-pub fn change_pass_code(_cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
+pub fn change_pass_code(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let tenant = &caller.tenant;
     let own = caller
         .access_token_id
@@ -34,6 +34,7 @@ pub fn change_pass_code(_cx: &Context, caller: &Caller, req: &Request) -> ApiRes
     let pass_code = required_text(&req.params, "pass_code")?;
     let hash = tenant.hash_secret(&pass_code);
     modify(
+        cx,
         caller,
         |store| {
             store

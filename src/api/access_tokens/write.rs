@@ -197,6 +197,7 @@ pub fn create(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> 
             token.authentication_code = fresh_authentication_code(tenant, &store);
         }
         store.insert(token.clone())?;
+        cx.stored(tenant, &token);
     }
     // Rendered outside the lock, from the token as inserted.
     Ok(Reply::Checked(render_reply(cx, reference, &token)?))

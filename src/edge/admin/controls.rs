@@ -83,6 +83,7 @@ pub fn clock_change(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
                 state.clock.reset();
             }
             apply(&state.clock);
+            state.clock_changed(None);
             Ok(clock_view(&state.clock, None, false))
         }
         Some(org) => {
@@ -97,6 +98,7 @@ pub fn clock_change(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
             if touches {
                 apply(clock.own());
             }
+            state.clock_changed(Some(org));
             Ok(clock_view(clock.current(), Some(org), clock.is_scoped()))
         }
     }

@@ -32,11 +32,7 @@ pub fn set_dataset(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
         .transpose()
         .map_err(ApiError::admin)?;
     let seed = change.seed.or(state.config.seed).unwrap_or(0);
-    let base = dataset
-        .map(|d| state.dataset(d, seed))
-        .transpose()
-        .map_err(ApiError::Internal)?;
-    state.seed_tenant(organisation, base)?;
+    state.seed_tenant(organisation, dataset.map(|d| (d, seed)))?;
     let tenant = state.known_tenant(organisation)?;
     let access_tokens = tenant.access_tokens.read().len();
     Ok(json!({

@@ -155,7 +155,13 @@ async fn answer(
                     req: &req,
                     body: &body,
                 };
+                let from = state.last_recorded();
                 let data = crate::core::error::guarded(|| handler(&state, &call))?;
+                // What the call changed is committed before it is answered.
+                state
+                    .committed_since(from)
+                    .await
+                    .map_err(ApiError::Internal)?;
                 Ok(envelope::ok(Some(&data)).into_response())
             }
             // Tools import the document as it is, without the envelope: the

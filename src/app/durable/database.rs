@@ -1,0 +1,167 @@
+//! Opening the state database: one SQLite file in `--state-dir`, private to
+//! its owner, used by one emulator at a time, and checked before anything is
+//! written to it, so a foreign, damaged or newer file is refused and left as
+//! it was.
+
+use super::schema::{self, APPLICATION_ID};
+use rusqlite::{Connection, OpenFlags};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// The database's name inside `--state-dir`.
+pub const FILE_NAME: &str = "crmcom-emulator.sqlite3";
+
+/// An open state database.
+#[derive(Debug)]
+pub struct Database {
+    pub connection: Connection,
+    pub path: PathBuf,
+    /// Held open, locked, for as long as the emulator uses the file, so a
+    /// second emulator on the same directory is refused.
+    pub lock: File,
+    /// Whether the file was new (or empty) when opened.
+    pub created: bool,
+}
+
+/// Opens (creating if needed) the database of state directory `dir`. The
+/// error names the file and the reason.
+pub fn open(dir: &Path) -> Result<Database, String> {
+    private_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let path = dir.join(FILE_NAME);
+    let named = |reason: String| format!("{}: {reason}", path.display());
+    let lock = private_file(&path).map_err(|e| named(e.to_string()))?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            return Err(named(
+                "another crmcom-emulator is using this state directory".into(),
+            ))
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(named(format!("cannot lock: {e}"))),
+    }
+    let created = lock.metadata().map_err(|e| named(e.to_string()))?.len() == 0;
+    if !created {
+        check(&path).map_err(named)?;
+    }
+    let mut connection = Connection::open(&path).map_err(|e| named(e.to_string()))?;
+    configure(&connection).map_err(|e| named(e.to_string()))?;
+    schema::migrations()
+        .to_latest(&mut connection)
+        .map_err(|e| named(format!("cannot bring the schema up to date: {e}")))?;
+    // The file is known to be ours now: make it private if it was not.
+    restrict(&path).map_err(|e| named(e.to_string()))?;
+    Ok(Database {
+        connection,
+        path,
+        lock,
+        created,
+    })
+}
+
+/// Reads, without writing, whether the file at `path` is a state database
+/// this emulator can use.
+fn check(path: &Path) -> Result<(), String> {
+    let connection = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| format!("cannot be opened: {e}"))?;
+    let pragma = |name: &str| -> Result<i32, String> {
+        connection
+            .pragma_query_value(None, name, |row| row.get(0))
+            .map_err(|e| format!("not a crmcom-emulator state database ({e})"))
+    };
+    let application_id = pragma("application_id")?;
+    let version = pragma("user_version")?;
+    if application_id != APPLICATION_ID {
+        let tables: i64 = connection
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
+            .map_err(|e| format!("not a crmcom-emulator state database ({e})"))?;
+        // An SQLite file with nothing in it may become ours.
+        if application_id != 0 || version != 0 || tables != 0 {
+            return Err(format!(
+                "not a crmcom-emulator state database (application_id {application_id}, {tables} tables)"
+            ));
+        }
+    }
+    // Reads every page of the tables and indexes (not their cross-checks),
+    // so a damaged file is refused here rather than failing later.
+    let verdict: String = connection
+        .query_row("PRAGMA quick_check(1)", [], |row| row.get(0))
+        .map_err(|e| format!("damaged: {e}"))?;
+    if verdict != "ok" {
+        return Err(format!("damaged: {verdict}"));
+    }
+    if version > schema::latest_version() {
+        return Err(format!(
+            "written by a newer crmcom-emulator (schema version {version}; this one reads up to {})",
+            schema::latest_version()
+        ));
+    }
+    Ok(())
+}
+
+/// Write-ahead logging, so readers (a `sqlite3` shell looking at a demo)
+/// never block the emulator; a commit is synced to disk before it is
+/// acknowledged (`synchronous = FULL`), so power loss keeps it too.
+fn configure(connection: &Connection) -> rusqlite::Result<()> {
+    let mode: String =
+        connection.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(rusqlite::Error::InvalidParameterName(format!(
+            "journal_mode stayed {mode}"
+        )));
+    }
+    connection.pragma_update(None, "synchronous", "FULL")?;
+    connection.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if dir.is_dir() {
+        return Ok(());
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+#[cfg(not(unix))]
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)
+}
+
+/// Opens the database file, creating it (empty, owner-only) if missing.
+/// SQLite gives its `-wal` and `-shm` files the database's permissions.
+#[cfg(unix)]
+fn private_file(path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn private_file(path: &Path) -> std::io::Result<File> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+}
+
+#[cfg(unix)]
+fn restrict(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+fn restrict(_path: &Path) -> std::io::Result<()> {
+    Ok(())
+}

@@ -1,0 +1,294 @@
+//! The database writer: one thread that owns the connection and commits
+//! changes in groups. It takes every change that arrived while the last
+//! commit ran into the next transaction, so concurrent writers share one
+//! commit (and one sync to disk) instead of queueing for one each.
+//!
+//! Each change runs in a savepoint: one that fails is rolled back alone,
+//! reported once for its organisation, and the rest of the group commits.
+//! A commit that fails is reported to its waiters and retried with the next
+//! group, so what memory holds still reaches the disk when it can.
+
+use super::change::Change;
+use super::progress::Progress;
+use crate::core::clock::ClockSetting;
+use crate::domain::access_token::entity::AccessToken;
+use crate::domain::reference::Reference;
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
+use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+/// At most this many changes share a commit, so one commit's time stays
+/// short when a flood arrives.
+const MOST_PER_COMMIT: usize = 4096;
+
+/// How long to wait before trying a failed commit again.
+const RETRY_AFTER: Duration = Duration::from_millis(200);
+
+/// Runs the writer until every sender is gone and the queue is empty, then
+/// folds the write-ahead log into the database file.
+pub fn run(mut connection: Connection, queue: Receiver<(u64, Change)>, progress: Arc<Progress>) {
+    let mut references = ReferenceRows::default();
+    let mut reported = HashSet::new();
+    let mut group: Vec<(u64, Change)> = Vec::new();
+    loop {
+        if group.is_empty() {
+            match queue.recv() {
+                Ok(change) => group.push(change),
+                Err(_) => break,
+            }
+        }
+        while group.len() < MOST_PER_COMMIT {
+            match queue.try_recv() {
+                Ok(change) => group.push(change),
+                Err(_) => break,
+            }
+        }
+        let last = group.last().map_or(0, |(ticket, _)| *ticket);
+        match commit(&mut connection, &group, &mut references) {
+            Ok(failures) => {
+                for (ticket, organisation, problem) in failures {
+                    let problem = format!("not kept in --state-dir: {problem}");
+                    if reported.insert(organisation.clone()) {
+                        tracing::error!(organisation = %organisation, "{problem}");
+                    }
+                    progress.fail(ticket, problem);
+                }
+                group.clear();
+                progress.settle(last);
+            }
+            Err(e) => {
+                let problem = format!("--state-dir commit failed (retried): {e}");
+                if reported.insert(problem.clone()) {
+                    tracing::error!("{problem}");
+                }
+                for (ticket, _) in &group {
+                    progress.fail(*ticket, problem.clone());
+                }
+                progress.settle(last);
+                std::thread::sleep(RETRY_AFTER);
+            }
+        }
+    }
+    if let Err(e) = connection.pragma_update(None, "wal_checkpoint", "TRUNCATE") {
+        tracing::warn!("--state-dir: the final checkpoint failed: {e}");
+    }
+}
+
+/// One transaction for `group`; answers the changes that failed alone, with
+/// their organisation.
+fn commit(
+    connection: &mut Connection,
+    group: &[(u64, Change)],
+    references: &mut ReferenceRows,
+) -> rusqlite::Result<Vec<(u64, String, String)>> {
+    let mut failures = Vec::new();
+    let mut transaction = connection.transaction()?;
+    for (ticket, change) in group {
+        let savepoint = transaction.savepoint()?;
+        match apply(&savepoint, change, references) {
+            Ok(()) => savepoint.commit()?,
+            Err(e) => {
+                drop(savepoint); // rolls the change back
+                let organisation = change.organisation().unwrap_or("(emulator)").to_string();
+                failures.push((*ticket, organisation, e.to_string()));
+            }
+        }
+    }
+    transaction.commit()?;
+    Ok(failures)
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> rusqlite::Result<String> {
+    serde_json::to_string(value).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+}
+
+fn clock_json(setting: Option<ClockSetting>) -> rusqlite::Result<Option<String>> {
+    setting.as_ref().map(to_json).transpose()
+}
+
+fn put_token(db: &Connection, key: &str, token: &AccessToken) -> rusqlite::Result<()> {
+    db.prepare_cached(
+        "INSERT INTO access_tokens (tenant, id, body) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (tenant, id) DO UPDATE SET body = excluded.body",
+    )?
+    .execute(params![key, token.id, to_json(token)?])?;
+    Ok(())
+}
+
+fn apply(db: &Connection, change: &Change, references: &mut ReferenceRows) -> rusqlite::Result<()> {
+    match change {
+        Change::Tenant(tenant) => {
+            let key = &tenant.key();
+            let hash = references.row_of(db, &tenant.reference)?;
+            db.prepare_cached(
+                "INSERT INTO tenants (key, organisation, incarnation, reference, clock) \
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (key) DO UPDATE SET \
+                 organisation = excluded.organisation, incarnation = excluded.incarnation, \
+                 reference = excluded.reference, clock = excluded.clock",
+            )?
+            .execute(params![
+                key,
+                tenant.organisation,
+                tenant.incarnation as i64,
+                hash,
+                clock_json(tenant.clock.setting())?
+            ])?;
+            db.prepare_cached("DELETE FROM access_tokens WHERE tenant = ?1")?
+                .execute([key])?;
+            // Copied under the tenant's read lock, written without it.
+            let tokens: Vec<AccessToken> = tenant.access_tokens.read().iter().cloned().collect();
+            for token in &tokens {
+                put_token(db, key, token)?;
+            }
+        }
+        Change::TenantDeleted(key) => {
+            for table in [
+                "tenants WHERE key",
+                "access_tokens WHERE tenant",
+                "sessions WHERE tenant",
+            ] {
+                db.prepare_cached(&format!("DELETE FROM {table} = ?1"))?
+                    .execute([key])?;
+            }
+        }
+        Change::AccessToken {
+            key,
+            incarnation,
+            token,
+        } => {
+            // Kept only if the database holds the tenant instance it was
+            // made in (a write racing a reset, or made after a delete, is not).
+            let current: Option<i64> = db
+                .prepare_cached("SELECT incarnation FROM tenants WHERE key = ?1")?
+                .query_row([key], |row| row.get(0))
+                .optional()?;
+            if current == Some(*incarnation as i64) {
+                put_token(db, key, token)?;
+            }
+        }
+        Change::Session { token, session } => match session {
+            Some(s) => {
+                db.prepare_cached(
+                    "INSERT OR REPLACE INTO sessions (token, tenant, user_id, unit_id, expires_at, \
+                     idle_lifetime, accounts_receivable_id, access_token_id) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )?
+                .execute(params![
+                    token,
+                    &*s.tenant,
+                    &*s.user_id,
+                    &*s.unit_id,
+                    s.expires_at,
+                    s.idle_lifetime,
+                    s.accounts_receivable_id,
+                    s.access_token_id
+                ])?;
+            }
+            None => {
+                db.prepare_cached("DELETE FROM sessions WHERE token = ?1")?
+                    .execute([token])?;
+            }
+        },
+        Change::Release { key, release } => {
+            db.prepare_cached(
+                "INSERT INTO organisation_settings (key, release) VALUES (?1, ?2) \
+                 ON CONFLICT (key) DO UPDATE SET release = excluded.release",
+            )?
+            .execute(params![key, release.map(|r| r.to_string())])?;
+            forget_empty_settings(db)?;
+        }
+        Change::Dataset { key, dataset } => {
+            db.prepare_cached(
+                "INSERT INTO organisation_settings (key, dataset, dataset_seed) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (key) DO UPDATE SET dataset = excluded.dataset, \
+                 dataset_seed = excluded.dataset_seed",
+            )?
+            .execute(params![
+                key,
+                dataset.map(|(d, _)| d.name()),
+                dataset.map(|(_, seed)| seed as i64)
+            ])?;
+            forget_empty_settings(db)?;
+        }
+        Change::TenantClock { key, setting } => {
+            db.prepare_cached("UPDATE tenants SET clock = ?2 WHERE key = ?1")?
+                .execute(params![key, clock_json(*setting)?])?;
+        }
+        Change::Clock(setting) => put_meta(db, "clock", to_json(setting)?.as_bytes())?,
+        Change::Snapshot { key, snapshot } => {
+            db.prepare_cached(
+                "INSERT OR REPLACE INTO snapshots (tenant, name, saved_at, body) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![
+                key,
+                snapshot.name,
+                snapshot.saved_at,
+                to_json(&snapshot.state)?
+            ])?;
+        }
+        Change::SnapshotDeleted { key, name } => {
+            db.prepare_cached("DELETE FROM snapshots WHERE tenant = ?1 AND name = ?2")?
+                .execute([key, name])?;
+        }
+        Change::SigningKey(key) => put_meta(db, "signing_key", key)?,
+    }
+    Ok(())
+}
+
+fn put_meta(db: &Connection, name: &str, value: &[u8]) -> rusqlite::Result<()> {
+    db.prepare_cached("INSERT OR REPLACE INTO meta (name, value) VALUES (?1, ?2)")?
+        .execute(params![name, value])?;
+    Ok(())
+}
+
+fn forget_empty_settings(db: &Connection) -> rusqlite::Result<()> {
+    db.prepare_cached(
+        "DELETE FROM organisation_settings WHERE release IS NULL AND dataset IS NULL",
+    )?
+    .execute([])?;
+    Ok(())
+}
+
+/// The hashes of reference data already written, by the `Reference` they
+/// were made from: tenants made from the same fixtures or dataset share one
+/// `Reference`, so it is serialised and hashed once, not once a tenant.
+#[derive(Default)]
+struct ReferenceRows {
+    known: HashMap<usize, (Weak<Reference>, String)>,
+}
+
+impl ReferenceRows {
+    /// The hash of `reference`'s row, written if the table lacks it.
+    fn row_of(&mut self, db: &Connection, reference: &Arc<Reference>) -> rusqlite::Result<String> {
+        self.known.retain(|_, (weak, _)| weak.strong_count() > 0);
+        let address = Arc::as_ptr(reference) as usize;
+        let hash = match self.known.get(&address) {
+            Some((_, hash)) => hash.clone(),
+            None => {
+                let body = to_json(&reference.data())?;
+                let hash = format!("{:x}", Sha256::digest(body.as_bytes()));
+                db.prepare_cached(
+                    "INSERT OR IGNORE INTO reference_data (hash, body) VALUES (?1, ?2)",
+                )?
+                .execute([&hash, &body])?;
+                self.known
+                    .insert(address, (Arc::downgrade(reference), hash.clone()));
+                return Ok(hash);
+            }
+        };
+        // Known, but a rolled-back change may have taken its row away.
+        let present = db
+            .prepare_cached("SELECT 1 FROM reference_data WHERE hash = ?1")?
+            .query_row([&hash], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if !present {
+            self.known.remove(&address);
+            return self.row_of(db, reference);
+        }
+        Ok(hash)
+    }
+}
