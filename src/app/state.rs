@@ -108,11 +108,12 @@ impl AppState {
                 .map_err(|e| format!("--dataset {}: {e}", dataset.name()))?;
             state.start = Some(made);
         }
-        if let Some(database) = database {
+        if let Some(mut database) = database {
             let path = database.path.display().to_string();
             let expired = state
                 .load_database(&database)
                 .map_err(|e| format!("{path}: {e}"))?;
+            database.verified()?;
             state
                 .start_writing(database, expired)
                 .map_err(|e| format!("{path}: {e}"))?;

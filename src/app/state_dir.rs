@@ -104,10 +104,22 @@ impl AppState {
                     .map_err(|e| format!("organisation_settings {:?}: {e}", setting.key))?;
             }
         }
+        let started = std::time::Instant::now();
+        let stored = read::tenants(connection)?;
+        let mut tokens: HashMap<String, Vec<AccessToken>> =
+            stored.iter().map(|t| (t.key.clone(), Vec::new())).collect();
+        read::access_tokens(connection, |key, token| {
+            tokens
+                .get_mut(key)
+                .ok_or_else(|| format!("access_tokens: no tenant {key:?}"))?
+                .push(token);
+            Ok(())
+        })?;
+        let read_in = started.elapsed();
         let mut references: HashMap<String, Arc<Reference>> = HashMap::new();
         let seed = *self.seed.lock();
         let mut most = 0;
-        for stored in read::tenants(connection)? {
+        for stored in stored {
             let place = format!("tenants {:?}", stored.key);
             let reference = match references.get(&stored.reference) {
                 Some(reference) => reference.clone(),
@@ -120,7 +132,7 @@ impl AppState {
                     reference
                 }
             };
-            let tokens = read::access_tokens(connection, &stored.key)?;
+            let tokens = tokens.remove(&stored.key).unwrap_or_default();
             let store = token_store(&reference, tokens).map_err(|e| format!("{place}: {e}"))?;
             let clock = self.following_clock();
             clock.restore(stored.clock);
@@ -130,6 +142,13 @@ impl AppState {
             self.tenants.insert(stored.key, Arc::new(tenant));
         }
         reserve_incarnations(most);
+        tracing::info!(
+            "{}: {} tenants read in {} ms, made in {} ms",
+            database.path.display(),
+            self.tenants.len(),
+            read_in.as_millis(),
+            (started.elapsed() - read_in).as_millis()
+        );
         for (key, snapshot) in read::snapshots(connection)? {
             self.snapshots.put(&key, snapshot);
         }

@@ -21,6 +21,24 @@ pub struct Database {
     pub lock: File,
     /// Whether the file was new (or empty) when opened.
     pub created: bool,
+    /// The check of every page, running beside the start's reading (see
+    /// `verified`).
+    integrity: Option<std::thread::JoinHandle<Result<(), String>>>,
+}
+
+impl Database {
+    /// Waits for the check of every page that `open` started; call it
+    /// before writing anything. The error names the file.
+    pub fn verified(&mut self) -> Result<(), String> {
+        match self.integrity.take().map(std::thread::JoinHandle::join) {
+            None | Some(Ok(Ok(()))) => Ok(()),
+            Some(Ok(Err(reason))) => Err(format!("{}: {reason}", self.path.display())),
+            Some(Err(_)) => Err(format!(
+                "{}: the check of its pages failed",
+                self.path.display()
+            )),
+        }
+    }
 }
 
 /// Opens (creating if needed) the database of state directory `dir`. The
@@ -40,26 +58,61 @@ pub fn open(dir: &Path) -> Result<Database, String> {
         Err(std::fs::TryLockError::Error(e)) => return Err(named(format!("cannot lock: {e}"))),
     }
     let created = lock.metadata().map_err(|e| named(e.to_string()))?.len() == 0;
+    let mut integrity = None;
     if !created {
         check(&path).map_err(named)?;
+        // Reading every page takes a second a million tokens: it runs on a
+        // core of its own while the start reads the rows.
+        let path = path.clone();
+        integrity = Some(
+            std::thread::Builder::new()
+                .name("state-dir check".into())
+                .spawn(move || check_pages(&path))
+                .map_err(|e| named(e.to_string()))?,
+        );
     }
-    let mut connection = Connection::open(&path).map_err(|e| named(e.to_string()))?;
+    let connection = Connection::open(&path).map_err(|e| named(e.to_string()))?;
     configure(&connection).map_err(|e| named(e.to_string()))?;
-    schema::migrations()
-        .to_latest(&mut connection)
-        .map_err(|e| named(format!("cannot bring the schema up to date: {e}")))?;
-    // The file is known to be ours now: make it private if it was not.
-    restrict(&path).map_err(|e| named(e.to_string()))?;
-    Ok(Database {
+    let mut database = Database {
         connection,
-        path,
+        path: path.clone(),
         lock,
         created,
-    })
+        integrity,
+    };
+    let migrations = schema::migrations();
+    let pending = migrations
+        .pending_migrations(&database.connection)
+        .map_err(|e| named(e.to_string()))?;
+    if pending > 0 {
+        // Migrating writes: only to a file known to be whole.
+        database.verified()?;
+        migrations
+            .to_latest(&mut database.connection)
+            .map_err(|e| named(format!("cannot bring the schema up to date: {e}")))?;
+    }
+    // The file is known to be ours now: make it private if it was not.
+    restrict(&database.path).map_err(|e| named(e.to_string()))?;
+    Ok(database)
+}
+
+/// Reads every page of the tables and indexes (not their cross-checks), so
+/// a damaged file is refused before anything is written to it.
+fn check_pages(path: &Path) -> Result<(), String> {
+    let connection = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| format!("cannot be opened: {e}"))?;
+    let verdict: String = connection
+        .query_row("PRAGMA quick_check(1)", [], |row| row.get(0))
+        .map_err(|e| format!("damaged: {e}"))?;
+    if verdict == "ok" {
+        Ok(())
+    } else {
+        Err(format!("damaged: {verdict}"))
+    }
 }
 
 /// Reads, without writing, whether the file at `path` is a state database
-/// this emulator can use.
+/// this emulator can use: its application id and schema version.
 fn check(path: &Path) -> Result<(), String> {
     let connection = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| format!("cannot be opened: {e}"))?;
@@ -80,14 +133,6 @@ fn check(path: &Path) -> Result<(), String> {
                 "not a crmcom-emulator state database (application_id {application_id}, {tables} tables)"
             ));
         }
-    }
-    // Reads every page of the tables and indexes (not their cross-checks),
-    // so a damaged file is refused here rather than failing later.
-    let verdict: String = connection
-        .query_row("PRAGMA quick_check(1)", [], |row| row.get(0))
-        .map_err(|e| format!("damaged: {e}"))?;
-    if verdict != "ok" {
-        return Err(format!("damaged: {verdict}"));
     }
     if version > schema::latest_version() {
         return Err(format!(
@@ -110,6 +155,13 @@ fn configure(connection: &Connection) -> rusqlite::Result<()> {
         )));
     }
     connection.pragma_update(None, "synchronous", "FULL")?;
+    // Pages stay in the process instead of being read back from the OS on
+    // every write (measured: with SQLite's default 2 MiB cache a third of
+    // the writer's time went to reading pages). In KiB.
+    connection.pragma_update(None, "cache_size", -65_536)?;
+    // Reads at start map the file instead of copying every page through
+    // read(2) (measured: a tenth of a million-token start). In bytes.
+    connection.pragma_update(None, "mmap_size", 1i64 << 32)?;
     connection.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(())
 }

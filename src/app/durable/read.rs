@@ -143,25 +143,36 @@ pub fn reference(connection: &Connection, hash: &str) -> Result<ReferenceData, S
     json(place, &body)
 }
 
-/// The access tokens of tenant key `key`, in the order they were created.
-pub fn access_tokens(connection: &Connection, key: &str) -> Result<Vec<AccessToken>, String> {
+/// Every access token, with its tenant key, in the order they were
+/// created: one scan of the table in rowid order (reading them tenant by
+/// tenant through the index made SQLite sort a million rows).
+pub fn access_tokens(
+    connection: &Connection,
+    mut each: impl FnMut(&str, AccessToken) -> Result<(), String>,
+) -> Result<(), String> {
     let mut statement = connection
-        .prepare_cached("SELECT id, body FROM access_tokens WHERE tenant = ?1 ORDER BY rowid")
+        .prepare("SELECT tenant, body, id FROM access_tokens ORDER BY rowid")
         .map_err(|e| broken("access_tokens", e))?;
     let mut rows = statement
-        .query([key])
+        .query([])
         .map_err(|e| broken("access_tokens", e))?;
-    let mut tokens = Vec::new();
     while let Some(row) = rows.next().map_err(|e| broken("access_tokens", e))? {
-        let id: String = row.get(0).map_err(|e| broken("access_tokens", e))?;
-        let body: rusqlite::types::ValueRef =
-            row.get_ref(1).map_err(|e| broken("access_tokens", e))?;
-        let text = body
-            .as_str()
-            .map_err(|e| broken(format!("access_tokens {key:?} {id:?}"), e))?;
-        tokens.push(json(format!("access_tokens {key:?} {id:?}"), text)?);
+        let text = |i| -> Result<&str, String> {
+            row.get_ref(i)
+                .and_then(|v| v.as_str().map_err(Into::into))
+                .map_err(|e| broken("access_tokens", e))
+        };
+        let (key, body) = (text(0)?, text(1)?);
+        // The row is named only when it does not parse.
+        let token = serde_json::from_str(body).map_err(|e| {
+            broken(
+                format!("access_tokens {key:?} {:?}", text(2).unwrap_or_default()),
+                e,
+            )
+        })?;
+        each(key, token)?;
     }
-    Ok(tokens)
+    Ok(())
 }
 
 /// Every snapshot, with its tenant key.

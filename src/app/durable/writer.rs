@@ -3,8 +3,9 @@
 //! commit ran into the next transaction, so concurrent writers share one
 //! commit (and one sync to disk) instead of queueing for one each.
 //!
-//! Each change runs in a savepoint: one that fails is rolled back alone,
-//! reported once for its organisation, and the rest of the group commits.
+//! A group runs in one transaction. If a change fails, the group runs again
+//! with each change in a savepoint: the one that fails is rolled back
+//! alone, reported once for its organisation, and the rest commits.
 //! A commit that fails is reported to its waiters and retried with the next
 //! group, so what memory holds still reaches the disk when it can.
 
@@ -13,7 +14,7 @@ use super::progress::Progress;
 use crate::core::clock::ClockSetting;
 use crate::domain::access_token::entity::AccessToken;
 use crate::domain::reference::Reference;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 use std::sync::mpsc::Receiver;
@@ -30,7 +31,7 @@ const RETRY_AFTER: Duration = Duration::from_millis(200);
 /// Runs the writer until every sender is gone and the queue is empty, then
 /// folds the write-ahead log into the database file.
 pub fn run(mut connection: Connection, queue: Receiver<(u64, Change)>, progress: Arc<Progress>) {
-    let mut references = ReferenceRows::default();
+    let mut known = Known::default();
     let mut reported = HashSet::new();
     let mut group: Vec<(u64, Change)> = Vec::new();
     loop {
@@ -47,7 +48,7 @@ pub fn run(mut connection: Connection, queue: Receiver<(u64, Change)>, progress:
             }
         }
         let last = group.last().map_or(0, |(ticket, _)| *ticket);
-        match commit(&mut connection, &group, &mut references) {
+        match commit(&mut connection, &group, &mut known) {
             Ok(failures) => {
                 for (ticket, organisation, problem) in failures {
                     let problem = format!("not kept in --state-dir: {problem}");
@@ -82,16 +83,31 @@ pub fn run(mut connection: Connection, queue: Receiver<(u64, Change)>, progress:
 fn commit(
     connection: &mut Connection,
     group: &[(u64, Change)],
-    references: &mut ReferenceRows,
+    known: &mut Known,
 ) -> rusqlite::Result<Vec<(u64, String, String)>> {
+    known.load(connection)?;
+    let transaction = connection.transaction()?;
+    if group
+        .iter()
+        .try_for_each(|(_, change)| apply(&transaction, change, known))
+        .is_ok()
+    {
+        transaction.commit()?;
+        return Ok(Vec::new());
+    }
+    drop(transaction); // rolled back: run it again, one savepoint a change
+    known.forget();
+    known.load(connection)?;
     let mut failures = Vec::new();
     let mut transaction = connection.transaction()?;
     for (ticket, change) in group {
         let savepoint = transaction.savepoint()?;
-        match apply(&savepoint, change, references) {
+        match apply(&savepoint, change, known) {
             Ok(()) => savepoint.commit()?,
             Err(e) => {
                 drop(savepoint); // rolls the change back
+                known.forget();
+                known.load(&transaction)?;
                 let organisation = change.organisation().unwrap_or("(emulator)").to_string();
                 failures.push((*ticket, organisation, e.to_string()));
             }
@@ -118,11 +134,11 @@ fn put_token(db: &Connection, key: &str, token: &AccessToken) -> rusqlite::Resul
     Ok(())
 }
 
-fn apply(db: &Connection, change: &Change, references: &mut ReferenceRows) -> rusqlite::Result<()> {
+fn apply(db: &Connection, change: &Change, known: &mut Known) -> rusqlite::Result<()> {
     match change {
         Change::Tenant(tenant) => {
             let key = &tenant.key();
-            let hash = references.row_of(db, &tenant.reference)?;
+            let hash = known.reference_row(db, &tenant.reference)?;
             db.prepare_cached(
                 "INSERT INTO tenants (key, organisation, incarnation, reference, clock) \
                  VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (key) DO UPDATE SET \
@@ -136,6 +152,7 @@ fn apply(db: &Connection, change: &Change, references: &mut ReferenceRows) -> ru
                 hash,
                 clock_json(tenant.clock.setting())?
             ])?;
+            known.incarnations.insert(key.clone(), tenant.incarnation);
             db.prepare_cached("DELETE FROM access_tokens WHERE tenant = ?1")?
                 .execute([key])?;
             // Copied under the tenant's read lock, written without it.
@@ -145,6 +162,7 @@ fn apply(db: &Connection, change: &Change, references: &mut ReferenceRows) -> ru
             }
         }
         Change::TenantDeleted(key) => {
+            known.incarnations.remove(key);
             for table in [
                 "tenants WHERE key",
                 "access_tokens WHERE tenant",
@@ -161,11 +179,7 @@ fn apply(db: &Connection, change: &Change, references: &mut ReferenceRows) -> ru
         } => {
             // Kept only if the database holds the tenant instance it was
             // made in (a write racing a reset, or made after a delete, is not).
-            let current: Option<i64> = db
-                .prepare_cached("SELECT incarnation FROM tenants WHERE key = ?1")?
-                .query_row([key], |row| row.get(0))
-                .optional()?;
-            if current == Some(*incarnation as i64) {
+            if known.incarnations.get(key) == Some(incarnation) {
                 put_token(db, key, token)?;
             }
         }
@@ -252,43 +266,59 @@ fn forget_empty_settings(db: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// The hashes of reference data already written, by the `Reference` they
-/// were made from: tenants made from the same fixtures or dataset share one
-/// `Reference`, so it is serialised and hashed once, not once a tenant.
+/// What the writer knows of the database, so a change need not read it:
+/// the incarnation of each tenant it holds, and the hashes of reference
+/// data already written by the `Reference` they were made from (tenants
+/// made from the same fixtures or dataset share one `Reference`, so it is
+/// serialised and hashed once, not once a tenant). Forgotten whenever a
+/// change is rolled back.
 #[derive(Default)]
-struct ReferenceRows {
-    known: HashMap<usize, (Weak<Reference>, String)>,
+struct Known {
+    loaded: bool,
+    incarnations: HashMap<String, u64>,
+    references: HashMap<usize, (Weak<Reference>, String)>,
 }
 
-impl ReferenceRows {
-    /// The hash of `reference`'s row, written if the table lacks it.
-    fn row_of(&mut self, db: &Connection, reference: &Arc<Reference>) -> rusqlite::Result<String> {
-        self.known.retain(|_, (weak, _)| weak.strong_count() > 0);
-        let address = Arc::as_ptr(reference) as usize;
-        let hash = match self.known.get(&address) {
-            Some((_, hash)) => hash.clone(),
-            None => {
-                let body = to_json(&reference.data())?;
-                let hash = format!("{:x}", Sha256::digest(body.as_bytes()));
-                db.prepare_cached(
-                    "INSERT OR IGNORE INTO reference_data (hash, body) VALUES (?1, ?2)",
-                )?
-                .execute([&hash, &body])?;
-                self.known
-                    .insert(address, (Arc::downgrade(reference), hash.clone()));
-                return Ok(hash);
-            }
-        };
-        // Known, but a rolled-back change may have taken its row away.
-        let present = db
-            .prepare_cached("SELECT 1 FROM reference_data WHERE hash = ?1")?
-            .query_row([&hash], |_| Ok(()))
-            .optional()?
-            .is_some();
-        if !present {
-            self.known.remove(&address);
-            return self.row_of(db, reference);
+impl Known {
+    fn forget(&mut self) {
+        *self = Known::default();
+    }
+
+    /// Reads the tenants' incarnations, once after each `forget`.
+    fn load(&mut self, db: &Connection) -> rusqlite::Result<()> {
+        if self.loaded {
+            return Ok(());
         }
+        let mut statement = db.prepare("SELECT key, incarnation FROM tenants")?;
+        let rows = statement.query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+        })?;
+        for row in rows {
+            let (key, incarnation) = row?;
+            self.incarnations.insert(key, incarnation as u64);
+        }
+        self.loaded = true;
+        Ok(())
+    }
+
+    /// The hash of `reference`'s row, written if the table lacks it.
+    fn reference_row(
+        &mut self,
+        db: &Connection,
+        reference: &Arc<Reference>,
+    ) -> rusqlite::Result<String> {
+        self.references
+            .retain(|_, (weak, _)| weak.strong_count() > 0);
+        let address = Arc::as_ptr(reference) as usize;
+        if let Some((_, hash)) = self.references.get(&address) {
+            return Ok(hash.clone());
+        }
+        let body = to_json(&reference.data())?;
+        let hash = format!("{:x}", Sha256::digest(body.as_bytes()));
+        db.prepare_cached("INSERT OR IGNORE INTO reference_data (hash, body) VALUES (?1, ?2)")?
+            .execute([&hash, &body])?;
+        self.references
+            .insert(address, (Arc::downgrade(reference), hash.clone()));
         Ok(hash)
     }
 }
