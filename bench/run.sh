@@ -5,7 +5,10 @@
 # (examples/ceiling.rs), and measures on loopback with 2 threads and 32
 # connections. Every throughput is also printed as a ratio to the ceiling,
 # measured in the same run, and every figure with its target and whether it
-# is met. With --peers it also runs WireMock serving the same show reply:
+# is met. A second emulator with --state-dir measures create with
+# durability (to the ceiling), show and list (to the in-memory emulator, in
+# the same rounds) and the restart with TOKENS tokens in its database. With
+# --peers it also runs WireMock serving the same show reply:
 # tuned (no request journal, no request logging, 30 s of warm-up) and as
 # started with no flags.
 #
@@ -152,6 +155,38 @@ for round in $(seq "$ROUNDS"); do
     RUNS[create]+="$RPS "
     RUNS[create_ratio]+="$(ratio "$RPS" "$ceiling") "
 done
+echo "== --state-dir: create with durability; show and list beside the in-memory emulator"
+# Its own process and database, running beside the in-memory emulator so
+# each round compares the two on the same machine state.
+STATE_DIR=$(mktemp -d)
+DURABLE_PORT=$((PORT + 3))
+read -r DURABLE _ < <(probe start "$DURABLE_PORT" "$OUT/emulator-durable.log" "$BIN" \
+    --port "$DURABLE_PORT" --state-dir "$STATE_DIR/state" --max-access-tokens $((TOKENS + 1000)))
+PIDS+=("$DURABLE")
+DURABLE_TOKEN=$(probe login "$DURABLE_PORT" bench)
+for round in $(seq "$ROUNDS"); do
+    echo "== --state-dir round $round of $ROUNDS: ceiling, create, show and list (in memory, then durable)"
+    load "durable-ceiling-$round" -s bench/show.lua "http://127.0.0.1:$CEILING_PORT"
+    ceiling=$RPS
+    export OWNER=',"accounts_receivable_identifier":{"number":"ACR000783"}' PREFIX="durable$round"
+    TOKEN=$(probe login "$DURABLE_PORT" "durable-create-$round") load "durable-create-$round" \
+        -s bench/create.lua "http://127.0.0.1:$DURABLE_PORT"
+    unset OWNER PREFIX
+    RUNS[durable_create]+="$RPS "
+    RUNS[durable_create_p99]+="$P99 "
+    RUNS[durable_create_ratio]+="$(ratio "$RPS" "$ceiling") "
+    load "memory-show-$round" -s bench/show.lua "http://127.0.0.1:$PORT"
+    memory=$RPS
+    TOKEN=$DURABLE_TOKEN load "durable-show-$round" -s bench/show.lua "http://127.0.0.1:$DURABLE_PORT"
+    RUNS[durable_show]+="$RPS "
+    RUNS[durable_show_ratio]+="$(ratio "$RPS" "$memory") "
+    load "memory-list-$round" "$LIST_URL"
+    memory=$RPS
+    load "durable-list-$round" "http://127.0.0.1:$DURABLE_PORT$API/access_tokens/list?token=$DURABLE_TOKEN&accounts_receivable_identifier=number=ACR001018"
+    RUNS[durable_list]+="$RPS "
+    RUNS[durable_list_ratio]+="$(ratio "$RPS" "$memory") "
+done
+
 CEILING=$(median ${RUNS[ceiling]})
 CEILING_P99=$(median ${RUNS[ceiling_p99]})
 SHOW=$(median ${RUNS[show]})
@@ -203,6 +238,34 @@ SHOW_MILLION=$(median ${RUNS[show_million]})
 LIST_MILLION=$(median ${RUNS[list_million]})
 SHOW_MILLION_RATIO=$(median ${RUNS[show_million_ratio]})
 LIST_MILLION_RATIO=$(median ${RUNS[list_million_ratio]})
+
+echo "== $TOKENS tokens through --state-dir in a fresh database, then restarts on them"
+# A database of its own, so the restart reads the million and not the
+# rounds' tokens too.
+kill "$DURABLE"
+while kill -0 "$DURABLE" 2>/dev/null; do sleep 0.1; done
+rm -rf "$STATE_DIR/state"
+read -r DURABLE _ < <(probe start "$DURABLE_PORT" "$OUT/emulator-durable-million.log" "$BIN" \
+    --port "$DURABLE_PORT" --state-dir "$STATE_DIR/state" --max-access-tokens $((TOKENS + 1000)))
+PIDS+=("$DURABLE")
+DURABLE_MILLION=$(probe login "$DURABLE_PORT" million)
+PORT=$DURABLE_PORT until_done bench/create.lua STOP=$((TOKENS / 2)) PREFIX=stock OWNER= \
+    TOKEN="$DURABLE_MILLION"
+kill "$DURABLE"
+while kill -0 "$DURABLE" 2>/dev/null; do sleep 0.1; done
+RESTARTS=()
+for _ in 1 2 3; do
+    read -r pid ms < <(probe start "$DURABLE_PORT" "$OUT/emulator-durable-restart.log" "$BIN" \
+        --port "$DURABLE_PORT" --state-dir "$STATE_DIR/state" --max-access-tokens $((TOKENS + 1000)))
+    DURABLE_COUNT=$(curl -sf "http://127.0.0.1:$DURABLE_PORT/__admin/tenants" | python3 -c \
+        'import json,sys; print([t["access_tokens"] for t in json.load(sys.stdin)["data"] if t["organisation"] == "million"][0])')
+    kill "$pid"
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    RESTARTS+=("$ms")
+done
+RESTART_MS=$(median "${RESTARTS[@]}")
+DATABASE_MIB=$(du -m "$STATE_DIR/state/crmcom-emulator.sqlite3" | cut -f1)
+rm -rf "$STATE_DIR"
 
 if [[ $PEERS -eq 1 ]]; then
     echo "== WireMock"
@@ -264,6 +327,15 @@ row "show req/s with them (ratio to fixtures alone)" "$SHOW_MILLION (${SHOW_MILL
 row "list req/s with them (ratio to fixtures alone)" "$LIST_MILLION (${LIST_MILLION_RATIO}×)" "≥ 0.9×" "$(check "$LIST_MILLION_RATIO" ">=" 0.9)"
 row "first login of a new organisation, median" "$TENANT_MS ms" "≤ 1 ms" "$(check "$TENANT_MS" "<=" 1)"
 row "start to first reply (median of 5)" "$START_MS ms" "≤ 200 ms" "$(check "$START_MS" "<=" 200)"
+DURABLE_CREATE_RATIO=$(median ${RUNS[durable_create_ratio]})
+DURABLE_SHOW_RATIO=$(median ${RUNS[durable_show_ratio]})
+DURABLE_LIST_RATIO=$(median ${RUNS[durable_list_ratio]})
+DURABLE_P99=$(median ${RUNS[durable_create_p99]})
+row "--state-dir create req/s (ratio to ceiling)" "$(median ${RUNS[durable_create]}) (${DURABLE_CREATE_RATIO}×)" "≥ 0.25×" "$(check "$DURABLE_CREATE_RATIO" ">=" 0.25)"
+row "--state-dir create p99 at 32 connections" "$DURABLE_P99 ms" "≤ 50 ms" "$(check "$DURABLE_P99" "<=" 50)"
+row "--state-dir show req/s (ratio to in-memory)" "$(median ${RUNS[durable_show]}) (${DURABLE_SHOW_RATIO}×)" "≥ 0.95×" "$(check "$DURABLE_SHOW_RATIO" ">=" 0.95)"
+row "--state-dir list req/s (ratio to in-memory)" "$(median ${RUNS[durable_list]}) (${DURABLE_LIST_RATIO}×)" "≥ 0.95×" "$(check "$DURABLE_LIST_RATIO" ">=" 0.95)"
+row "--state-dir restart, $DURABLE_COUNT tokens on disk ($DATABASE_MIB MiB), median of 3" "$RESTART_MS ms" "≤ 5000 ms" "$(check "$RESTART_MS" "<=" 5000)"
 row "memory after $REQUESTS requests / after 10,000" "$RSS_1M / $RSS_10K MiB ($(ratio_up "$RSS_1M" "$RSS_10K")×)" "≤ 1.2×" "$(check "$(ratio_up "$RSS_1M" "$RSS_10K")" "<=" 1.2)"
 if [[ $PEERS -eq 1 ]]; then
     row "WireMock, tuned and warmed: show req/s (our ratio)" "$WIREMOCK ($(ratio "$SHOW" "$WIREMOCK")×)" "" "p99 ${WIREMOCK_P99} ms"

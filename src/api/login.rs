@@ -54,7 +54,7 @@ impl Context<'_> {
                     Some(_) => claims.jti.clone(),
                 };
                 let session = Session {
-                    tenant: Arc::from(key),
+                    tenant: Arc::from(key.as_str()),
                     user_id: Arc::from(login.user_id),
                     unit_id: Arc::from(login.unit_id),
                     expires_at: exp,

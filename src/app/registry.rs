@@ -33,9 +33,8 @@ impl AppState {
         match self.existing_tenant(organisation) {
             Some(t) => {
                 let tenant = Arc::new(make(&t.organisation, t.clock.clone()));
-                self.tenants
-                    .insert(tenant_key(organisation), tenant.clone());
-                self.record(|| Change::Tenant(tenant));
+                self.record(|| Change::Tenant(tenant.clone()));
+                self.tenants.insert(tenant_key(organisation), tenant);
             }
             None => {
                 self.create_tenant_locked(organisation, make)?;
@@ -75,8 +74,10 @@ impl AppState {
                 .remove(&key)
                 .ok_or_else(|| ApiError::AdminNotFound(format!("no tenant {organisation:?}")))?;
             self.record(|| Change::TenantDeleted(key.clone()));
+            // Under the same lock: a login that creates the tenant again
+            // after it keeps its session.
+            self.sessions.remove_tenant(&key);
         }
-        self.sessions.remove_tenant(&key);
         self.forget_settings(organisation);
         Ok(())
     }

@@ -113,9 +113,9 @@ impl AppState {
             let expired = state
                 .load_database(&database)
                 .map_err(|e| format!("{path}: {e}"))?;
-            database.verified()?;
+            database.accept()?;
             state
-                .start_writing(database, expired)
+                .start_writing(database, expired, kept_key.is_some())
                 .map_err(|e| format!("{path}: {e}"))?;
         }
         Ok(state)
@@ -244,9 +244,11 @@ impl AppState {
             });
         }
         let tenant = Arc::new(make(organisation.trim(), self.following_clock()));
+        // Recorded before anyone can reach it, so nothing of it (a session)
+        // is recorded before it.
+        self.record(|| Change::Tenant(tenant.clone()));
         self.tenants
             .insert(tenant_key(organisation), tenant.clone());
-        self.record(|| Change::Tenant(tenant.clone()));
         Ok(tenant)
     }
 
@@ -279,7 +281,9 @@ impl AppState {
     pub(crate) fn forget_settings(&self, organisation: &str) {
         self.set_release(organisation, None);
         let key = tenant_key(organisation);
-        self.seeded.write().remove(&key);
+        let mut seeded = self.seeded.write();
+        seeded.remove(&key);
+        // Recorded under the same lock, so the database keeps the last.
         self.settings_changed(&key, None, Some(None));
     }
 
@@ -287,29 +291,34 @@ impl AppState {
     /// the emulator's own fixtures or `--dataset`) from now on, and resets
     /// it to it.
     pub fn seed_tenant(&self, organisation: &str, choice: Option<(Dataset, u64)>) -> ApiResult<()> {
-        self.set_seeded(organisation, choice)?;
+        self.set_seeded(organisation, choice, true)?;
         self.reset_tenant(organisation)
     }
 
     /// What the organisation is created and reset from from now on: dataset
     /// `choice` of its seed, or (`None`) the emulator's own start data.
+    /// `--max-access-tokens` is checked when `check_room` (not when the
+    /// setting is read back at start: it was checked when it was made).
     pub(crate) fn set_seeded(
         &self,
         organisation: &str,
         choice: Option<(Dataset, u64)>,
+        check_room: bool,
     ) -> ApiResult<()> {
         let base = choice
             .map(|(dataset, seed)| self.dataset(dataset, seed))
             .transpose()
             .map_err(ApiError::Internal)?;
-        if let Some(base) = &base {
+        if let (Some(base), true) = (&base, check_room) {
             self.config.room_for_tokens(base.access_tokens.len())?;
         }
         let key = tenant_key(organisation);
+        let mut seeded = self.seeded.write();
         match base {
-            Some(base) => self.seeded.write().insert(key.clone(), base),
-            None => self.seeded.write().remove(&key),
+            Some(base) => seeded.insert(key.clone(), base),
+            None => seeded.remove(&key),
         };
+        // Recorded under the same lock, so the database keeps the last.
         self.settings_changed(&key, None, Some(choice));
         Ok(())
     }

@@ -100,7 +100,7 @@ impl AppState {
             if let Some((name, seed)) = &setting.dataset {
                 let dataset = Dataset::parse(name)
                     .map_err(|e| format!("organisation_settings {:?}: {e}", setting.key))?;
-                self.set_seeded(&setting.key, Some((dataset, *seed)))
+                self.set_seeded(&setting.key, Some((dataset, *seed)), false)
                     .map_err(|e| format!("organisation_settings {:?}: {e}", setting.key))?;
             }
         }
@@ -167,17 +167,18 @@ impl AppState {
     }
 
     /// Starts writing to `database` once the state holds what it read: the
-    /// signing key of a new database, sessions that expired while the
-    /// emulator was stopped, and what older versions' files held.
+    /// signing key of a database that has none yet (new, or never started
+    /// to the end), sessions that expired while the emulator was stopped,
+    /// and what older versions' files held.
     pub(crate) fn start_writing(
         &mut self,
         database: Database,
         expired_sessions: Vec<String>,
+        key_kept: bool,
     ) -> Result<(), String> {
-        let created = database.created;
         let dir = database.path.parent().map(|p| p.to_path_buf());
         self.durable = Some(Durable::start(database)?);
-        if created {
+        if !key_kept {
             let key = *self.sessions.signing_key();
             self.record(|| Change::SigningKey(key));
             if let Some(dir) = dir.filter(|d| crate::app::legacy_state_files::present(d)) {

@@ -115,12 +115,14 @@ impl Sessions {
     /// Inserts the session `make` gives, by its token, unless `limit`
     /// sessions are live; expired ones are forgotten first (`now_of` gives a
     /// tenant key's time, `None` for a tenant that is gone). `make` runs
-    /// only when there is room, so a refused login draws no random value.
+    /// only when there is room, so a refused login draws no random value,
+    /// and again if it makes a token that is live (a seeded generator
+    /// replays its values after a restart that kept the sessions).
     pub fn open(
         &self,
         limit: usize,
         now_of: impl Fn(&str) -> Option<i64>,
-        make: impl FnOnce() -> (String, Session),
+        mut make: impl FnMut() -> (String, Session),
     ) -> ApiResult<String> {
         let _opening = self.opening.lock();
         if self.live.len() >= limit {
@@ -134,7 +136,12 @@ impl Sessions {
                 limit,
             });
         }
-        let (token, session) = make();
+        let (token, session) = loop {
+            let (token, session) = make();
+            if !self.live.contains_key(&token) {
+                break (token, session);
+            }
+        };
         self.live.insert(token.clone(), session);
         Ok(token)
     }

@@ -11,7 +11,6 @@ use crate::domain::session::Session;
 use crate::domain::tenant::Tenant;
 use std::sync::Arc;
 
-#[derive(Debug)]
 pub enum Change {
     /// A tenant was created or replaced (reset, import, restore, seed):
     /// its row, and all its access tokens as they stand when the writer
@@ -60,6 +59,27 @@ pub enum Change {
     /// The key that signs login tokens (written once, when a database is
     /// new).
     SigningKey([u8; 32]),
+}
+
+/// Names the change and its organisation only: changes carry login tokens,
+/// verification codes and the signing key.
+impl std::fmt::Debug for Change {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self {
+            Change::Tenant(_) => "Tenant",
+            Change::TenantDeleted(_) => "TenantDeleted",
+            Change::AccessToken { .. } => "AccessToken",
+            Change::Session { .. } => "Session",
+            Change::Release { .. } => "Release",
+            Change::Dataset { .. } => "Dataset",
+            Change::TenantClock { .. } => "TenantClock",
+            Change::Clock(_) => "Clock",
+            Change::Snapshot { .. } => "Snapshot",
+            Change::SnapshotDeleted { .. } => "SnapshotDeleted",
+            Change::SigningKey(_) => "SigningKey",
+        };
+        write!(f, "{kind}({:?})", self.organisation().unwrap_or("-"))
+    }
 }
 
 impl Change {

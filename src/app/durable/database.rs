@@ -19,17 +19,30 @@ pub struct Database {
     /// Held open, locked, for as long as the emulator uses the file, so a
     /// second emulator on the same directory is refused.
     pub lock: File,
-    /// Whether the file was new (or empty) when opened.
-    pub created: bool,
     /// The check of every page, running beside the start's reading (see
     /// `verified`).
     integrity: Option<std::thread::JoinHandle<Result<(), String>>>,
 }
 
 impl Database {
-    /// Waits for the check of every page that `open` started; call it
-    /// before writing anything. The error names the file.
-    pub fn verified(&mut self) -> Result<(), String> {
+    /// Waits for the check of every page that `open` started, then (the
+    /// file whole and read) lets the database be written on close again and
+    /// makes the file private if it was not. Call it before writing
+    /// anything. The error names the file.
+    pub fn accept(&mut self) -> Result<(), String> {
+        self.verified()?;
+        let named = |e: &dyn std::fmt::Display| format!("{}: {e}", self.path.display());
+        self.connection
+            .set_db_config(
+                rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+                false,
+            )
+            .map_err(|e| named(&e))?;
+        restrict(&self.path).map_err(|e| named(&e))
+    }
+
+    /// Waits for the check of every page that `open` started.
+    fn verified(&mut self) -> Result<(), String> {
         match self.integrity.take().map(std::thread::JoinHandle::join) {
             None | Some(Ok(Ok(()))) => Ok(()),
             Some(Ok(Err(reason))) => Err(format!("{}: {reason}", self.path.display())),
@@ -77,7 +90,6 @@ pub fn open(dir: &Path) -> Result<Database, String> {
         connection,
         path: path.clone(),
         lock,
-        created,
         integrity,
     };
     let migrations = schema::migrations();
@@ -91,8 +103,6 @@ pub fn open(dir: &Path) -> Result<Database, String> {
             .to_latest(&mut database.connection)
             .map_err(|e| named(format!("cannot bring the schema up to date: {e}")))?;
     }
-    // The file is known to be ours now: make it private if it was not.
-    restrict(&database.path).map_err(|e| named(e.to_string()))?;
     Ok(database)
 }
 
@@ -163,6 +173,13 @@ fn configure(connection: &Connection) -> rusqlite::Result<()> {
     // read(2) (measured: a tenth of a million-token start). In bytes.
     connection.pragma_update(None, "mmap_size", 1i64 << 32)?;
     connection.busy_timeout(std::time::Duration::from_secs(5))?;
+    connection.pragma_update(None, "foreign_keys", true)?;
+    // Closing must not write until the start has read the file and found
+    // it whole: a refused file is left as it was (`Database::accept`).
+    connection.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+        true,
+    )?;
     Ok(())
 }
 

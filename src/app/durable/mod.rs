@@ -34,6 +34,18 @@ struct Queue {
     sender: Option<Sender<(u64, Change)>>,
 }
 
+/// Dropped only when the writer thread unwinds: settles every ticket as
+/// failed, so no reply waits forever for a commit that cannot come.
+struct Stopped<'a>(&'a Progress);
+
+impl Drop for Stopped<'_> {
+    fn drop(&mut self) {
+        tracing::error!("--state-dir: the database writer stopped; changes are no longer kept");
+        self.0
+            .stop("--state-dir: the database writer stopped; the change is not kept".into());
+    }
+}
+
 /// The handle on the database writer.
 #[derive(Debug)]
 pub struct Durable {
@@ -55,7 +67,11 @@ impl Durable {
             let connection = database.connection;
             std::thread::Builder::new()
                 .name("state-dir writer".into())
-                .spawn(move || writer::run(connection, receiver, progress))
+                .spawn(move || {
+                    let stopped = Stopped(&progress);
+                    writer::run(connection, receiver, &progress);
+                    std::mem::forget(stopped);
+                })
                 .map_err(|e| format!("cannot start the writer thread: {e}"))?
         };
         Ok(Durable {
@@ -77,17 +93,17 @@ impl Durable {
 
     /// Hands `change` to the writer; answers its ticket (0 once closed).
     /// Call it in the same step as the change in memory, so the queue's
-    /// order is memory's.
+    /// order is memory's. If the writer is gone, the ticket's wait answers
+    /// why.
     pub fn record(&self, change: Change) -> u64 {
         let mut queue = self.queue.lock();
+        let Some(sender) = &queue.sender else {
+            return 0;
+        };
         let ticket = queue.last + 1;
-        match &queue.sender {
-            Some(sender) if sender.send((ticket, change)).is_ok() => {
-                queue.last = ticket;
-                ticket
-            }
-            _ => 0,
-        }
+        let _ = sender.send((ticket, change));
+        queue.last = ticket;
+        ticket
     }
 
     /// The ticket of the last change recorded.

@@ -17,6 +17,10 @@ pub struct Progress {
     /// For blocking waiters (the embedding handle, shutdown).
     blocking: (Mutex<u64>, Condvar),
     failed: Mutex<BTreeMap<u64, String>>,
+    /// Why the writer stopped before being closed (a panic), with the last
+    /// ticket it had settled: every later ticket fails with it instead of
+    /// waiting forever.
+    stopped: Mutex<Option<(u64, String)>>,
 }
 
 impl Default for Progress {
@@ -25,6 +29,7 @@ impl Default for Progress {
             settled: watch::Sender::new(0),
             blocking: (Mutex::new(0), Condvar::new()),
             failed: Mutex::default(),
+            stopped: Mutex::default(),
         }
     }
 }
@@ -36,6 +41,22 @@ impl Progress {
         let (settled, changed) = &self.blocking;
         *settled.lock() = ticket;
         changed.notify_all();
+    }
+
+    /// The writer is gone (`problem` says why): every ticket, past and to
+    /// come, is settled, those not committed as failures.
+    pub fn stop(&self, problem: String) {
+        let settled = *self.blocking.0.lock();
+        *self.stopped.lock() = Some((settled, problem));
+        self.settle(u64::MAX);
+    }
+
+    /// The stop's problem if `ticket` came after it.
+    fn lost_in_stop(&self, ticket: u64) -> Option<String> {
+        match &*self.stopped.lock() {
+            Some((settled, problem)) if ticket > *settled => Some(problem.clone()),
+            _ => None,
+        }
     }
 
     /// The change of `ticket` was not kept, for `problem`.
@@ -72,6 +93,9 @@ impl Progress {
     pub async fn settled_after(&self, from: u64, to: u64) -> Result<(), String> {
         let mut settled = self.settled.subscribe();
         let _ = settled.wait_for(|&done| done >= to).await;
+        if let Some(problem) = self.lost_in_stop(to) {
+            return Err(problem);
+        }
         self.failed
             .lock()
             .range(from.saturating_add(1)..=to)
@@ -80,9 +104,41 @@ impl Progress {
     }
 
     fn outcome(&self, ticket: u64) -> Result<(), String> {
-        match self.failed.lock().remove(&ticket) {
-            Some(problem) => Err(problem),
-            None => Ok(()),
+        if let Some(problem) = self.failed.lock().remove(&ticket) {
+            return Err(problem);
         }
+        self.lost_in_stop(ticket).map_or(Ok(()), Err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_ticket_reports_its_problem_once_settled() {
+        let progress = Progress::default();
+        progress.fail(2, "disk full".into());
+        progress.settle(3);
+        assert_eq!(progress.settled_blocking(1), Ok(()));
+        assert_eq!(progress.settled_blocking(2), Err("disk full".into()));
+        assert_eq!(progress.settled_blocking(3), Ok(()));
+    }
+
+    #[test]
+    fn a_stopped_writer_fails_every_ticket_it_did_not_settle() {
+        let progress = Progress::default();
+        progress.settle(4);
+        progress.stop("the writer stopped".into());
+        assert_eq!(progress.settled_blocking(4), Ok(()));
+        // Waits that would never end answer at once.
+        assert_eq!(
+            progress.settled_blocking(5),
+            Err("the writer stopped".into())
+        );
+        assert_eq!(
+            progress.settled_blocking(1_000),
+            Err("the writer stopped".into())
+        );
     }
 }

@@ -30,7 +30,7 @@ const RETRY_AFTER: Duration = Duration::from_millis(200);
 
 /// Runs the writer until every sender is gone and the queue is empty, then
 /// folds the write-ahead log into the database file.
-pub fn run(mut connection: Connection, queue: Receiver<(u64, Change)>, progress: Arc<Progress>) {
+pub fn run(mut connection: Connection, queue: Receiver<(u64, Change)>, progress: &Progress) {
     let mut known = Known::default();
     let mut reported = HashSet::new();
     let mut group: Vec<(u64, Change)> = Vec::new();
@@ -61,6 +61,8 @@ pub fn run(mut connection: Connection, queue: Receiver<(u64, Change)>, progress:
                 progress.settle(last);
             }
             Err(e) => {
+                // What the writer knew may have been rolled back with it.
+                known.forget();
                 let problem = format!("--state-dir commit failed (retried): {e}");
                 if reported.insert(problem.clone()) {
                     tracing::error!("{problem}");
@@ -104,6 +106,7 @@ fn commit(
         let savepoint = transaction.savepoint()?;
         match apply(&savepoint, change, known) {
             Ok(()) => savepoint.commit()?,
+            Err(e) if transient(&e) => return Err(e),
             Err(e) => {
                 drop(savepoint); // rolls the change back
                 known.forget();
@@ -117,6 +120,24 @@ fn commit(
     Ok(failures)
 }
 
+/// A failure of the disk or of the database as a whole, not of the change:
+/// the group is retried rather than the change dropped.
+fn transient(e: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode::*;
+    matches!(
+        e.sqlite_error_code(),
+        Some(
+            DiskFull
+                | SystemIoFailure
+                | DatabaseBusy
+                | DatabaseLocked
+                | OutOfMemory
+                | CannotOpen
+                | ReadOnly
+        )
+    )
+}
+
 fn to_json<T: serde::Serialize>(value: &T) -> rusqlite::Result<String> {
     serde_json::to_string(value).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
 }
@@ -127,10 +148,10 @@ fn clock_json(setting: Option<ClockSetting>) -> rusqlite::Result<Option<String>>
 
 fn put_token(db: &Connection, key: &str, token: &AccessToken) -> rusqlite::Result<()> {
     db.prepare_cached(
-        "INSERT INTO access_tokens (tenant, id, body) VALUES (?1, ?2, ?3) \
-         ON CONFLICT (tenant, id) DO UPDATE SET body = excluded.body",
+        "INSERT INTO access_tokens (tenant, number, id, body) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (tenant, number) DO UPDATE SET body = excluded.body",
     )?
-    .execute(params![key, token.id, to_json(token)?])?;
+    .execute(params![key, token.number, token.id, to_json(token)?])?;
     Ok(())
 }
 

@@ -73,15 +73,34 @@ pub fn start(dir: &Path, extra: &[&str]) -> Running {
 /// Runs the binary on `dir` expecting it not to start: its exit status and
 /// standard error.
 pub fn refused(dir: &Path) -> (ExitStatus, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_crmcom-emulator"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crmcom-emulator"))
         .args(["--port", "0", "--state-dir"])
         .arg(dir)
-        .output()
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
-    (
-        out.status,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    // A start that should have been refused must not hang the suite.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the emulator started on {dir:?} instead of refusing it");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    (status, stderr)
 }
 
 /// A test that fails midway leaves no emulator behind.

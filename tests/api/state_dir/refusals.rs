@@ -54,27 +54,40 @@ fn a_database_of_a_newer_version_is_refused() {
     assert_refused_untouched(&dir, "newer crmcom-emulator");
 }
 
-#[test]
-fn a_damaged_database_is_refused() {
-    let dir = StateDir::new("damaged");
+/// Fills a database with tokens and stops it cleanly (the tables are in
+/// the file), changes it again and stops it with `signal` (KILL leaves
+/// those changes in the write-ahead log), then overwrites every page of the
+/// file after the first.
+fn damaged(name: &str, signal: &str) -> StateDir {
+    let dir = StateDir::new(name);
+    let fill = |running: &super::Running, from: usize, to: usize| {
+        let token = running.login("acme");
+        for i in from..to {
+            running.call(
+                "POST",
+                &format!("{}/access_tokens/create", super::API),
+                &serde_json::json!({"token": token, "authentication_code": format!("DAMAGE-{i}")}),
+            );
+        }
+    };
     let running = start(&dir.0, &[]);
-    let token = running.login("acme");
-    for i in 0..200 {
-        running.call(
-            "POST",
-            &format!("{}/access_tokens/create", super::API),
-            &serde_json::json!({"token": token, "authentication_code": format!("DAMAGE-{i}")}),
-        );
-    }
+    fill(&running, 0, 200);
     running.stop();
-    // Overwrite the middle of the file, where the tables' pages are.
+    let running = start(&dir.0, &[]);
+    fill(&running, 200, 250);
+    let _ = running.signal(signal);
     let mut bytes = std::fs::read(dir.database()).unwrap();
-    let middle = bytes.len() / 2;
-    let end = (middle + 4096).min(bytes.len());
-    for b in &mut bytes[middle..end] {
+    for b in &mut bytes[4096..] {
         *b = 0xA5;
     }
     std::fs::write(dir.database(), &bytes).unwrap();
+    dir
+}
+
+#[test]
+fn a_damaged_database_is_refused() {
+    let dir = damaged("damaged", "TERM");
+    let before = std::fs::read(dir.database()).unwrap();
     let (status, stderr) = refused(&dir.0);
     assert_eq!(status.code(), Some(2), "{stderr}");
     assert!(
@@ -83,9 +96,28 @@ fn a_damaged_database_is_refused() {
     );
     assert_eq!(
         std::fs::read(dir.database()).unwrap(),
-        bytes,
+        before,
         "left untouched"
     );
+}
+
+#[test]
+fn a_damaged_database_with_a_log_after_a_crash_keeps_both_untouched() {
+    let dir = damaged("damaged-log", "KILL");
+    let wal = dir.0.join("crmcom-emulator.sqlite3-wal");
+    let (database, log) = (
+        std::fs::read(dir.database()).unwrap(),
+        std::fs::read(&wal).unwrap(),
+    );
+    assert!(!log.is_empty(), "the crash left the changes in the log");
+    let (status, stderr) = refused(&dir.0);
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        std::fs::read(dir.database()).unwrap(),
+        database,
+        "database untouched"
+    );
+    assert_eq!(std::fs::read(&wal).unwrap(), log, "log untouched");
 }
 
 #[test]
