@@ -78,7 +78,27 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Where snapshots and, on drop, every tenant are kept across runs.
+    /// Keeps the state in an SQLite database in `dir` (`--state-dir`):
+    /// tenants, tokens, sessions, snapshots, settings and clocks. Every
+    /// change is committed before the call that made it is answered (the
+    /// handle's own calls wait too), and an emulator started later on the
+    /// same directory starts from it. One emulator at a time uses a
+    /// directory; `start` fails with `EmulatorError::Load` naming the file
+    /// when it is another's, damaged, or of a newer version.
+    ///
+    /// ```
+    /// use crmcom_emulator::Emulator;
+    ///
+    /// let dir = std::env::temp_dir().join(format!("crmcom-doc-{}", std::process::id()));
+    /// let first = Emulator::builder().state_dir(&dir).start().expect("start");
+    /// first.login("acme").expect("login");
+    /// // A second emulator on the same directory is refused while the first runs.
+    /// assert!(Emulator::builder().state_dir(&dir).start().is_err());
+    /// drop(first); // stops, commits and closes the database
+    /// let again = Emulator::builder().state_dir(&dir).start().expect("start again");
+    /// drop(again);
+    /// std::fs::remove_dir_all(&dir).expect("clean up");
+    /// ```
     pub fn state_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.config.state_dir = Some(dir.into());
         self
