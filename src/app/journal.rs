@@ -1,19 +1,26 @@
 //! The request journal: a bounded ring of the CRM.COM calls the emulator
-//! answered, for tests that assert what a client sent. Bodies are kept as
-//! the bytes that travelled and redacted when read, so recording costs one
-//! copy, and no reader can ever see a secret.
+//! answered, for tests that assert what a client sent. Requests and replies
+//! are redacted as they are recorded (a secret never sits in it), and kept
+//! as JSON text, so a read writes them out as they are: a page costs a
+//! small multiple of the bytes it returns. The ring is bounded in entries
+//! and in bytes.
 
 pub use crate::app::journal_entry::{Call, CallRecord, JournalEntry, JournalFilter};
-use crate::app::redaction::{kind_of, redacted, RequestKind};
+use crate::app::journal_text::{reply_json, request_json};
 use actix_web::web::Bytes;
 use chrono::{DateTime, SecondsFormat, Utc};
 use parking_lot::Mutex;
+use serde::Serialize;
+use serde_json::value::RawValue;
 use std::collections::VecDeque;
 
-/// One call as it is recorded (private: its bodies are unredacted). All its
-/// text and its request live in one exact-size allocation: thousands of
-/// long-lived small allocations among each request's short-lived ones sent
-/// glibc's malloc into free-list consolidation and halved the throughput.
+/// What an entry costs besides its text, for the byte bound.
+const ENTRY_OVERHEAD: usize = 128;
+
+/// One call as it is recorded. All its names live in one exact-size
+/// allocation: thousands of long-lived small allocations among each
+/// request's short-lived ones sent glibc's malloc into free-list
+/// consolidation and halved the throughput.
 struct Recorded {
     id: u64,
     at: DateTime<Utc>,
@@ -21,30 +28,21 @@ struct Recorded {
     latency_us: u64,
     fault: Option<u64>,
     has_organisation: bool,
-    request: RequestKind,
-    reply: RequestKind,
-    /// organisation, method, http_method, status_code; the request body
-    /// (or query) follows them in `text`.
+    /// organisation, method, http_method, status_code, one after another
+    /// in `names`.
     lengths: [u32; 4],
-    /// The four names and the request, copied: a request body may be a
-    /// slice of the connection's read buffer, which sharing would keep
-    /// alive with the entry.
-    text: Bytes,
-    /// The reply, shared with the reply itself (copying it was a tenth of a
-    /// show's own time). Requests and replies are empty when omitted, and at
-    /// most 16 KiB otherwise.
-    reply_bytes: Bytes,
+    names: Bytes,
+    /// The redacted request and reply as JSON text. A reply without a
+    /// secret is shared with the reply itself (copying it was a tenth of a
+    /// show's own time).
+    request: Bytes,
+    reply: Bytes,
 }
 
 impl Recorded {
-    fn request_bytes(&self) -> Bytes {
-        let names: usize = self.lengths.iter().map(|&l| l as usize).sum();
-        self.text.slice(names..)
-    }
-
     fn part(&self, n: usize) -> &[u8] {
         let start: usize = self.lengths[..n].iter().map(|&l| l as usize).sum();
-        &self.text[start..start + self.lengths[n] as usize]
+        &self.names[start..start + self.lengths[n] as usize]
     }
 
     fn text(&self, n: usize) -> String {
@@ -61,6 +59,10 @@ impl Recorded {
             latency_us: self.latency_us,
             fault: self.fault,
         }
+    }
+
+    fn cost(&self) -> usize {
+        ENTRY_OVERHEAD + self.names.len() + self.request.len() + self.reply.len()
     }
 }
 
@@ -85,12 +87,15 @@ impl JournalFilter {
 
 struct Ring {
     next_id: u64,
+    bytes: usize,
     entries: VecDeque<Recorded>,
 }
 
-/// The bounded journal. `capacity` 0 records nothing.
+/// The bounded journal: at most `capacity` entries (0 records nothing) and
+/// about `max_bytes` of text; the oldest go first.
 pub struct Journal {
     capacity: usize,
+    max_bytes: usize,
     ring: Mutex<Ring>,
 }
 
@@ -98,17 +103,73 @@ impl std::fmt::Debug for Journal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Journal")
             .field("capacity", &self.capacity)
+            .field("max_bytes", &self.max_bytes)
             .field("len", &self.len())
             .finish()
     }
 }
 
+/// One page of the journal as `GET /__admin/journal` answers it.
+#[derive(Serialize)]
+struct Page<'a> {
+    capacity: usize,
+    max_bytes: usize,
+    /// The bytes the journal holds now.
+    bytes: usize,
+    /// Matching entries left out of this page: newer ones when paging
+    /// with `after_id`, older ones otherwise.
+    remaining: usize,
+    /// The id of the newest entry recorded so far (0: none yet).
+    newest_id: u64,
+    entries: Vec<PageEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct PageEntry<'a> {
+    id: u64,
+    at: String,
+    #[serde(flatten)]
+    call: Call,
+    request: &'a RawValue,
+    reply: &'a RawValue,
+}
+
+/// The picked entries, cloned out of the ring (their bytes are shared).
+struct Picked {
+    id: u64,
+    at: DateTime<Utc>,
+    call: Call,
+    request: Bytes,
+    reply: Bytes,
+}
+
+impl Picked {
+    fn at(&self) -> String {
+        self.at.to_rfc3339_opts(SecondsFormat::Millis, true)
+    }
+}
+
+/// Kept text as a JSON value; text that is not one (a fault's body) is
+/// shown by its size.
+fn raw(text: &[u8]) -> Box<RawValue> {
+    std::str::from_utf8(text)
+        .ok()
+        .and_then(|t| serde_json::from_str::<&RawValue>(t).ok())
+        .map(|r| r.to_owned())
+        .unwrap_or_else(|| {
+            RawValue::from_string(format!("{{\"not_json_bytes\":{}}}", text.len()))
+                .unwrap_or_else(|_| RawValue::NULL.to_owned())
+        })
+}
+
 impl Journal {
-    pub fn new(capacity: usize) -> Journal {
+    pub fn new(capacity: usize, max_bytes: usize) -> Journal {
         Journal {
             capacity,
+            max_bytes,
             ring: Mutex::new(Ring {
                 next_id: 1,
+                bytes: 0,
                 entries: VecDeque::with_capacity(capacity.min(1024)),
             }),
         }
@@ -122,8 +183,9 @@ impl Journal {
         self.ring.lock().entries.len()
     }
 
-    /// Records a call with its POST body (or GET query) and reply body; the
-    /// oldest entry goes when the journal is full.
+    /// Records a call with its POST body (or GET query) and reply body,
+    /// redacted now; the oldest entries go while the journal is over
+    /// either bound.
     pub fn record(
         &self,
         at: DateTime<Utc>,
@@ -132,18 +194,11 @@ impl Journal {
         query: &str,
         reply: &Bytes,
     ) {
-        if self.capacity == 0 {
+        if self.capacity == 0 || self.max_bytes == 0 {
             return;
         }
-        let (request, request_bytes) = if body.is_empty() && !query.is_empty() {
-            let kind = kind_of(query.as_bytes(), RequestKind::Query);
-            (kind, query.as_bytes())
-        } else {
-            (kind_of(body, RequestKind::Body), &body[..])
-        };
-        let reply_kind = kind_of(reply, RequestKind::Body);
-        let kept = |kind: RequestKind| matches!(kind, RequestKind::Body | RequestKind::Query);
-        let request_bytes = if kept(request) { request_bytes } else { &[] };
+        let request = request_json(body, query);
+        let reply = reply_json(reply);
         let parts: [&[u8]; 4] = [
             call.organisation.unwrap_or_default().as_bytes(),
             call.method.as_bytes(),
@@ -151,14 +206,12 @@ impl Journal {
             call.status_code.as_bytes(),
         ];
         let mut lengths = [0u32; 4];
-        let names: usize = parts.iter().map(|p| p.len()).sum();
-        let mut text = Vec::with_capacity(names + request_bytes.len());
+        let mut names = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
         for (n, part) in parts.iter().enumerate() {
             // Every part is a short name, so fits.
             lengths[n] = u32::try_from(part.len()).unwrap_or(0);
-            text.extend_from_slice(&part[..lengths[n] as usize]);
+            names.extend_from_slice(&part[..lengths[n] as usize]);
         }
-        text.extend_from_slice(request_bytes);
         let mut entry = Recorded {
             id: 0,
             at,
@@ -166,27 +219,28 @@ impl Journal {
             latency_us: call.latency_us,
             fault: call.fault,
             has_organisation: call.organisation.is_some(),
-            request,
-            reply: reply_kind,
             lengths,
             // Exactly the size written, so `Bytes` takes it without a second
             // allocation.
-            text: Bytes::from(text.into_boxed_slice()),
-            reply_bytes: if kept(reply_kind) {
-                reply.clone()
-            } else {
-                Bytes::new()
-            },
+            names: Bytes::from(names.into_boxed_slice()),
+            request,
+            reply,
         };
+        let cost = entry.cost();
         let evicted = {
             let mut ring = self.ring.lock();
             entry.id = ring.next_id;
             ring.next_id += 1;
-            let evicted = if ring.entries.len() == self.capacity {
-                ring.entries.pop_front()
-            } else {
-                None
-            };
+            let mut evicted = Vec::new();
+            while !ring.entries.is_empty()
+                && (ring.entries.len() >= self.capacity || ring.bytes + cost > self.max_bytes)
+            {
+                if let Some(old) = ring.entries.pop_front() {
+                    ring.bytes -= old.cost();
+                    evicted.push(old);
+                }
+            }
+            ring.bytes += cost;
             ring.entries.push_back(entry);
             evicted
         };
@@ -194,57 +248,82 @@ impl Journal {
         drop(evicted);
     }
 
-    /// The matching entries, oldest first, redacted. The ring's lock is held
-    /// only to pick them; parsing and redaction run after.
-    pub fn entries(&self, filter: &JournalFilter) -> Vec<JournalEntry> {
-        type Picked = (
-            u64,
-            DateTime<Utc>,
-            Call,
-            RequestKind,
-            Bytes,
-            RequestKind,
-            Bytes,
-        );
-        let picked: Vec<Picked> = {
-            let ring = self.ring.lock();
-            let matching: Vec<&Recorded> =
-                ring.entries.iter().filter(|r| filter.accepts(r)).collect();
-            let skip = filter
-                .limit
-                .map_or(0, |limit| matching.len().saturating_sub(limit));
-            matching[skip..]
-                .iter()
-                .map(|r| {
-                    (
-                        r.id,
-                        r.at,
-                        r.call(),
-                        r.request,
-                        r.request_bytes(),
-                        r.reply,
-                        r.reply_bytes.clone(),
-                    )
-                })
-                .collect()
+    /// Picks the matching entries under the lock (sharing their bytes):
+    /// with `after_id`, the first `limit` after it; otherwise the newest
+    /// `limit`. Answers them oldest first, with how many matching ones
+    /// were left out and the newest id recorded.
+    fn pick(&self, filter: &JournalFilter) -> (Vec<Picked>, usize, u64, usize) {
+        let ring = self.ring.lock();
+        let matching: Vec<&Recorded> = ring.entries.iter().filter(|r| filter.accepts(r)).collect();
+        let limit = filter.limit.unwrap_or(usize::MAX).min(matching.len());
+        let chosen = if filter.after_id.is_some() {
+            &matching[..limit]
+        } else {
+            &matching[matching.len() - limit..]
         };
+        let picked = chosen
+            .iter()
+            .map(|r| Picked {
+                id: r.id,
+                at: r.at,
+                call: r.call(),
+                request: r.request.clone(),
+                reply: r.reply.clone(),
+            })
+            .collect();
+        (picked, matching.len() - limit, ring.next_id - 1, ring.bytes)
+    }
+
+    /// The matching entries, oldest first, as values (for the embedding).
+    pub fn entries(&self, filter: &JournalFilter) -> Vec<JournalEntry> {
+        let (picked, ..) = self.pick(filter);
         picked
             .into_iter()
-            .map(
-                |(id, at, call, request_kind, request, reply_kind, reply)| JournalEntry {
-                    id,
-                    at: at.to_rfc3339_opts(SecondsFormat::Millis, true),
-                    call,
-                    request: redacted(request_kind, &request),
-                    reply: redacted(reply_kind, &reply),
-                },
-            )
+            .map(|p| JournalEntry {
+                id: p.id,
+                at: p.at(),
+                request: serde_json::from_str(raw(&p.request).get()).unwrap_or_default(),
+                reply: serde_json::from_str(raw(&p.reply).get()).unwrap_or_default(),
+                call: p.call,
+            })
             .collect()
+    }
+
+    /// One page as the admin API answers it (see `Page`), written from
+    /// the kept text without parsing it into values.
+    pub fn page_json(&self, filter: &JournalFilter) -> Vec<u8> {
+        let (picked, remaining, newest_id, bytes) = self.pick(filter);
+        let texts: Vec<(Box<RawValue>, Box<RawValue>)> = picked
+            .iter()
+            .map(|p| (raw(&p.request), raw(&p.reply)))
+            .collect();
+        let page = Page {
+            capacity: self.capacity,
+            max_bytes: self.max_bytes,
+            bytes,
+            remaining,
+            newest_id,
+            entries: picked
+                .iter()
+                .zip(&texts)
+                .map(|(p, (request, reply))| PageEntry {
+                    id: p.id,
+                    at: p.at(),
+                    call: p.call.clone(),
+                    request,
+                    reply,
+                })
+                .collect(),
+        };
+        serde_json::to_vec(&page).unwrap_or_default()
     }
 
     /// Empties the journal; ids keep increasing.
     pub fn clear(&self) {
-        self.ring.lock().entries.clear();
+        let mut ring = self.ring.lock();
+        ring.entries.clear();
+        ring.entries.shrink_to_fit();
+        ring.bytes = 0;
     }
 }
 
@@ -266,7 +345,7 @@ mod tests {
 
     #[test]
     fn the_ring_keeps_the_newest_entries_up_to_its_capacity() {
-        let journal = Journal::new(3);
+        let journal = Journal::new(3, usize::MAX);
         for n in 0..5 {
             journal.record(
                 Utc::now(),
@@ -287,7 +366,7 @@ mod tests {
 
     #[test]
     fn secrets_are_redacted_at_any_depth_and_in_queries() {
-        let journal = Journal::new(10);
+        let journal = Journal::new(10, usize::MAX);
         let body = br#"{"token":"T","access_token_identifier":{"identifier":"i","pass_code":"p"},"new_pass_code":"n"}"#;
         let reply = br#"{"data":{"token":"jwt","random_pass_code":"123456","one_time_password":"654321","verification_code":null}}"#;
         journal.record(

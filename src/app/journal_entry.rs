@@ -75,6 +75,7 @@ pub struct JournalFilter {
     pub since: Option<DateTime<Utc>>,
     /// Entries with an id greater than this (polling without repeats).
     pub after_id: Option<u64>,
-    /// At most this many, the newest.
+    /// At most this many: with `after_id`, the first ones after it (paging
+    /// forward); otherwise the newest. `None`: every match.
     pub limit: Option<usize>,
 }

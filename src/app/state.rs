@@ -84,7 +84,7 @@ impl AppState {
         let mut state = AppState {
             sessions: Sessions::new(kept_key.unwrap_or_else(|| generator.bytes())),
             seed: Mutex::new(config.seed),
-            journal: Journal::new(config.journal_size),
+            journal: Journal::new(config.journal_size, config.journal_max_bytes),
             faults: Faults::new(config.seed),
             snapshots: Snapshots::default(),
             config,

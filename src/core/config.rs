@@ -90,6 +90,11 @@ pub struct Config {
           value_parser = journal_size)]
     pub journal_size: usize,
 
+    /// Bytes of redacted requests and replies the journal keeps at most,
+    /// besides its entry count (the oldest go first).
+    #[arg(long, env = "CRMCOM_EMULATOR_JOURNAL_MAX_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub journal_max_bytes: usize,
+
     /// Longest wait for a request's body once its head has arrived; a client
     /// that sends it slower is answered 408 and cut off.
     #[arg(long, env = "CRMCOM_EMULATOR_BODY_TIMEOUT_MS", default_value_t = 10_000,
@@ -247,6 +252,7 @@ impl Default for Config {
             workers: Some(2),
             state_dir: None,
             journal_size: 10_000,
+            journal_max_bytes: 64 * 1024 * 1024,
             body_timeout_ms: 10_000,
             header_timeout_ms: 5_000,
             keep_alive_secs: 120,

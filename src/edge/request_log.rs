@@ -197,14 +197,14 @@ fn push_blanked_query(out: &mut Vec<u8>, query: &str) {
             continue;
         }
         let value_text = decode(value);
-        if crate::app::redaction::SECRET_NAMES
-            .iter()
-            .any(|name| value_text.contains(name))
-        {
+        if crate::app::redaction::may_hold_secret(&value_text) {
             out.truncate(query_start);
             push_escaped(
                 out,
-                &crate::app::redaction::redacted_query(query).to_string(),
+                &String::from_utf8_lossy(&crate::app::journal_text::request_json(
+                    &actix_web::web::Bytes::new(),
+                    query,
+                )),
             );
             return;
         }
@@ -309,6 +309,20 @@ mod tests {
         let line = blanked_query("access_token_identifier=pass_code%3D1234&number=5");
         assert!(!line.contains("1234"), "{line}");
         assert!(line.contains("<redacted>"), "{line}");
+    }
+
+    #[test]
+    fn secret_names_in_any_case_and_nested_values_are_redacted() {
+        for query in [
+            "TOKEN=live-token-1&accounts_receivable_identifier=number=ACR001018",
+            "Token=live-token-1",
+            "accounts_receivable_identifier=access_token_identifier=one_time_password=live-token-1",
+            "x=1&access_token_identifier=Pass-Code%3Dlive-token-1",
+        ] {
+            let line = blanked_query(query);
+            assert!(!line.contains("live-token-1"), "{query}: {line}");
+            assert!(line.contains("<redacted>"), "{query}: {line}");
+        }
     }
 
     #[test]

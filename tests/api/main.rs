@@ -4,6 +4,7 @@
 
 mod documented;
 mod helpers;
+mod journal_bounds;
 
 mod admin_controls;
 mod admin_tenants;

@@ -164,7 +164,31 @@ fn secret_bearing_run(port: u16) -> Vec<String> {
     )
     .json();
     assert_eq!(listed["status"]["code"], "OK", "{listed}");
+    let get = |query: String| {
+        request_to(
+            port,
+            "GET",
+            &format!("/crmapi/rest/v2/access_tokens/list?{query}"),
+            &[],
+            b"",
+        )
+    };
+    // Issue 19, rows 5 and 7: a secret's name in another case, and an OTP
+    // inside a nested GET identifier.
+    get(format!(
+        "TOKEN={token}&accounts_receivable_identifier=number=ACR000783"
+    ));
+    get(format!(
+        "Token={token}&accounts_receivable_identifier=access_token_identifier=one_time_password={}",
+        otp["data"]["one_time_password"].as_str().unwrap()
+    ));
+    // Row 6: a login body's password under another case.
+    post(
+        "authentication/token",
+        json!({"username": "MPAdministrator", "Password": "S3cr3t-Value", "organisation": "log-scan"}),
+    );
     let secrets = vec![
+        "S3cr3t-Value".to_string(),
         token,
         created["data"]["verification_code"]
             .as_str()
@@ -204,6 +228,15 @@ fn no_pass_code_reaches_a_reply_or_the_log_of_a_full_run() {
         .unwrap();
     let replies = full_run(port);
     let others = secret_bearing_run(port);
+    let journal = request_to(port, "GET", "/__admin/journal?limit=1000", &[], b"");
+    let journal = String::from_utf8_lossy(&journal.body).to_string();
+    assert!(journal.contains("access_tokens/list"), "{journal}");
+    for secret in &others {
+        assert!(
+            !journal.contains(secret.as_str()),
+            "{secret} in the journal: {journal}"
+        );
+    }
     // A graceful stop, which writes out the request log's last lines.
     let stopped = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])

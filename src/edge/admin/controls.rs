@@ -163,8 +163,12 @@ fn parse_since(text: &str) -> ApiResult<DateTime<Utc>> {
         })
 }
 
-/// `GET /__admin/journal?organisation=&method=&status=&since=&after_id=&limit=`.
-pub fn journal_show(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
+/// Entries a journal page holds when the reader names no `limit`.
+const JOURNAL_PAGE: usize = 100;
+
+/// `GET /__admin/journal?organisation=&method=&status=&since=&after_id=&limit=`:
+/// one page (`limit`, default 100), written from the journal's kept text.
+pub fn journal_show(state: &AppState, call: &AdminCall) -> ApiResult<Vec<u8>> {
     let query = call.query()?;
     let text = |name: &str| query.get(name).and_then(Value::as_str).map(str::to_string);
     let filter = JournalFilter {
@@ -173,13 +177,12 @@ pub fn journal_show(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
         status: text("status"),
         since: text("since").map(|t| parse_since(&t)).transpose()?,
         after_id: query_number(&query, "after_id")?,
-        limit: query_number(&query, "limit")?.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+        limit: Some(
+            query_number(&query, "limit")?
+                .map_or(JOURNAL_PAGE, |n| usize::try_from(n).unwrap_or(usize::MAX)),
+        ),
     };
-    let entries = state.journal.entries(&filter);
-    Ok(json!({
-        "capacity": state.journal.capacity(),
-        "entries": entries,
-    }))
+    Ok(state.journal.page_json(&filter))
 }
 
 pub fn journal_clear(state: &AppState, _: &AdminCall) -> ApiResult<Value> {

@@ -164,6 +164,14 @@ async fn answer(
                     .map_err(ApiError::Internal)?;
                 Ok(envelope::ok(Some(&data)).into_response())
             }
+            Answer::Serialised(handler) => {
+                let call = AdminCall {
+                    req: &req,
+                    body: &body,
+                };
+                let data = crate::core::error::guarded(|| handler(&state, &call))?;
+                Ok(envelope::ok_serialised(Some(&data), false).into_response())
+            }
             // Tools import the document as it is, without the envelope: the
             // bytes `/openapi.json` serves, made once.
             Answer::Document => Ok(HttpResponse::Ok()

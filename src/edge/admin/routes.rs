@@ -17,6 +17,9 @@ type AdminHandler = fn(&AppState, &AdminCall) -> ApiResult<Value>;
 pub enum Answer {
     /// Its handler's data, in the envelope.
     Handler(AdminHandler),
+    /// Its handler's data, already serialised, in the envelope (the
+    /// journal, written from its kept text).
+    Serialised(fn(&AppState, &AdminCall) -> ApiResult<Vec<u8>>),
     /// The OpenAPI document alone, without the envelope (made by the
     /// dispatcher, since the document is made from this table).
     Document,
@@ -167,12 +170,12 @@ pub const ADMIN_ROUTES: &[AdminRoute] = &[
         "Expire login sessions now, by token or by organisation",
         controls::expire_tokens,
     ),
-    r(
-        "GET",
-        "journal",
-        "Recorded CRM.COM calls, secrets redacted, with filters",
-        controls::journal_show,
-    ),
+    AdminRoute {
+        verb: "GET",
+        path: "journal",
+        summary: "Recorded CRM.COM calls, secrets redacted, with filters, a page at a time",
+        answer: Answer::Serialised(controls::journal_show),
+    },
     r(
         "DELETE",
         "journal",
