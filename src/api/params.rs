@@ -49,6 +49,8 @@ impl Params {
                 "the Content-Type must be application/json".into(),
             ));
         }
+        // A byte-order mark before the JSON, as Java and .NET parsers allow.
+        let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
         let text = std::str::from_utf8(body)
             .map_err(|_| ApiError::InvalidRequest("the request body is not UTF-8".into()))?;
         let value: Value = serde_json::from_str(text).map_err(|e| {

@@ -34,6 +34,36 @@ pub const FILES: &[(&str, &str)] = embedded!(
     "access_tokens.json",
 );
 
+/// A `--fixtures` directory must exist, and every JSON file in it must be
+/// one of `FILES`: a mistyped name would otherwise leave the embedded file
+/// in use without a word.
+fn check_directory(dir: &Path) -> Result<(), FixtureError> {
+    let shown = dir.display().to_string();
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        fail(
+            &shown,
+            if dir.exists() {
+                format!("cannot read the --fixtures directory: {e}")
+            } else {
+                "no such --fixtures directory".into()
+            },
+        )
+    })?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".json") && !FILES.iter().any(|(known, _)| *known == name) {
+            return Err(fail(
+                &entry.path().display().to_string(),
+                format!(
+                    "not a fixture file; the fixture files are {}",
+                    FILES.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The loaded fixtures: shared reference data and the access tokens a new
 /// tenant starts with.
 #[derive(Debug)]
@@ -45,6 +75,9 @@ pub struct Fixtures {
 impl Fixtures {
     /// Loads the embedded fixtures, or each file found in `dir` instead.
     pub fn load(dir: Option<&Path>, generator: &Generator) -> Result<Fixtures, FixtureError> {
+        if let Some(dir) = dir {
+            check_directory(dir)?;
+        }
         // Problems name the file a user can open: the override, or the
         // embedded file's place in the repository.
         let label = |name: &str| match dir.map(|d| d.join(name)) {
@@ -70,7 +103,10 @@ impl Fixtures {
         fn parse<T: DeserializeOwned>(
             (file, text): (String, String),
         ) -> Result<(String, T), FixtureError> {
-            serde_json::from_str(&text)
+            // Editors on Windows save a byte-order mark; JSON parsers in
+            // Java and .NET accept it, and so does this one.
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            serde_json::from_str(text)
                 .map(|value| (file.clone(), value))
                 .map_err(|e| fail(&file, e.to_string()))
         }

@@ -5,7 +5,6 @@
 use crate::app::state::AppState;
 use crate::core::config::Config;
 use crate::edge::{admin, exposure, request_log, server};
-use std::net::TcpListener;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -35,8 +34,8 @@ pub fn run(config: Config) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let listener = match TcpListener::bind((config.bind.as_str(), config.port)) {
-        Ok(listener) => listener,
+    let listeners = match crate::edge::listen::listeners(&config.bind, config.port) {
+        Ok(listeners) => listeners,
         Err(e) => {
             eprintln!(
                 "crmcom-emulator: cannot listen on {}:{}: {e}",
@@ -45,7 +44,7 @@ pub fn run(config: Config) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let port = listener
+    let port = listeners[0]
         .local_addr()
         .map(|a| a.port())
         .unwrap_or(config.port);
@@ -54,7 +53,7 @@ pub fn run(config: Config) -> ExitCode {
         // sent as soon as the first line is read stops it cleanly too.
         let stopping = Box::pin(crate::edge::signals::stopping());
         announce(&config, port, &state);
-        match server::serve(state.clone(), listener, server::StopOn::Signals(stopping)) {
+        match server::serve(state.clone(), listeners, server::StopOn::Signals(stopping)) {
             Ok(server) => server.await,
             Err(e) => Err(e),
         }
@@ -78,14 +77,14 @@ pub fn run(config: Config) -> ExitCode {
 
 /// The first lines: where the API, the admin API and the dashboard answer.
 fn announce(config: &Config, port: u16, state: &AppState) {
-    println!("listening on http://{}:{port}", config.bind);
+    let host = crate::edge::listen::url_host(&config.bind);
+    println!("listening on http://{host}:{port}");
     if let Some(warning) = exposure::bind_warning(&config.bind) {
         eprintln!("{warning}");
     }
     let admin_open = admin::check_access(&config.bind, None, None).is_ok();
     println!(
-        "admin API: http://{}:{port}/__admin/health{}",
-        config.bind,
+        "admin API: http://{host}:{port}/__admin/health{}",
         match (&config.admin_secret, admin_open) {
             (Some(_), _) => " (send X-Admin-Secret)",
             (None, true) => "",
@@ -104,7 +103,7 @@ fn announce(config: &Config, port: u16, state: &AppState) {
             Err(e) => format!(" ({})", e.description()),
         })
         .unwrap_or_default();
-    println!("dashboard: http://{}:{port}/__admin/ui{ready}", config.bind);
+    println!("dashboard: http://{host}:{port}/__admin/ui{ready}");
     print_credentials(state);
 }
 

@@ -9,8 +9,9 @@ use actix_web::{web, HttpRequest};
 use futures_util::{FutureExt, StreamExt};
 use std::time::Duration;
 
-/// Reads the body, refusing more than `limit` bytes, and cutting off a
-/// client that takes longer than `--body-timeout-ms` to send it.
+/// Reads the body, refusing more than `limit` bytes (once inflated, when
+/// it came compressed), and cutting off a client that takes longer than
+/// `--body-timeout-ms` to send it.
 pub async fn read_body(
     req: &HttpRequest,
     payload: web::Payload,
@@ -19,15 +20,18 @@ pub async fn read_body(
 ) -> ApiResult<Bytes> {
     let mut reading = std::pin::pin!(read_limited(req, payload, limit));
     // Most bodies arrive with their head: read them without arming a timer.
-    if let Some(read) = reading.as_mut().now_or_never() {
-        return read;
-    }
-    let allowed = Duration::from_millis(config.body_timeout_ms);
-    actix_web::rt::time::timeout(allowed, reading)
-        .await
-        .unwrap_or(Err(ApiError::RequestTimeout {
-            limit_ms: config.body_timeout_ms,
-        }))
+    let read = match reading.as_mut().now_or_never() {
+        Some(read) => read,
+        None => {
+            let allowed = Duration::from_millis(config.body_timeout_ms);
+            actix_web::rt::time::timeout(allowed, reading)
+                .await
+                .unwrap_or(Err(ApiError::RequestTimeout {
+                    limit_ms: config.body_timeout_ms,
+                }))
+        }
+    };
+    crate::edge::content_coding::decoded(req, read?, limit)
 }
 
 /// An oversize body up to this size is read and dropped before the 413 is

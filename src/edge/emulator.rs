@@ -9,7 +9,6 @@ use crate::core::config::Config;
 use crate::core::release::Release;
 use crate::domain::session::Login;
 use actix_web::dev::ServerHandle;
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -156,10 +155,13 @@ impl Emulator {
             address: format!("{}:{}", config.bind, config.port),
             source,
         };
-        let listener =
-            TcpListener::bind((config.bind.as_str(), config.port)).map_err(bind_error)?;
-        let port = listener.local_addr().map_err(bind_error)?.port();
-        let uri = format!("http://{}:{port}", config.bind);
+        let listeners =
+            crate::edge::listen::listeners(&config.bind, config.port).map_err(bind_error)?;
+        let port = listeners[0].local_addr().map_err(bind_error)?.port();
+        let uri = format!(
+            "http://{}:{port}",
+            crate::edge::listen::url_host(&config.bind)
+        );
         let state = Arc::new(AppState::new(config).map_err(EmulatorError::Load)?);
         let (tx, rx) = std::sync::mpsc::channel();
         let server_state = state.clone();
@@ -169,7 +171,7 @@ impl Emulator {
                 actix_web::rt::System::new().block_on(async move {
                     match crate::edge::server::serve(
                         server_state,
-                        listener,
+                        listeners,
                         crate::edge::server::StopOn::Handle,
                     ) {
                         Ok(server) => {

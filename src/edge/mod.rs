@@ -5,12 +5,16 @@
 pub mod admin;
 pub mod binary;
 pub mod body;
+pub mod canonical;
+pub mod content_coding;
 pub mod crm_call;
 pub mod emulator;
 pub mod emulator_error;
 pub mod exposure;
 pub mod gate;
+pub mod listen;
 pub mod openapi;
 pub mod request_log;
+pub mod root;
 pub mod server;
 pub mod signals;

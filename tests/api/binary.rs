@@ -69,6 +69,62 @@ fn a_broken_fixture_stops_the_binary_with_a_message_naming_the_file() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// Runs the binary on `--fixtures dir`; answers its exit code and stderr.
+fn refused_fixtures(dir: &std::path::Path) -> (Option<i32>, String) {
+    let out = Command::new(BIN)
+        .args(["--port", "0", "--fixtures"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(out.stdout.is_empty(), "nothing is served");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn a_missing_fixtures_directory_or_a_stray_file_in_it_stops_the_binary() {
+    let missing = std::path::Path::new("/no/such/dir");
+    let (code, stderr) = refused_fixtures(missing);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("/no/such/dir") && stderr.contains("no such"),
+        "{stderr}"
+    );
+
+    let dir = std::env::temp_dir().join(format!("crmcom-stray-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("unit.json"), "[]").unwrap();
+    let (code, stderr) = refused_fixtures(&dir);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("unit.json") && stderr.contains("units.json"),
+        "{stderr}"
+    );
+    let file = dir.join("unit.json");
+    let (code, stderr) = refused_fixtures(&file);
+    assert_eq!(code, Some(2), "a file is not a directory: {stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_fixture_file_saved_with_a_byte_order_mark_loads() {
+    let dir = std::env::temp_dir().join(format!("crmcom-bom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let units = std::fs::read_to_string("fixtures/units.json").unwrap();
+    let renamed = units.replace("Marketing Unit", "BOM Unit");
+    std::fs::write(dir.join("units.json"), format!("\u{feff}{renamed}")).unwrap();
+    let emulator = crmcom_emulator::Emulator::builder()
+        .fixtures_dir(&dir)
+        .start()
+        .expect("a BOM is accepted");
+    let reference = &emulator.state().fixtures.reference;
+    assert!(reference.units.iter().any(|u| u.name == "BOM Unit"));
+    drop(emulator);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn every_flag_is_also_an_environment_variable() {
     let mut child = Command::new(BIN)

@@ -2,6 +2,7 @@
 //! fresh process, organisations to isolate the rest.
 #![allow(clippy::unwrap_used)]
 
+mod client_http;
 mod documented;
 mod helpers;
 mod journal_bounds;

@@ -44,10 +44,11 @@ impl AdminCall<'_> {
 
     /// The body as `T`; an empty body reads as `{}`.
     pub fn json<T: DeserializeOwned>(&self) -> ApiResult<T> {
-        let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) {
+        let body = self.body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(self.body);
+        let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
             b"{}"
         } else {
-            self.body
+            body
         };
         serde_json::from_slice(body).map_err(|e| ApiError::admin(format!("body: {e}")))
     }

@@ -1,0 +1,94 @@
+//! Requests as servlet containers see them, before anything routes them:
+//! HEAD is answered as GET without the body (on every GET route), and
+//! percent-encoded unreserved characters in the path are decoded (RFC 3986
+//! §6.2.2.2: `access%5Ftokens` is `access_tokens`, while `%2F` stays a
+//! literal). Empty segments (`v2//authentication`) are merged by actix's
+//! own `NormalizePath`, which the server puts next to this.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::uri::{PathAndQuery, Uri};
+use actix_web::http::Method;
+use actix_web::middleware::Next;
+
+/// The middleware: `from_fn(canonical::canonical)`.
+pub async fn canonical(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    // The connection remembers the request was HEAD and sends no body.
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    if let Some(path) = decoded_unreserved(req.path()) {
+        let mut parts = req.head().uri.clone().into_parts();
+        let with_query = match parts.path_and_query.as_ref().and_then(|pq| pq.query()) {
+            Some(query) => format!("{path}?{query}"),
+            None => path,
+        };
+        // Decoding only unreserved characters keeps a valid path valid.
+        if let Some(uri) = PathAndQuery::from_maybe_shared(with_query)
+            .ok()
+            .and_then(|pq| {
+                parts.path_and_query = Some(pq);
+                Uri::from_parts(parts).ok()
+            })
+        {
+            req.match_info_mut().get_mut().update(&uri);
+            req.head_mut().uri = uri;
+        }
+    }
+    next.call(req).await
+}
+
+/// `path` with every `%XX` that encodes an unreserved character (letters,
+/// digits, `-`, `.`, `_`, `~`) decoded; `None` when there is none.
+fn decoded_unreserved(path: &str) -> Option<String> {
+    if !path.contains('%') {
+        return None;
+    }
+    let bytes = path.as_bytes();
+    let mut out = String::with_capacity(path.len());
+    let mut changed = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let decoded = (bytes[i] == b'%')
+            .then(|| path.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+            .filter(|b| b.is_ascii_alphanumeric() || b"-._~".contains(b));
+        match decoded {
+            Some(b) => {
+                out.push(char::from(b));
+                changed = true;
+                i += 3;
+            }
+            None => {
+                let len = path[i..].chars().next().map_or(1, char::len_utf8);
+                out.push_str(&path[i..i + len]);
+                i += len;
+            }
+        }
+    }
+    changed.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_unreserved_characters_are_decoded() {
+        assert_eq!(
+            decoded_unreserved("/crmapi/rest/v2/access%5Ftokens/list").as_deref(),
+            Some("/crmapi/rest/v2/access_tokens/list")
+        );
+        assert_eq!(decoded_unreserved("/a%2Fb%20c%25").as_deref(), None);
+        assert_eq!(
+            decoded_unreserved("/%61%2f%7E%2D%2e").as_deref(),
+            Some("/a%2f~-.")
+        );
+        assert_eq!(decoded_unreserved("/plain"), None);
+        assert_eq!(decoded_unreserved("/%6"), None);
+    }
+}
