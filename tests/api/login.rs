@@ -244,3 +244,36 @@ fn the_same_seed_gives_the_same_tokens() {
     );
     assert_eq!(a.login("seeded"), b.login("seeded"));
 }
+
+/// Issue 19, row 19: the CRM.COM docs' own login examples, as printed,
+/// name units that the fixtures hold.
+#[test]
+fn the_documented_login_examples_log_in_as_printed() {
+    let app = shared_app();
+    let (_, reply) = app.post(
+        "authentication/token",
+        &json!({"username":"mpadministrator","password":"1234","organization":"CRMDEMO","unit":"EE63A82C4FEBE02FF34E90DD1EBA5ABE"}),
+    );
+    assert_eq!(reply["status"]["code"], "OK", "{reply}");
+    assert_eq!(
+        claims(reply["data"]["token"].as_str().unwrap())["oun"],
+        "EE63A82C4FEBE02FF34E90DD1EBA5ABE"
+    );
+    let basic = format!("Basic {}", STANDARD.encode(format!("{KEY}:")));
+    let reply = key_login(
+        &[("Authorization", &basic), ("Content-Type", "application/json")],
+        "POST",
+        br#"{"unit":"EE63A82C4FEBE02FF34E90DD1EBA5ABE"}"#,
+    );
+    assert_eq!(reply["status"]["code"], "OK", "{reply}");
+    // Every unit id an example of the docs uses is a fixture unit.
+    let units = &app.emulator.state().fixtures.reference.units;
+    for id in [
+        "EE63A82C4FEBE02FF34E90DD1EBA5ABE",
+        "48305F8849E3C18B227C5BE3A27BA6DF",
+        "1",
+        "83922FE923563679768A94F58CAB5569",
+    ] {
+        assert!(units.iter().any(|u| u.id == id), "{id}");
+    }
+}
