@@ -71,19 +71,39 @@ impl Context<'_> {
     }
 
     /// Checks the `token` parameter: signed here, not released, not expired,
-    /// and its tenant still there.
-    pub fn authenticate(&self, params: &Params) -> ApiResult<Caller> {
+    /// and its tenant still there. `authorization` (the header) only
+    /// explains a token sent there instead.
+    pub fn authenticate(&self, params: &Params, authorization: Option<&str>) -> ApiResult<Caller> {
         let token = params
             .opt_str("token")
-            .map_err(|_| ApiError::InvalidToken)?;
-        let token = token.ok_or(ApiError::InvalidToken)?;
+            .map_err(|_| ApiError::InvalidToken("the token parameter must be a string"))?;
+        let bearer = authorization.is_some_and(|a| {
+            a.trim_start()
+                .get(..7)
+                .is_some_and(|s| s.eq_ignore_ascii_case("bearer "))
+        });
+        let token = token.ok_or(ApiError::InvalidToken(if bearer {
+            "no token parameter: CRM.COM takes the login token as the token parameter of the body (POST) or the query (GET), not as an Authorization: Bearer header"
+        } else {
+            "no token parameter: log in with an authentication method and send its token"
+        }))?;
         // Only tokens this emulator issued are keys, so finding one proves
         // the token genuine without checking its signature again.
-        let session = self.sessions.get(token).ok_or(ApiError::InvalidToken)?;
-        let tenant = self
-            .organisations
-            .tenant_by_key(&session.tenant)
-            .ok_or(ApiError::InvalidToken)?;
+        let session = self.sessions.get(token).ok_or_else(|| {
+            ApiError::InvalidToken(
+                if crate::core::jwt::decode(token, self.sessions.signing_key()).is_some() {
+                    "the token was released, or its session ended (a reset, or a restart without --state-dir)"
+                } else {
+                    "the token was not issued by this emulator"
+                },
+            )
+        })?;
+        let tenant =
+            self.organisations
+                .tenant_by_key(&session.tenant)
+                .ok_or(ApiError::InvalidToken(
+                    "the token's organisation was deleted",
+                ))?;
         let now = tenant.clock.current().now_secs();
         if now >= session.expires_at {
             return Err(ApiError::TokenExpired);
@@ -104,13 +124,13 @@ impl Context<'_> {
 
     /// Ends the session of the `token` parameter at once.
     pub fn release(&self, params: &Params) -> ApiResult<()> {
-        self.authenticate(params)?;
+        self.authenticate(params, None)?;
         let token = params.opt_str("token").ok().flatten().unwrap_or_default();
         if self.sessions.remove(token) {
             self.session_changed(token, None);
             Ok(())
         } else {
-            Err(ApiError::InvalidToken)
+            Err(ApiError::InvalidToken("the token was released"))
         }
     }
 

@@ -6,7 +6,6 @@ use crate::api::call::{Context, Handler, Reply, Request};
 use crate::api::envelope::Framed;
 use crate::api::fields_set;
 use crate::api::methods::Method;
-use crate::api::params::Params;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::release::Release;
 use crate::domain::session::Caller;
@@ -22,10 +21,13 @@ pub enum Bound {
 }
 
 impl Bound {
-    pub fn of(cx: &Context, route: &Method, params: &Params) -> Bound {
+    pub fn of(cx: &Context, route: &Method, request: &Request) -> Bound {
         match route.handler {
             Handler::Public(handler) => Bound::Public(handler),
-            Handler::Session(handler) => Bound::Session(handler, cx.authenticate(params)),
+            Handler::Session(handler) => Bound::Session(
+                handler,
+                cx.authenticate(&request.params, request.authorization),
+            ),
         }
     }
 }

@@ -20,8 +20,9 @@ pub type ApiResult<T> = Result<T, ApiError>;
 #[error("{}: {}", self.code(), self.description())]
 #[non_exhaustive]
 pub enum ApiError {
-    /// Token missing, malformed, unknown, signed by someone else, or released.
-    InvalidToken,
+    /// Token missing, malformed, unknown, signed by someone else, or
+    /// released; the reason is the description (it never holds the token).
+    InvalidToken(&'static str),
     /// A valid token, but not a consumer-application login, on a method that
     /// acts for the consumer (change_pass_code).
     ConsumerSessionRequired,
@@ -169,7 +170,7 @@ impl ApiError {
     pub(crate) fn row(&self) -> ErrorCode {
         use ApiError::*;
         match self {
-            InvalidToken | ConsumerSessionRequired => codes::INVALID_TOKEN,
+            InvalidToken(_) | ConsumerSessionRequired => codes::INVALID_TOKEN,
             TokenExpired => codes::TOKEN_EXPIRED,
             InvalidCredentials => codes::INVALID_CREDENTIALS,
             InvalidRequest(_) => codes::INVALID_REQUEST,
@@ -220,7 +221,7 @@ impl ApiError {
     pub fn message(&self) -> String {
         use ApiError::*;
         match self {
-            InvalidToken => "The token is not valid".into(),
+            InvalidToken(_) => "The token is not valid".into(),
             ConsumerSessionRequired => "The token does not identify a consumer".into(),
             TokenExpired => "The token has expired".into(),
             InvalidCredentials => "The credentials are not valid".into(),
@@ -269,7 +270,10 @@ impl ApiError {
         match self {
             InvalidRequest(d) | SchemaViolation(d) | Internal(d) | AdminRequest(d)
             | AdminNotFound(d) => d.clone(),
-            AdminForbidden(why) => (*why).to_string(),
+            AdminForbidden(why) | InvalidToken(why) => (*why).to_string(),
+            TokenExpired => {
+                "the token's lifetime (--token-lifetime) has passed on the emulator's clock; log in again".into()
+            }
             InjectedFault { fault, .. } => format!("injected by fault {fault}"),
             MandatoryParameter(p) => p.clone(),
             AtLeastOneSemiOptional(g) | OnlyOneSemiOptional(g) => g.join(", "),
@@ -354,7 +358,7 @@ mod tests {
     fn every_error_answers_a_row_of_the_catalogue() {
         let text = || String::from("x");
         let every = [
-            ApiError::InvalidToken,
+            ApiError::InvalidToken("x"),
             ApiError::ConsumerSessionRequired,
             ApiError::TokenExpired,
             ApiError::InvalidCredentials,

@@ -107,7 +107,7 @@ async fn answer(
     };
     let written = Written::default();
     let cx = state.context_writing(&written);
-    let bound = Bound::of(&cx, route, &request.params);
+    let bound = Bound::of(&cx, route, &request);
     trace.organisation = match &bound {
         Bound::Session(_, Ok(caller)) => Some(caller.tenant.organisation.clone()),
         Bound::Session(_, Err(_)) => None,

@@ -164,6 +164,22 @@ pub fn preflight_headers(req: &HttpRequest, headers: &mut HeaderMap) {
     );
 }
 
+/// Chrome's Private Network Access: a page on a public origin asks, in its
+/// preflight, before it may call a server on the local machine. Granted to
+/// the origins the CORS rules grant.
+pub fn private_network_headers(req: &HttpRequest, grant: &Grant, headers: &mut HeaderMap) {
+    let asked = req
+        .headers()
+        .get("access-control-request-private-network")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"));
+    if asked && !matches!(grant, Grant::None) {
+        headers.insert(
+            header::HeaderName::from_static("access-control-allow-private-network"),
+            HeaderValue::from_static("true"),
+        );
+    }
+}
+
 fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     headers.get(name).map(|v| v.to_str().unwrap_or("\u{fffd}"))
 }

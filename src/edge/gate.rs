@@ -41,6 +41,7 @@ pub async fn gate(
     if exposure::is_preflight(req.request()) {
         let mut reply = HttpResponse::NoContent().finish();
         exposure::preflight_headers(req.request(), reply.headers_mut());
+        exposure::private_network_headers(req.request(), &grant, reply.headers_mut());
         grant.apply(reply.headers_mut());
         return Ok(logged(
             req.into_response(reply),

@@ -1,4 +1,5 @@
-//! The request log: one line per call on stderr at `--log info` or `debug`.
+//! The request log: one line per call on stderr at `--log info` or `debug`
+//! (the admin API's reads, which the dashboard polls, at `debug` only).
 //! It holds the verb, path, HTTP status, `status.code`, organisation and
 //! latency, and the query string with secrets blanked as the journal blanks
 //! them; never a body, so no login token, password, pass code, verification
@@ -33,6 +34,9 @@ pub struct Outcome {
 struct Sink {
     pending: Mutex<Vec<u8>>,
     dropped: AtomicU64,
+    /// At `debug`: the admin API's reads too (a dashboard left open polls
+    /// them every few seconds, which would bury the application's calls).
+    admin_reads: bool,
 }
 
 const MAX_PENDING: usize = 8 * 1024 * 1024;
@@ -67,6 +71,9 @@ pub fn call(
     outcome: &Outcome,
 ) {
     let Some(sink) = SINK.get() else { return };
+    if !sink.admin_reads && is_admin_read(req) {
+        return;
+    }
     let latency_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     let mut pending = sink.pending.lock();
     let line_start = pending.len();
@@ -93,6 +100,12 @@ pub fn call(
         pending.truncate(line_start);
         sink.dropped.fetch_add(1, Ordering::Relaxed);
     }
+}
+
+/// A read of the admin API or its dashboard (GET, HEAD).
+fn is_admin_read(req: &actix_web::HttpRequest) -> bool {
+    req.path().starts_with(crate::edge::admin::ADMIN_PREFIX)
+        && matches!(req.method().as_str(), "GET" | "HEAD")
 }
 
 /// Appends `n` in decimal.
@@ -234,6 +247,7 @@ pub fn install(level: &str) {
         let sink = SINK.get_or_init(|| Sink {
             pending: Mutex::new(Vec::with_capacity(64 * 1024)),
             dropped: AtomicU64::new(0),
+            admin_reads: filter >= LevelFilter::DEBUG,
         });
         let _ = std::thread::Builder::new()
             .name("request-log".into())

@@ -172,3 +172,113 @@ fn every_flag_is_also_an_environment_variable() {
         assert!(help.contains(&env), "{env} missing from --help");
     }
 }
+
+/// Runs the binary at `--log level`, makes an admin read, an admin write
+/// and a CRM.COM call, stops it; answers its stderr.
+fn log_of_a_dashboard_session(level: &str) -> String {
+    let mut child = Command::new(BIN)
+        .args(["--port", "0", "--log", level])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let port: u16 = first
+        .trim()
+        .strip_prefix("listening on http://127.0.0.1:")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let send = |request: &str| {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+    };
+    for _ in 0..3 {
+        send("GET /__admin/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    }
+    send("POST /__admin/tenants/logged/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    send("GET /crmapi/rest/v2/access_tokens/list?token=x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    child.wait().unwrap();
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    log
+}
+
+/// Issue 19, row 25: a dashboard left open does not bury the app's calls.
+#[test]
+fn admin_reads_are_logged_at_debug_only() {
+    let info = log_of_a_dashboard_session("info");
+    assert!(
+        info.contains("GET /crmapi/rest/v2/access_tokens/list"),
+        "{info}"
+    );
+    assert!(
+        info.contains("POST /__admin/tenants/logged/reset"),
+        "{info}"
+    );
+    assert!(!info.contains("/__admin/health"), "{info}");
+    let debug = log_of_a_dashboard_session("debug");
+    assert_eq!(debug.matches("GET /__admin/health").count(), 3, "{debug}");
+}
+
+/// Issue 19, row 16: what actix's HTTP/1 parser refuses before any
+/// application code runs cannot carry the envelope; the README lists these
+/// exact answers, and this keeps the list true.
+#[test]
+fn requests_refused_below_the_application_are_the_ones_the_readme_lists() {
+    let app = crmcom_emulator::Emulator::builder().start().unwrap();
+    let send = |request: Vec<u8>| -> String {
+        let mut stream = TcpStream::connect(("127.0.0.1", app.port())).unwrap();
+        stream.write_all(&request).unwrap();
+        let mut reply = Vec::new();
+        stream.read_to_end(&mut reply).unwrap();
+        String::from_utf8_lossy(&reply).to_string()
+    };
+    let many: String = (0..97).map(|i| format!("X-H{i}: 1\r\n")).collect();
+    for (label, request, status) in [
+        ("no Host", b"GET /__admin/health HTTP/1.1\r\n\r\n".to_vec(), "400"),
+        (
+            "two Host headers",
+            b"GET /__admin/health HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: 127.0.0.1\r\n\r\n".to_vec(),
+            "400",
+        ),
+        (
+            "97 headers",
+            format!("GET /__admin/health HTTP/1.1\r\nHost: 127.0.0.1\r\n{many}\r\n").into_bytes(),
+            "431",
+        ),
+        (
+            "a 120 KB request line",
+            format!("GET /{} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "a".repeat(120_000)).into_bytes(),
+            "400",
+        ),
+        (
+            "a Content-Length that is not a number",
+            b"POST /crmapi/rest/v2/authentication/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: x\r\n\r\n".to_vec(),
+            "400",
+        ),
+    ] {
+        let reply = send(request);
+        assert!(reply.starts_with(&format!("HTTP/1.1 {status}")), "{label}: {reply}");
+        assert!(reply.contains("content-length: 0"), "{label}: {reply}");
+    }
+    // A request head the parser takes reaches the envelope, however odd.
+    let reply = send(b"GET /nothing HTTP/1.0\r\n\r\n".to_vec());
+    assert!(
+        reply.contains("METHODNOTSUPPORTED") || reply.contains("NOTSUPPORTED"),
+        "{reply}"
+    );
+}

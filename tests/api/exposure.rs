@@ -234,3 +234,31 @@ fn the_emulators_own_pages_are_same_origin() {
     );
     assert_eq!(other_port.json()["status"]["code"], ORIGIN_NOT_ALLOWED);
 }
+
+/// Issue 19, row 15: Chrome's Private Network Access preflight.
+#[test]
+fn an_allowed_origin_may_reach_the_private_network_and_a_foreign_one_may_not() {
+    let port = shared_app().emulator.port();
+    let preflight = |origin: &str| {
+        raw(
+            port,
+            "OPTIONS",
+            "/crmapi/rest/v2/access_tokens/show",
+            &[
+                ("Host", "127.0.0.1"),
+                ("Origin", origin),
+                ("Access-Control-Request-Method", "POST"),
+                ("Access-Control-Request-Private-Network", "true"),
+            ],
+            "",
+        )
+    };
+    let local = preflight("http://localhost:5173");
+    assert_eq!(local.status, 204);
+    assert_eq!(
+        local.header("access-control-allow-private-network"),
+        Some("true")
+    );
+    let foreign = preflight("https://evil.example");
+    assert_eq!(foreign.header("access-control-allow-private-network"), None);
+}

@@ -261,7 +261,10 @@ fn the_documented_login_examples_log_in_as_printed() {
     );
     let basic = format!("Basic {}", STANDARD.encode(format!("{KEY}:")));
     let reply = key_login(
-        &[("Authorization", &basic), ("Content-Type", "application/json")],
+        &[
+            ("Authorization", &basic),
+            ("Content-Type", "application/json"),
+        ],
         "POST",
         br#"{"unit":"EE63A82C4FEBE02FF34E90DD1EBA5ABE"}"#,
     );
@@ -276,4 +279,69 @@ fn the_documented_login_examples_log_in_as_printed() {
     ] {
         assert!(units.iter().any(|u| u.id == id), "{id}");
     }
+}
+
+/// Issue 19, row 23: every refused token says why, without echoing it, and
+/// a token sent as a Bearer header is named as the wrong place.
+#[test]
+fn a_refused_token_says_why_without_echoing_it() {
+    let app = shared_app();
+    let org = unique_org("why");
+    let description = |reply: &Value| reply["status"]["description"].as_str().unwrap().to_string();
+    let show = |token: Option<&str>, headers: &[(&str, &str)]| -> Value {
+        let mut body = json!({"access_token_identifier": {"number": "1"}});
+        if let Some(token) = token {
+            body["token"] = json!(token);
+        }
+        let mut all = vec![("Content-Type", "application/json")];
+        all.extend_from_slice(headers);
+        app.request(
+            "POST",
+            "/crmapi/rest/v2/access_tokens/show",
+            &all,
+            body.to_string().as_bytes(),
+        )
+        .json()
+    };
+    let missing = show(None, &[]);
+    assert_error(app, &missing, codes::INVALID_TOKEN.code);
+    assert!(
+        description(&missing).contains("no token parameter"),
+        "{missing}"
+    );
+
+    let garbage = show(Some("garbage-token-value"), &[]);
+    assert_error(app, &garbage, codes::INVALID_TOKEN.code);
+    assert!(
+        description(&garbage).contains("not issued by this emulator"),
+        "{garbage}"
+    );
+    assert!(!garbage.to_string().contains("garbage-token-value"));
+
+    let token = app.login(&org);
+    let bearer = format!("Bearer {token}");
+    let in_header = show(None, &[("Authorization", &bearer)]);
+    assert_error(app, &in_header, codes::INVALID_TOKEN.code);
+    assert!(
+        description(&in_header).contains("Authorization: Bearer"),
+        "{in_header}"
+    );
+    assert!(!in_header.to_string().contains(&token));
+
+    let (_, released) = app.post("authentication/token/release", &json!({"token": token}));
+    assert_eq!(released["status"]["code"], "OK", "{released}");
+    let after = show(Some(&token), &[]);
+    assert_error(app, &after, codes::INVALID_TOKEN.code);
+    assert!(description(&after).contains("released"), "{after}");
+    assert!(!after.to_string().contains(&token));
+
+    let token = app.login(&org);
+    app.admin_ok("POST", "tokens/expire", Some(&json!({"token": token})));
+    let expired = show(Some(&token), &[]);
+    assert_error(app, &expired, codes::TOKEN_EXPIRED.code);
+    assert!(
+        description(&expired).contains("--token-lifetime"),
+        "{expired}"
+    );
+    assert!(!expired.to_string().contains(&token));
 }
