@@ -105,7 +105,12 @@ pub fn access_token_identifier_otp(
     const FIELDS: &[&str] = &["authentication_code", "identifier", "one_time_password"];
     let key = one_field(param, object, FIELDS)?;
     if key.field == "one_time_password" {
-        return Ok(AccessTokenKey::OneTimePassword(key.value));
+        // The docs type it as an Integer: 36246 is the password 036246.
+        let otp = match object.get("one_time_password").and_then(Value::as_u64) {
+            Some(n) if n < 1_000_000 => format!("{n:06}"),
+            _ => key.value,
+        };
+        return Ok(AccessTokenKey::OneTimePassword(otp));
     }
     access_token_identifier(param, object)
 }
@@ -215,7 +220,8 @@ mod tests {
     fn the_otp_variant_takes_exactly_one_way_to_name_the_token() {
         let key = access_token_identifier_otp("x", &obj(json!({"one_time_password": 73482})))
             .expect("key");
-        assert_eq!(key, AccessTokenKey::OneTimePassword("73482".into()));
+        // An Integer, as the docs type it: six digits with leading zeros.
+        assert_eq!(key, AccessTokenKey::OneTimePassword("073482".into()));
         assert!(!format!("{key:?}").contains("73482"));
         assert!(matches!(
             access_token_identifier_otp(

@@ -6,6 +6,20 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 
+/// The instants the clock may be moved to when the emulator writes dates
+/// up to `horizon_secs` ahead of it: every date it writes then stays within
+/// the years 0001 to 9999, which CRM.COM's `YYYY-MM-DDTHH:MM:SS` can hold.
+pub fn settable_range(horizon_secs: i64) -> (NaiveDateTime, NaiveDateTime) {
+    let first = chrono::NaiveDate::from_ymd_opt(1, 1, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .unwrap_or(NaiveDateTime::MIN);
+    let last = chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|d| d.and_hms_opt(23, 59, 59))
+        .unwrap_or(NaiveDateTime::MAX);
+    let last = last - chrono::TimeDelta::seconds(horizon_secs.clamp(0, 86_400 * 366 * 100));
+    (first, last)
+}
+
 /// Marks "not frozen" in `frozen_ms`.
 const RUNNING: i64 = i64::MIN;
 

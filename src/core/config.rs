@@ -217,6 +217,14 @@ impl From<&str> for AdminSecret {
 }
 
 impl Config {
+    /// The furthest ahead of its clock the emulator writes a date, in
+    /// seconds: a login token's or a one-time password's expiry, with a day
+    /// for the clock to run on.
+    pub fn date_horizon_secs(&self) -> i64 {
+        let furthest = self.token_lifetime.max(self.otp_validity);
+        i64::try_from(furthest).unwrap_or(i64::MAX / 2) + 86_400
+    }
+
     /// Refuses a tenant of `count` access tokens when that is more than
     /// `--max-access-tokens` (create, import, datasets):
     /// `LIMITREACHEDEXCEPTION`.

@@ -24,6 +24,56 @@ fn create_by_otp(org: &Org, otp: &str) -> Value {
     )
 }
 
+/// Issue 19, row 4: wrong one-time passwords are throttled like pass codes,
+/// per organisation (an OTP names no token), until a new one is made.
+#[test]
+fn wrong_one_time_passwords_lock_the_organisations_otps_until_a_new_one() {
+    let org = Org::new("otp-guess");
+    let right = otp(&org);
+    let wrong = |n: u32| format!("{:06}", (right.parse::<u32>().unwrap() + 1 + n) % 1_000_000);
+    for n in 0..10 {
+        assert_error(
+            org.app,
+            &create_by_otp(&org, &wrong(n)),
+            codes::ACCESS_TOKEN_NOT_FOUND.code,
+        );
+    }
+    // At the limit even the right one is refused, as for pass codes.
+    assert_error(
+        org.app,
+        &create_by_otp(&org, &right),
+        codes::TOO_MANY_ATTEMPTS.code,
+    );
+    // Another organisation is not touched.
+    let other = Org::new("otp-guess-other");
+    let theirs = otp(&other);
+    assert_eq!(create_by_otp(&other, &theirs)["status"]["code"], "OK");
+    // A new OTP lifts the lock.
+    let fresh = otp(&org);
+    assert_eq!(create_by_otp(&org, &fresh)["status"]["code"], "OK");
+}
+
+/// Issue 19, row 20: the docs type `one_time_password` as an Integer.
+#[test]
+fn a_one_time_password_sent_as_a_number_keeps_its_leading_zeros() {
+    let org = Org::new("otp-number");
+    // Draw OTPs until one starts with a zero, as 036246 does.
+    let otp = (0..200)
+        .map(|_| otp(&org))
+        .find(|o| o.starts_with('0'))
+        .expect("one in ten starts with 0");
+    let number: u64 = otp.parse().unwrap();
+    let created = org.post(
+        "create",
+        json!({"accounts_receivable_identifier":
+               {"access_token_identifier": {"one_time_password": number}}}),
+    );
+    assert_eq!(
+        created["status"]["code"], "OK",
+        "{otp} as {number}: {created}"
+    );
+}
+
 #[test]
 fn an_otp_names_its_tokens_accounts_receivable_until_it_expires() {
     let org = Org::new("otp-use");

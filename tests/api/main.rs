@@ -6,6 +6,7 @@ mod client_http;
 mod documented;
 mod helpers;
 mod journal_bounds;
+mod time_and_writes;
 
 mod admin_controls;
 mod admin_tenants;

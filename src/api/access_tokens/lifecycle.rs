@@ -10,6 +10,7 @@ use crate::api::call::{Reply, Request};
 use crate::api::identifiers::{required_access_token, top_level_access_token};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::secret::secrets_equal;
+use crate::domain::access_token::attempts::ONE_TIME_PASSWORDS;
 use crate::domain::access_token::entity::{LifeCycleState, OneTimePassword};
 use crate::domain::access_token::entity::{SECRET_DIGITS, VERIFICATION_CODE_DIGITS};
 use crate::domain::session::Caller;
@@ -129,6 +130,7 @@ pub fn generate_otp(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<R
         token.one_time_password = Some(Box::new(stored));
         Ok(())
     })?;
+    tenant.secret_attempts.clear(ONE_TIME_PASSWORDS);
     Ok(Reply::Data(json!({
         "id": token.id,
         "number": token.number,

@@ -12,6 +12,7 @@ pub mod write;
 use crate::api::call::Context;
 use crate::api::identifiers::AccessTokenKey;
 use crate::core::error::{ApiError, ApiResult, Entity};
+use crate::domain::access_token::attempts::ONE_TIME_PASSWORDS;
 use crate::domain::access_token::entity::AccessToken;
 use crate::domain::access_token::store::AccessTokenStore;
 use crate::domain::reference::Reference;
@@ -58,7 +59,18 @@ pub fn lookup<'s>(
         AccessTokenKey::AuthenticationCode(code) => store.by_authentication_code(code),
         AccessTokenKey::Identifier { identifier, .. } => store.by_identifier(identifier),
         AccessTokenKey::OneTimePassword(otp) => {
-            return by_one_time_password(tenant, store, otp, visible);
+            // Wrong guesses count towards the tenant's OTP lock; an expired
+            // password was a right one.
+            let mut found = Err(not_found);
+            tenant.secret_attempts.verify(
+                ONE_TIME_PASSWORDS,
+                cx.config.max_secret_attempts,
+                || {
+                    found = by_one_time_password(tenant, store, otp, visible);
+                    !matches!(found, Err(ApiError::NotFound(_)))
+                },
+            )?;
+            return found;
         }
     }
     .filter(|t| visible(t))
@@ -131,6 +143,7 @@ pub fn modify(
     token
         .log_information
         .touch(caller.tenant.now(), &caller.user_id, &caller.unit_id);
+    reply::check_before_storing(cx, &token)?;
     store.replace(token.clone())?;
     cx.stored(&caller.tenant, &token);
     Ok(token)

@@ -113,6 +113,19 @@ fn embedded<'r>(cx: &Context, reference: &'r Reference) -> ApiResult<&'r Embedde
 }
 
 /// The token's reply object, checked, as JSON bytes in a success envelope.
+/// With `--strict-schemas`, checks a token's own fields against the schema
+/// before it is stored, so that a write whose reply would break the schema
+/// answers the violation and changes nothing (the reply is checked again
+/// when it is rendered).
+pub fn check_before_storing(cx: &Context, token: &AccessToken) -> ApiResult<()> {
+    if !cx.config.strict_schemas {
+        return Ok(());
+    }
+    cx.schemas
+        .check_token_own_fields(&render_own(token))
+        .map_err(|violation| ApiError::SchemaViolation(format!("access_token.json: {violation}")))
+}
+
 pub fn render_reply(cx: &Context, reference: &Reference, token: &AccessToken) -> ApiResult<Framed> {
     let embedded = embedded(cx, reference)?;
     let own = render_own(token);

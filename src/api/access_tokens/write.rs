@@ -196,6 +196,7 @@ pub fn create(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> 
         if token.authentication_code.is_empty() {
             token.authentication_code = fresh_authentication_code(tenant, &store);
         }
+        super::reply::check_before_storing(cx, &token)?;
         store.insert(token.clone())?;
         cx.stored(tenant, &token);
     }

@@ -1,10 +1,15 @@
 //! Counts consecutive wrong secrets (pass codes, verification codes) per
-//! access token. At the limit, that token refuses every secret check, right or
+//! access token, and wrong one-time passwords per tenant. At the limit, that token refuses every secret check, right or
 //! wrong, until one of its codes is reset; other tokens are not touched, and a
 //! check never takes the tenant's write lock.
 
 use crate::core::error::{ApiError, ApiResult};
 use dashmap::{mapref::entry::Entry, DashMap};
+
+/// The count of wrong one-time passwords, which the tenant keeps as a whole:
+/// an OTP names no token, so a wrong one counts against none (token ids are
+/// 32 hex digits, so this key is no token's). A new OTP starts it again.
+pub const ONE_TIME_PASSWORDS: &str = "one_time_password";
 
 #[derive(Debug, Default)]
 pub struct SecretAttempts {

@@ -5,7 +5,7 @@ use super::call::{query_number, AdminCall, FaultPath};
 use crate::app::faults::FaultSpec;
 use crate::app::journal::JournalFilter;
 use crate::app::state::AppState;
-use crate::core::clock::Clock;
+use crate::core::clock::{settable_range, Clock};
 use crate::core::error::{ApiError, ApiResult};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Deserialize;
@@ -64,6 +64,24 @@ pub fn clock_change(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
     {
         return Err(ApiError::admin("advance_seconds: at most 100 years"));
     }
+    let (first, last) = settable_range(state.config.date_horizon_secs());
+    // Where the change leaves a clock that now reads `now`.
+    let lands_in_range = |now: NaiveDateTime| {
+        let base = set.unwrap_or(now);
+        let target = change
+            .advance_seconds
+            .and_then(|s| base.checked_add_signed(chrono::TimeDelta::seconds(s)))
+            .unwrap_or(base);
+        if target < first || target > last {
+            return Err(ApiError::admin(format!(
+                "the clock must stay from {} to {}: the emulator writes dates up to {} seconds ahead of it (--token-lifetime, --otp-validity and a day), and CRM.COM dates hold the years 0001 to 9999",
+                first.format(DATE_FORMAT),
+                last.format(DATE_FORMAT),
+                state.config.date_horizon_secs()
+            )));
+        }
+        Ok(())
+    };
     let apply = |clock: &Clock| {
         match change.freeze {
             Some(true) => clock.freeze(),
@@ -79,6 +97,11 @@ pub fn clock_change(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
     };
     match change.organisation.as_deref() {
         None => {
+            lands_in_range(if change.reset {
+                chrono::Utc::now().naive_utc()
+            } else {
+                state.clock.now()
+            })?;
             if change.reset {
                 state.clock.reset();
             }
@@ -90,6 +113,12 @@ pub fn clock_change(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
             // A test may set a tenant's clock before its first login.
             let tenant = state.tenant(org)?;
             let clock = &tenant.clock;
+            // Not `own()`, which would give the tenant its clock already.
+            lands_in_range(if change.reset {
+                state.clock.now()
+            } else {
+                clock.current().now()
+            })?;
             if change.reset {
                 clock.follow_global();
             }
