@@ -1,5 +1,7 @@
-//! Start-up configuration: every flag is also an environment variable
-//! `CRMCOM_EMULATOR_<FLAG>`.
+//! Start-up configuration: every flag `--x-y` is also the environment
+//! variable `CRMCOM_EMULATOR_X_Y` (a unit test checks each); a boolean's
+//! takes `1/0`, `true/false`, `yes/no` or `on/off`, and a repeatable
+//! flag's a comma-separated list.
 
 use crate::core::release::Release;
 use clap::Parser;
@@ -58,7 +60,8 @@ pub struct Config {
 
     /// A reply that breaks its JSON Schema becomes the schema-violation error
     /// (otherwise it is sent and the violation logged).
-    #[arg(long, env = "CRMCOM_EMULATOR_STRICT_SCHEMAS")]
+    #[arg(long, env = "CRMCOM_EMULATOR_STRICT_SCHEMAS", action = clap::ArgAction::SetTrue,
+          value_parser = clap::builder::BoolishValueParser::new())]
     pub strict_schemas: bool,
 
     /// Largest accepted request body, in bytes.
@@ -141,7 +144,7 @@ pub struct Config {
     /// rebinding protection).
     #[arg(
         long = "allowed-host",
-        env = "CRMCOM_EMULATOR_ALLOWED_HOSTS",
+        env = "CRMCOM_EMULATOR_ALLOWED_HOST",
         value_delimiter = ','
     )]
     pub allowed_hosts: Vec<String>,
@@ -151,7 +154,7 @@ pub struct Config {
     /// `*` allows any origin, without credentials).
     #[arg(
         long = "cors-origin",
-        env = "CRMCOM_EMULATOR_CORS_ORIGINS",
+        env = "CRMCOM_EMULATOR_CORS_ORIGIN",
         value_delimiter = ','
     )]
     pub cors_origins: Vec<String>,
@@ -327,5 +330,22 @@ mod tests {
             Some("hunter22")
         );
         assert!(!format!("{config:?}").contains("hunter22"));
+    }
+
+    #[test]
+    fn every_flag_is_the_environment_variable_of_its_own_name() {
+        use clap::CommandFactory;
+        let mut checked = 0;
+        for arg in Config::command().get_arguments() {
+            let Some(long) = arg.get_long() else { continue };
+            if ["help", "version"].contains(&long) {
+                continue;
+            }
+            let expected = format!("CRMCOM_EMULATOR_{}", long.to_uppercase().replace('-', "_"));
+            let env = arg.get_env().map(|e| e.to_string_lossy().into_owned());
+            assert_eq!(env.as_deref(), Some(expected.as_str()), "--{long}");
+            checked += 1;
+        }
+        assert!(checked >= 25, "{checked} flags");
     }
 }

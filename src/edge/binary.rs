@@ -8,6 +8,22 @@ use crate::edge::{admin, exposure, request_log, server};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+/// A line on stdout, or on stderr for `say_err!`. A closed stream (a
+/// reader that stopped, as `| head -1` does) loses the line; `println!`
+/// would panic and take the emulator down with it.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+macro_rules! say_err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// The organisation made at start with `--dataset`.
 const DEMO_ORGANISATION: &str = "demo";
 
@@ -30,16 +46,17 @@ pub fn run(config: Config) -> ExitCode {
     let state = match AppState::new(config.clone()) {
         Ok(state) => Arc::new(state),
         Err(problem) => {
-            eprintln!("crmcom-emulator: {problem}");
+            say_err!("crmcom-emulator: {problem}");
             return ExitCode::from(2);
         }
     };
     let listeners = match crate::edge::listen::listeners(&config.bind, config.port) {
         Ok(listeners) => listeners,
         Err(e) => {
-            eprintln!(
+            say_err!(
                 "crmcom-emulator: cannot listen on {}:{}: {e}",
-                config.bind, config.port
+                config.bind,
+                config.port
             );
             return ExitCode::from(2);
         }
@@ -65,11 +82,11 @@ pub fn run(config: Config) -> ExitCode {
     match (served, persisted) {
         (Ok(()), Ok(_)) => ExitCode::SUCCESS,
         (Err(e), _) => {
-            eprintln!("crmcom-emulator: {e}");
+            say_err!("crmcom-emulator: {e}");
             ExitCode::FAILURE
         }
         (_, Err(e)) => {
-            eprintln!("crmcom-emulator: {e}");
+            say_err!("crmcom-emulator: {e}");
             ExitCode::FAILURE
         }
     }
@@ -78,12 +95,12 @@ pub fn run(config: Config) -> ExitCode {
 /// The first lines: where the API, the admin API and the dashboard answer.
 fn announce(config: &Config, port: u16, state: &AppState) {
     let host = crate::edge::listen::url_host(&config.bind);
-    println!("listening on http://{host}:{port}");
+    say!("listening on http://{host}:{port}");
     if let Some(warning) = exposure::bind_warning(&config.bind) {
-        eprintln!("{warning}");
+        say_err!("{warning}");
     }
     let admin_open = admin::check_access(&config.bind, None, None).is_ok();
-    println!(
+    say!(
         "admin API: http://{host}:{port}/__admin/health{}",
         match (&config.admin_secret, admin_open) {
             (Some(_), _) => " (send X-Admin-Secret)",
@@ -103,7 +120,7 @@ fn announce(config: &Config, port: u16, state: &AppState) {
             Err(e) => format!(" ({})", e.description()),
         })
         .unwrap_or_default();
-    println!("dashboard: http://{host}:{port}/__admin/ui{ready}");
+    say!("dashboard: http://{host}:{port}/__admin/ui{ready}");
     print_credentials(state);
 }
 
@@ -111,20 +128,20 @@ fn announce(config: &Config, port: u16, state: &AppState) {
 fn print_credentials(state: &AppState) {
     let reference = &state.fixtures.reference;
     for user in reference.users.iter().filter(|u| u.password.is_some()) {
-        println!(
+        say!(
             "login: POST /crmapi/rest/v2/authentication/token {{\"username\":\"{}\",\"password\":\"{}\",\"organisation\":\"<any name; each is its own tenant>\"}}",
             user.username,
             user.password.as_deref().unwrap_or_default()
         );
     }
     for key in &reference.web_api_keys {
-        println!(
+        say!(
             "web API key: {} (HTTP Basic user name; organisation \"{}\") for POST /crmapi/rest/v2/authentication/web_api_key/token",
             key.key, key.organisation
         );
     }
     for key in &reference.consumer_application_keys {
-        println!(
+        say!(
             "consumer application key: {} (HTTP Basic user name, with an access_token_identifier) for POST /crmapi/rest/v2/authentication/consumer_application_key/token",
             key.key
         );

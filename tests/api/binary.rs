@@ -282,3 +282,77 @@ fn requests_refused_below_the_application_are_the_ones_the_readme_lists() {
         "{reply}"
     );
 }
+
+/// Starts the binary with `env` set; answers its port, or its exit code
+/// and stderr when it refuses to start. Its stdout is closed after the
+/// first line, as `| head -1` would: the emulator must go on serving.
+fn start_with_env(
+    env: &[(&str, &str)],
+) -> Result<(std::process::Child, u16), (Option<i32>, String)> {
+    let mut command = Command::new(BIN);
+    command.env("CRMCOM_EMULATOR_PORT", "0");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    match first.trim().strip_prefix("listening on http://127.0.0.1:") {
+        Some(port) => Ok((child, port.parse().unwrap())),
+        None => {
+            let status = child.wait().unwrap();
+            let mut stderr = String::new();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut stderr)
+                .unwrap();
+            Err((status.code(), stderr))
+        }
+    }
+}
+
+/// Issue 19, row 21: a flag's variable is its own name (the plural names
+/// of the repeatable flags included), and booleans take the usual words.
+#[test]
+fn flag_variables_are_named_after_their_flags_and_booleans_take_the_usual_words() {
+    for value in ["1", "yes", "true", "on", "0", "no", "false", "off"] {
+        let (mut child, _) = start_with_env(&[("CRMCOM_EMULATOR_STRICT_SCHEMAS", value)])
+            .unwrap_or_else(|e| panic!("{value}: {e:?}"));
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+    let (code, stderr) = start_with_env(&[("CRMCOM_EMULATOR_STRICT_SCHEMAS", "maybe")])
+        .map(|_| ())
+        .expect_err("maybe is no boolean");
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("maybe"), "{stderr}");
+
+    let (mut child, port) = start_with_env(&[
+        ("CRMCOM_EMULATOR_CORS_ORIGIN", "http://app.test"),
+        ("CRMCOM_EMULATOR_ALLOWED_HOST", "emulator.test"),
+    ])
+    .unwrap();
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .write_all(b"OPTIONS /crmapi/rest/v2/access_tokens/show HTTP/1.1\r\nHost: emulator.test\r\nOrigin: http://app.test\r\nAccess-Control-Request-Method: POST\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(reply.starts_with("HTTP/1.1 204"), "{reply}");
+    assert!(
+        reply
+            .to_ascii_lowercase()
+            .contains("access-control-allow-origin: http://app.test"),
+        "{reply}"
+    );
+}
