@@ -5,6 +5,10 @@
   probe.py tenants PORT N              print the median ms of N first logins of new organisations
   probe.py get PORT PATH               print a GET reply's body
   probe.py rss PID                     print the resident memory of PID in MiB
+  probe.py peak PID                    print the peak resident memory of PID in MiB
+  probe.py zeros PORT N                POST N bodies of 16,301 bytes ([0,0,...]) to access_tokens/show
+  probe.py logins PORT N PREFIX        log in to N new organisations PREFIX-0 ...
+  probe.py call PORT VERB PATH         send an admin call, print its reply
 """
 import http.client
 import json
@@ -69,11 +73,42 @@ def get(port, path):
     print(conn.getresponse().read().decode())
 
 
-def rss(pid):
+def status_mib(pid, field):
     with open(f"/proc/{pid}/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 print(f"{int(line.split()[1]) / 1024:.1f}")
+
+
+def rss(pid):
+    status_mib(pid, "VmRSS")
+
+
+def peak(pid):
+    status_mib(pid, "VmHWM")
+
+
+def zeros(port, n):
+    conn = http.client.HTTPConnection("127.0.0.1", int(port))
+    body = "[0" + ",0" * 8149 + "]"
+    assert len(body) == 16301
+    for _ in range(int(n)):
+        conn.request("POST", API + "access_tokens/show", body, {"Content-Type": "application/json"})
+        conn.getresponse().read()
+
+
+def logins(port, n, prefix):
+    conn = http.client.HTTPConnection("127.0.0.1", int(port))
+    for i in range(int(n)):
+        reply = post(conn, "authentication/token", dict(LOGIN, organisation=f"{prefix}-{i}"))
+        if reply["status"]["code"] != "OK":
+            sys.exit(f"login failed: {reply}")
+
+
+def call(port, verb, path):
+    conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=600)
+    conn.request(verb, path, "", {"Content-Type": "application/json"})
+    print(conn.getresponse().read().decode()[:200])
 
 
 if __name__ == "__main__":
@@ -81,4 +116,5 @@ if __name__ == "__main__":
     if command == "start":
         start(args[0], args[1], args[2:])
     else:
-        {"login": login, "tenants": tenants, "get": get, "rss": rss}[command](*args)
+        {"login": login, "tenants": tenants, "get": get, "rss": rss, "peak": peak,
+         "zeros": zeros, "logins": logins, "call": call}[command](*args)

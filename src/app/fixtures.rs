@@ -69,7 +69,9 @@ fn check_directory(dir: &Path) -> Result<(), FixtureError> {
 #[derive(Debug)]
 pub struct Fixtures {
     pub reference: Arc<Reference>,
-    pub access_tokens: AccessTokenStore,
+    /// Shared by every tenant that starts from these fixtures until it
+    /// changes a token.
+    pub access_tokens: Arc<AccessTokenStore>,
 }
 
 impl Fixtures {
@@ -137,7 +139,7 @@ impl Fixtures {
         let access_tokens = token_store(&reference, tokens).map_err(|p| fail(&tokens_file, p))?;
         Ok(Fixtures {
             reference: Arc::new(reference),
-            access_tokens,
+            access_tokens: Arc::new(access_tokens),
         })
     }
 }

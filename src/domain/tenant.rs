@@ -1,15 +1,16 @@
 //! A tenant: one organisation's isolated copy of the fixture data, with its
 //! own generator. Reference data is shared (it never changes); access tokens
-//! are the tenant's own, behind one lock so every change to a token and its
+//! are shared with tenants that start alike until the tenant changes one
+//! (copy on write), behind one lock so every change to a token and its
 //! indexes is a single atomic step.
 
 use crate::core::clock::TenantClock;
 use crate::core::generator::Generator;
 use crate::core::secret::PassCodeHash;
 use crate::domain::access_token::attempts::SecretAttempts;
+use crate::domain::access_token::shared_store::SharedStore;
 use crate::domain::access_token::store::AccessTokenStore;
 use crate::domain::reference::Reference;
-use parking_lot::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -28,7 +29,9 @@ pub struct Tenant {
     pub organisation: String,
     pub generator: Generator,
     pub reference: Arc<Reference>,
-    pub access_tokens: RwLock<AccessTokenStore>,
+    /// Shared with the tenants that start from the same data until this
+    /// one changes a token (copy on write).
+    pub access_tokens: SharedStore,
     /// Wrong secrets in a row per access token, outside the tokens' lock.
     pub secret_attempts: SecretAttempts,
     /// Shared with the tenant that replaces this one on a reset or an
@@ -42,12 +45,13 @@ pub struct Tenant {
 }
 
 impl Tenant {
-    /// A tenant holding `reference` and `access_tokens`, with a generator
-    /// derived from `seed` and the organisation.
+    /// A tenant holding `reference` and `access_tokens` (its own, or
+    /// shared until its first change), with a generator derived from
+    /// `seed` and the organisation.
     pub fn new(
         organisation: &str,
         reference: Arc<Reference>,
-        access_tokens: AccessTokenStore,
+        access_tokens: impl Into<Arc<AccessTokenStore>>,
         seed: Option<u64>,
         clock: Arc<TenantClock>,
     ) -> Tenant {
@@ -55,7 +59,7 @@ impl Tenant {
             organisation: organisation.to_string(),
             generator: Generator::new(seed, &tenant_key(organisation)),
             reference,
-            access_tokens: RwLock::new(access_tokens),
+            access_tokens: SharedStore::new(access_tokens.into()),
             secret_attempts: SecretAttempts::default(),
             clock,
             incarnation: INCARNATIONS.fetch_add(1, Ordering::AcqRel) + 1,

@@ -58,3 +58,49 @@ fn a_deleted_tenant_invalidates_its_tokens() {
     );
     assert_error(app, &reply, codes::INVALID_TOKEN.code);
 }
+
+/// Issue 19, row 2: organisations share the dataset's tokens until one
+/// changes its own, and a change stays its own.
+#[test]
+fn organisations_share_their_starting_tokens_until_they_change_one() {
+    use crmcom_emulator::{Config, Dataset};
+    let app = crate::helpers::spawn_with(Config {
+        dataset: Some(Dataset::Small),
+        ..Config::default()
+    });
+    let shared = |org: &str| -> bool {
+        let tenants = app.admin_ok("GET", "tenants", None);
+        let tenant = tenants
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["organisation"] == org)
+            .unwrap_or_else(|| panic!("{org} in {tenants}"))
+            .clone();
+        tenant["shared_access_tokens"].as_bool().unwrap()
+    };
+    let a = app.login("share-a");
+    app.login("share-b");
+    assert!(shared("share-a") && shared("share-b"));
+    let (_, created) = app.post(
+        "access_tokens/create",
+        &json!({"token": a, "identifier": "only-in-a", "pass_code": "1234",
+            "accounts_receivable_identifier": {"number": "ACR000783"}}),
+    );
+    assert_eq!(created["status"]["code"], "OK", "{created}");
+    assert!(
+        !shared("share-a"),
+        "a copied its tokens on its first change"
+    );
+    assert!(shared("share-b"));
+    let state = app.emulator.state();
+    let count = |org: &str| state.tenant(org).unwrap().access_tokens.read().len();
+    assert_eq!(count("share-a"), count("share-b") + 1);
+    assert!(state
+        .tenant("share-b")
+        .unwrap()
+        .access_tokens
+        .read()
+        .by_identifier("only-in-a")
+        .is_none());
+}

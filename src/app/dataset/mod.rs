@@ -153,7 +153,7 @@ pub fn build(fixtures: &Fixtures, dataset: Dataset, seed: u64) -> Result<Fixture
     let access_tokens = token_store(&reference, tokens)?;
     Ok(Fixtures {
         reference: Arc::new(reference),
-        access_tokens,
+        access_tokens: Arc::new(access_tokens),
     })
 }
 

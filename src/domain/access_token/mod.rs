@@ -7,5 +7,6 @@ mod chunked;
 pub mod entity;
 mod number_key;
 mod number_order;
+pub mod shared_store;
 pub mod store;
 mod unique;

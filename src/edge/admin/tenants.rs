@@ -34,6 +34,9 @@ pub fn list(state: &AppState, _: &AdminCall) -> ApiResult<Value> {
             json!({
                 "organisation": t.organisation,
                 "access_tokens": t.access_tokens.read().len(),
+                // Still the fixtures' or dataset's tokens, shared with the
+                // tenants that started alike (copy on write).
+                "shared_access_tokens": t.access_tokens.is_shared(),
                 "accounts_receivable": t.reference.accounts_receivable.len(),
                 "sessions": sessions.get(t.key()).copied().unwrap_or(0),
                 "snapshots": state.snapshots.count(t.key()),
