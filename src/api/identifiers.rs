@@ -4,6 +4,7 @@
 
 use crate::api::params::Params;
 use crate::core::error::{ApiError, ApiResult, Entity};
+use crate::domain::access_token::entity::SECRET_DIGITS;
 use crate::domain::reference::{Kind, Reference};
 use serde_json::{Map, Value};
 
@@ -107,8 +108,8 @@ pub fn access_token_identifier_otp(
     if key.field == "one_time_password" {
         // The docs type it as an Integer: 36246 is the password 036246.
         let otp = match object.get("one_time_password").and_then(Value::as_u64) {
-            Some(n) if n < 1_000_000 => format!("{n:06}"),
-            _ => key.value,
+            Some(n) => format!("{n:0SECRET_DIGITS$}"),
+            None => key.value,
         };
         return Ok(AccessTokenKey::OneTimePassword(otp));
     }

@@ -14,7 +14,12 @@ use std::io::Read;
 /// `body` as sent, undone coding by coding (the last applied first), at
 /// most `limit` bytes once inflated.
 pub fn decoded(req: &HttpRequest, body: Bytes, limit: usize) -> ApiResult<Bytes> {
-    let Some(value) = req.headers().get(header::CONTENT_ENCODING) else {
+    // A body-less request (a GET) stays empty whatever it is labelled.
+    let Some(value) = req
+        .headers()
+        .get(header::CONTENT_ENCODING)
+        .filter(|_| !body.is_empty())
+    else {
         return Ok(body);
     };
     let codings = value.to_str().map_err(|_| unsupported("(not text)"))?;

@@ -202,3 +202,33 @@ fn the_attempt_limit_and_the_otp_validity_follow_their_flags() {
         .to_string();
     assert_eq!(reply["data"]["expiration_date"], expected, "{reply}");
 }
+
+/// Issue 19, row 20's class: a six-digit code sent as a JSON number keeps
+/// its leading zeros, the verification code as the one-time password.
+#[test]
+fn a_verification_code_sent_as_a_number_keeps_its_leading_zeros() {
+    let org = Org::new("verify-number");
+    let (identifier, code) = (0..200)
+        .find_map(|n| {
+            let identifier = format!("vn-{n}");
+            let created = org.ok(
+                "create",
+                json!({"identifier": identifier, "pass_code": "1234",
+                    "accounts_receivable_identifier": {"number": "ACR000783"},
+                    "classification_identifier": {"alternative_code": "VERIFIED"}}),
+            );
+            let code = created["verification_code"].as_str().unwrap().to_string();
+            code.starts_with('0').then_some((identifier, code))
+        })
+        .expect("one code in ten starts with 0");
+    let number: u64 = code.parse().unwrap();
+    let verified = org.post(
+        "verify",
+        json!({"access_token_identifier": {"identifier": identifier, "pass_code": "1234"},
+            "verification_code": number}),
+    );
+    assert_eq!(
+        verified["status"]["code"], "OK",
+        "{code} as {number}: {verified}"
+    );
+}

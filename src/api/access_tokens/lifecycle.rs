@@ -43,6 +43,15 @@ pub fn verify(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> 
     let tenant = &caller.tenant;
     let key = required_access_token(&req.params)?;
     let code = required_text(&req.params, "verification_code")?;
+    // Sent as a JSON number, 36246 is the code 036246.
+    let code = match req
+        .params
+        .get("verification_code")
+        .and_then(serde_json::Value::as_u64)
+    {
+        Some(n) => format!("{n:0VERIFICATION_CODE_DIGITS$}"),
+        None => code,
+    };
     let new_pass_code = text(&req.params, "pass_code")?
         .value()
         .map(|pc| tenant.hash_secret(&pc));
