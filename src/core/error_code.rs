@@ -33,7 +33,7 @@ const fn row(code: &'static str, http_status: u16, situation: &'static str) -> E
 pub const INVALID_TOKEN: ErrorCode = row(
     "COM.CRM.EXCEPTION.AUTHENTICATION.INVALIDTOKENEXCEPTION",
     200,
-    "token missing, malformed, unknown or released; or not a consumer login where one is needed",
+    "token missing, malformed, unknown or released; or not a consumer login where one is needed; `description` says which (a token sent as `Authorization: Bearer` is named as the wrong place), never echoing the token",
 );
 
 pub const TOKEN_EXPIRED: ErrorCode = row(
@@ -153,7 +153,7 @@ pub const REWARDS_PARTICIPANT_NOT_OWNED: ErrorCode = row(
 pub const TOO_MANY_ATTEMPTS: ErrorCode = row(
     "COM.CRM.EXCEPTION.ACCESSTOKENS.TOOMANYATTEMPTSEXCEPTION",
     200,
-    "too many failed secret attempts on one token",
+    "too many failed secret attempts on one token, or wrong one-time passwords in one organisation",
 );
 
 pub const ONE_TIME_PASSWORD_EXPIRED: ErrorCode = row(

@@ -266,6 +266,26 @@ fn requests_refused_below_the_application_are_the_ones_the_readme_lists() {
             "400",
         ),
         (
+            // Exactly 128 KiB of an unfinished head: all of it is read, so
+            // the reply is not lost to a reset over unread bytes.
+            "a request head of 128 KiB",
+            {
+                let start = "GET /__admin/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ";
+                format!("{start}{}", "b".repeat(128 * 1024 - start.len())).into_bytes()
+            },
+            "431",
+        ),
+        (
+            "an unknown HTTP version",
+            b"GET /__admin/health HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n".to_vec(),
+            "400",
+        ),
+        (
+            "both Content-Length and Transfer-Encoding",
+            b"POST /crmapi/rest/v2/authentication/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec(),
+            "400",
+        ),
+        (
             "a Content-Length that is not a number",
             b"POST /crmapi/rest/v2/authentication/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: x\r\n\r\n".to_vec(),
             "400",

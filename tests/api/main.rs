@@ -6,6 +6,7 @@ mod client_http;
 mod documented;
 mod helpers;
 mod journal_bounds;
+mod readme;
 mod time_and_writes;
 
 mod admin_controls;
