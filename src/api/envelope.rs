@@ -72,6 +72,11 @@ impl Framed {
         out.extend_from_slice(OK_DATA_PREFIX);
         write(&mut out)?;
         out.push(b'}');
+        // Kept for long (a token's cache slot, the journal): no room left
+        // over that those who count its length would not see.
+        if out.capacity() - out.len() > 1024 {
+            out.shrink_to_fit();
+        }
         Ok(Framed(out.into()))
     }
 

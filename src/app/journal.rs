@@ -227,6 +227,10 @@ impl Journal {
             reply,
         };
         let cost = entry.cost();
+        if cost > self.max_bytes {
+            // Larger than the whole journal may be: not kept.
+            return;
+        }
         let evicted = {
             let mut ring = self.ring.lock();
             entry.id = ring.next_id;

@@ -10,21 +10,36 @@ use serde_json::{json, Value};
 /// Bodies larger than this are journaled as their size only.
 pub const MAX_JOURNALED_BODY: usize = 16 * 1024;
 
-/// Reply keys under which the emulator's own replies carry a secret, as
-/// they are spelt there: a reply holding none of them is kept as it is,
-/// shared with the reply, without a second pass over it.
-const REPLY_SECRET_KEYS: [&[u8]; 7] = [
-    b"token\"",
-    b"password\"",
-    b"pass_code\"",
-    b"verification_code\"",
-    b"jwt\"",
-    b"key\"",
-    b"secret\"",
+/// Reply keys under which the emulator's own replies carry a secret, with
+/// a string value, as serde writes them there (compact): a reply holding
+/// none of them is kept as it is, shared with the reply, without a second
+/// pass over it. `"verification_code":null`, in every access token without
+/// one, is no secret. `password":"` also finds `one_time_password`, and
+/// `pass_code":"` `random_pass_code`.
+const REPLY_SECRET_KEYS: [&[u8]; 4] = [
+    b"token\":\"",
+    b"password\":\"",
+    b"pass_code\":\"",
+    b"verification_code\":\"",
 ];
 
+/// The searchers for `REPLY_SECRET_KEYS`, built once.
+fn reply_secret_finders() -> &'static [memchr::memmem::Finder<'static>] {
+    static FINDERS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::OnceLock::new();
+    FINDERS.get_or_init(|| {
+        REPLY_SECRET_KEYS
+            .iter()
+            .map(memchr::memmem::Finder::new)
+            .collect()
+    })
+}
+
 fn value_text(value: &Value) -> Bytes {
-    Bytes::from(serde_json::to_vec(value).unwrap_or_default())
+    let mut text = serde_json::to_vec(value).unwrap_or_default();
+    // Kept and counted by its length: no uncounted room.
+    text.shrink_to_fit();
+    Bytes::from(text)
 }
 
 /// The POST body, or else the GET query, as redacted JSON: `null` when
@@ -57,10 +72,13 @@ fn body_json(body: &Bytes) -> Bytes {
 /// The reply as redacted JSON text: shared as it is when no secret key is
 /// in it, else redacted like a request.
 pub fn reply_json(reply: &Bytes) -> Bytes {
+    // An `=` may be a value that names a secret (`one_time_password=…`
+    // echoed in a description): such a reply is redacted like a request.
     let clean = reply.len() <= MAX_JOURNALED_BODY
-        && !REPLY_SECRET_KEYS
+        && memchr::memchr(b'=', reply).is_none()
+        && !reply_secret_finders()
             .iter()
-            .any(|key| memchr::memmem::find(reply, key).is_some());
+            .any(|finder| finder.find(reply).is_some());
     if clean && !reply.is_empty() {
         reply.clone()
     } else {
@@ -74,8 +92,13 @@ mod tests {
 
     #[test]
     fn a_reply_without_secrets_is_shared_and_one_with_them_redacted() {
-        let plain = Bytes::from_static(br#"{"data":{"number":"1"}}"#);
+        let plain = Bytes::from_static(br#"{"data":{"number":"1","verification_code":null}}"#);
         assert_eq!(reply_json(&plain).as_ptr(), plain.as_ptr());
+        let pending = Bytes::from_static(br#"{"data":{"verification_code":"273562"}}"#);
+        assert_eq!(
+            &reply_json(&pending)[..],
+            br#"{"data":{"verification_code":"<redacted>"}}"#
+        );
         let login = Bytes::from_static(br#"{"data":{"token":"eyJ.x.y"}}"#);
         assert_eq!(
             &reply_json(&login)[..],

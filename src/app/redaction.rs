@@ -13,10 +13,23 @@ pub const REDACTED: &str = "<redacted>";
 /// and other keys, and anything called a secret.
 const SECRET_FRAGMENTS: [&str; 5] = ["jwt", "password", "passcode", "verificationcode", "secret"];
 
-/// Folded names that are secrets only as a whole or as a name's end
-/// (`token`, `refresh_token`, `otp`, `web_api_key`), not inside longer
-/// ones (`access_token_identifier`, `keyword`).
-const SECRET_ENDINGS: [&str; 4] = ["token", "otp", "key", "authorization"];
+/// Folded names that are secrets as a whole or as a name's end (`token`,
+/// `refresh_token`, `tokens`, `otp`, `web_api_key`), not inside longer ones
+/// (`access_token_identifier`, `keyword`).
+const SECRET_ENDINGS: [&str; 8] = [
+    "token",
+    "tokens",
+    "otp",
+    "otps",
+    "key",
+    "keys",
+    "authorization",
+    "passwords",
+];
+
+/// Folded names that are secrets as a name's start: `token_value`,
+/// `otp_code`, `otpCode`.
+const SECRET_STARTS: [&str; 2] = ["token", "otp"];
 
 /// `Pass-Code`, `PASS_CODE` and `passCode` all fold to `passcode`.
 fn folded(name: &str) -> String {
@@ -26,13 +39,30 @@ fn folded(name: &str) -> String {
         .collect()
 }
 
+/// `f` of `name` folded, without allocating for names up to 64 letters
+/// and digits (the journal folds every key of every request it records).
+fn with_folded<R>(name: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 64];
+    let mut len = 0;
+    for b in name.bytes().filter(u8::is_ascii_alphanumeric) {
+        if len == buf.len() {
+            return f(&folded(name));
+        }
+        buf[len] = b.to_ascii_lowercase();
+        len += 1;
+    }
+    f(std::str::from_utf8(&buf[..len]).unwrap_or_default())
+}
+
 /// Whether a parameter or reply key names a secret, whatever its case and
 /// its `_`, `-` or other separators: `token`, `TOKEN`, `Password`,
 /// `one-time-password`, `random_pass_code`, `web_api_key`.
 pub fn is_secret(key: &str) -> bool {
-    let key = folded(key);
-    SECRET_FRAGMENTS.iter().any(|f| key.contains(f))
-        || SECRET_ENDINGS.iter().any(|e| key.ends_with(e))
+    with_folded(key, |key| {
+        SECRET_FRAGMENTS.iter().any(|f| key.contains(f))
+            || SECRET_ENDINGS.iter().any(|e| key.ends_with(e))
+            || SECRET_STARTS.iter().any(|s| key.starts_with(s))
+    })
 }
 
 /// Whether a string value carries a secret by name, as a GET query's nested
@@ -42,6 +72,44 @@ pub(crate) fn names_a_secret(value: &str) -> bool {
     let mut parts = value.split('=');
     parts.next_back();
     parts.any(is_secret)
+}
+
+/// A request path as the log, the journal and error descriptions show it:
+/// a `name=value` piece whose name is a secret (a client that joins its
+/// query with `&` or `;` sends `…/list&token=…`) has its value redacted,
+/// and so does a segment that is a JWT (`eyJ…`, two dots).
+pub fn redacted_path(path: &str) -> std::borrow::Cow<'_, str> {
+    if !path.contains('=') && !path.contains("eyJ") {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len());
+    let mut piece = String::new();
+    let flush = |piece: &mut String, out: &mut String| {
+        let decoded = percent_encoding::percent_decode_str(piece).decode_utf8_lossy();
+        let jwt = decoded.starts_with("eyJ") && decoded.matches('.').count() == 2;
+        match piece.split_once('=') {
+            Some((name, _))
+                if is_secret(&percent_encoding::percent_decode_str(name).decode_utf8_lossy()) =>
+            {
+                out.push_str(name);
+                out.push('=');
+                out.push_str(REDACTED);
+            }
+            _ if jwt => out.push_str(REDACTED),
+            _ => out.push_str(piece),
+        }
+        piece.clear();
+    };
+    for c in path.chars() {
+        if matches!(c, '/' | ';' | '&' | '?' | ',') {
+            flush(&mut piece, &mut out);
+            out.push(c);
+        } else {
+            piece.push(c);
+        }
+    }
+    flush(&mut piece, &mut out);
+    std::borrow::Cow::Owned(out)
 }
 
 /// Whether some secret name may be in `text` at all (a cheap test, before
@@ -119,6 +187,31 @@ mod tests {
             "keyword_count",
         ] {
             assert!(!is_secret(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn secrets_in_a_path_are_redacted() {
+        for (path, shown) in [
+            (
+                "/crmapi/rest/v2/access_tokens/list&token=abc&x=1",
+                "/crmapi/rest/v2/access_tokens/list&token=<redacted>&x=1",
+            ),
+            (
+                "/crmapi/rest/v2/access_tokens/list;Pass_Code=9",
+                "/crmapi/rest/v2/access_tokens/list;Pass_Code=<redacted>",
+            ),
+            (
+                "/crmapi/rest/v2/eyJhbGc.eyJzdWI.c2ln/show",
+                "/crmapi/rest/v2/<redacted>/show",
+            ),
+            (
+                "/crmapi/rest/v2/access_tokens/show",
+                "/crmapi/rest/v2/access_tokens/show",
+            ),
+            ("/a/number=5", "/a/number=5"),
+        ] {
+            assert_eq!(redacted_path(path), shown, "{path}");
         }
     }
 

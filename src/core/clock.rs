@@ -20,6 +20,15 @@ pub fn settable_range(horizon_secs: i64) -> (NaiveDateTime, NaiveDateTime) {
     (first, last)
 }
 
+/// `at` within the years 0001 to 9999, the dates CRM.COM's
+/// `YYYY-MM-DDTHH:MM:SS` can hold: every date the emulator writes passes
+/// through this, so no clock setting (the embedding's, a restored one, a
+/// clock left running) can make it write `+10000-01-01`.
+pub fn writable(at: NaiveDateTime) -> NaiveDateTime {
+    let (first, last) = settable_range(0);
+    at.clamp(first, last)
+}
+
 /// Marks "not frozen" in `frozen_ms`.
 const RUNNING: i64 = i64::MIN;
 

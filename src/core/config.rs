@@ -321,8 +321,36 @@ impl Dataset {
 mod tests {
     use super::*;
 
+    /// Parsing reads the process's environment: the tests that parse take
+    /// turns, so the one that sets a variable is alone while it is set.
+    static ENVIRONMENT: parking_lot::Mutex<()> = parking_lot::Mutex::new(());
+
+    #[test]
+    fn a_boolean_variable_takes_the_usual_words() {
+        let _alone = ENVIRONMENT.lock();
+        const NAME: &str = "CRMCOM_EMULATOR_STRICT_SCHEMAS";
+        for (text, on) in [
+            ("1", true),
+            ("yes", true),
+            ("true", true),
+            ("on", true),
+            ("0", false),
+            ("no", false),
+            ("false", false),
+            ("off", false),
+        ] {
+            std::env::set_var(NAME, text);
+            let config = Config::try_parse_from(["crmcom-emulator"]).expect(text);
+            assert_eq!(config.strict_schemas, on, "{text}");
+        }
+        std::env::set_var(NAME, "maybe");
+        assert!(Config::try_parse_from(["crmcom-emulator"]).is_err());
+        std::env::remove_var(NAME);
+    }
+
     #[test]
     fn debug_output_never_shows_the_admin_secret() {
+        let _alone = ENVIRONMENT.lock();
         let config = Config::try_parse_from(["crmcom-emulator", "--admin-secret", "hunter22"])
             .expect("flags");
         assert_eq!(

@@ -7,7 +7,7 @@
 use crate::core::clock::TenantClock;
 use crate::core::generator::Generator;
 use crate::core::secret::PassCodeHash;
-use crate::domain::access_token::attempts::SecretAttempts;
+use crate::domain::access_token::attempts::{OtpGuesses, SecretAttempts};
 use crate::domain::access_token::shared_store::SharedStore;
 use crate::domain::access_token::store::AccessTokenStore;
 use crate::domain::reference::Reference;
@@ -34,6 +34,8 @@ pub struct Tenant {
     pub access_tokens: SharedStore,
     /// Wrong secrets in a row per access token, outside the tokens' lock.
     pub secret_attempts: SecretAttempts,
+    /// Wrong one-time passwords of the whole tenant.
+    pub otp_guesses: OtpGuesses,
     /// Shared with the tenant that replaces this one on a reset or an
     /// import, so a tenant's own clock outlives its data.
     pub clock: Arc<TenantClock>,
@@ -61,6 +63,7 @@ impl Tenant {
             reference,
             access_tokens: SharedStore::new(access_tokens.into()),
             secret_attempts: SecretAttempts::default(),
+            otp_guesses: OtpGuesses::default(),
             clock,
             incarnation: INCARNATIONS.fetch_add(1, Ordering::AcqRel) + 1,
         }
@@ -71,9 +74,10 @@ impl Tenant {
         tenant_key(&self.organisation)
     }
 
-    /// Now, on this tenant's clock, to the second.
+    /// Now, on this tenant's clock, to the second, within the years 0001
+    /// to 9999 (`core::clock::writable`).
     pub fn now(&self) -> chrono::NaiveDateTime {
-        self.clock.current().now()
+        crate::core::clock::writable(self.clock.current().now())
     }
 }
 

@@ -43,6 +43,21 @@ const DEMO_ORGANISATION: &str = "demo";
 /// ```
 pub fn run(config: Config) -> ExitCode {
     request_log::install(&config.log);
+    // The names before every variable followed its flag's.
+    for (old, new) in [
+        (
+            "CRMCOM_EMULATOR_CORS_ORIGINS",
+            "CRMCOM_EMULATOR_CORS_ORIGIN",
+        ),
+        (
+            "CRMCOM_EMULATOR_ALLOWED_HOSTS",
+            "CRMCOM_EMULATOR_ALLOWED_HOST",
+        ),
+    ] {
+        if std::env::var_os(old).is_some() {
+            say_err!("warning: {old} is not read: its name is {new} (every flag --x-y is CRMCOM_EMULATOR_X_Y)");
+        }
+    }
     let state = match AppState::new(config.clone()) {
         Ok(state) => Arc::new(state),
         Err(problem) => {

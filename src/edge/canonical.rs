@@ -10,15 +10,30 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::uri::{PathAndQuery, Uri};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
+use actix_web::HttpMessage as _;
+
+/// The verb a request was sent with, when this middleware changed it.
+#[derive(Clone)]
+struct SentMethod(Method);
+
+/// The verb the client sent (`HEAD` for one answered as `GET`).
+pub fn sent_method(req: &actix_web::HttpRequest) -> Method {
+    use actix_web::HttpMessage as _;
+    req.extensions()
+        .get::<SentMethod>()
+        .map_or_else(|| req.method().clone(), |sent| sent.0.clone())
+}
 
 /// The middleware: `from_fn(canonical::canonical)`.
 pub async fn canonical(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    // The connection remembers the request was HEAD and sends no body.
+    // The connection remembers the request was HEAD and sends no body;
+    // the log and the journal read it back from `SentMethod`.
     if req.method() == Method::HEAD {
         req.head_mut().method = Method::GET;
+        req.extensions_mut().insert(SentMethod(Method::HEAD));
     }
     if let Some(path) = decoded_unreserved(req.path()) {
         let mut parts = req.head().uri.clone().into_parts();
@@ -39,6 +54,21 @@ pub async fn canonical(
         }
     }
     next.call(req).await
+}
+
+/// `path` as routing sees it: unreserved characters decoded and empty
+/// segments merged (what this middleware and `NormalizePath` do), for
+/// decisions made before them (the `Expect: 100-continue` answer).
+pub fn routed_path(path: &str) -> String {
+    let decoded = decoded_unreserved(path);
+    let path = decoded.as_deref().unwrap_or(path);
+    let mut merged = String::with_capacity(path.len());
+    for c in path.chars() {
+        if !(c == '/' && merged.ends_with('/')) {
+            merged.push(c);
+        }
+    }
+    merged
 }
 
 /// `path` with every `%XX` that encodes an unreserved character (letters,
@@ -90,5 +120,11 @@ mod tests {
         );
         assert_eq!(decoded_unreserved("/plain"), None);
         assert_eq!(decoded_unreserved("/%6"), None);
+    }
+
+    #[test]
+    fn the_routed_path_is_decoded_and_merged() {
+        assert_eq!(routed_path("//%5F_admin//tenants/x"), "/__admin/tenants/x");
+        assert_eq!(routed_path("/a/b/"), "/a/b/");
     }
 }

@@ -8,30 +8,37 @@ use crate::core::error::{ApiError, ApiResult};
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::HttpRequest;
-use flate2::read::{DeflateDecoder, GzDecoder, ZlibDecoder};
+use flate2::read::{DeflateDecoder, MultiGzDecoder, ZlibDecoder};
 use std::io::Read;
 
 /// `body` as sent, undone coding by coding (the last applied first), at
 /// most `limit` bytes once inflated.
 pub fn decoded(req: &HttpRequest, body: Bytes, limit: usize) -> ApiResult<Bytes> {
     // A body-less request (a GET) stays empty whatever it is labelled.
-    let Some(value) = req
-        .headers()
-        .get(header::CONTENT_ENCODING)
-        .filter(|_| !body.is_empty())
-    else {
+    if body.is_empty() {
         return Ok(body);
-    };
-    let codings = value.to_str().map_err(|_| unsupported("(not text)"))?;
+    }
+    // Every Content-Encoding header, in order, each a comma-separated list.
+    let mut codings = Vec::new();
+    for value in req.headers().get_all(header::CONTENT_ENCODING) {
+        let text = value.to_str().map_err(|_| unsupported("(not text)"))?;
+        codings.extend(text.split(',').map(str::trim).filter(|c| !c.is_empty()));
+    }
     let mut body = body;
-    for coding in codings.rsplit(',').map(str::trim).filter(|c| !c.is_empty()) {
+    for coding in codings.into_iter().rev() {
         body = match coding.to_ascii_lowercase().as_str() {
             "identity" => body,
-            "gzip" | "x-gzip" => inflate(GzDecoder::new(&body[..]), limit, "gzip")?,
+            // Every member of a gzip stream, as `gzip -c a b` writes them.
+            "gzip" | "x-gzip" => inflate(MultiGzDecoder::new(&body[..]), limit, "gzip")?,
             // HTTP's `deflate` is the zlib format; some clients send raw
-            // deflate data under the name, which is accepted too.
-            "deflate" => inflate(ZlibDecoder::new(&body[..]), limit, "deflate")
-                .or_else(|_| inflate(DeflateDecoder::new(&body[..]), limit, "deflate"))?,
+            // deflate data under the name, which is accepted too (but a
+            // body over the limit is over it in either format).
+            "deflate" => match inflate(ZlibDecoder::new(&body[..]), limit, "deflate") {
+                Err(ApiError::InvalidRequest(_)) => {
+                    inflate(DeflateDecoder::new(&body[..]), limit, "deflate")?
+                }
+                inflated => inflated?,
+            },
             _ => return Err(unsupported(coding)),
         };
     }

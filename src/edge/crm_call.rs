@@ -16,6 +16,7 @@ use crate::core::error::{guarded, ApiError, ApiResult};
 use crate::core::release::Release;
 use crate::core::release_facts::Behaviour;
 use crate::edge::body::read_body;
+use crate::edge::canonical;
 use crate::edge::request_log;
 use actix_web::http::{header, Method};
 use actix_web::web::Bytes;
@@ -27,7 +28,7 @@ use std::time::Instant;
 fn route_of(req: &HttpRequest) -> ApiResult<&'static methods::Method> {
     let path = req.path();
     let not_found = || ApiError::MethodNotSupported {
-        path: path.to_string(),
+        path: crate::app::redaction::redacted_path(path).into_owned(),
         unknown_path: true,
     };
     let route = path
@@ -191,10 +192,18 @@ pub async fn crm_call(
         Answer::Drop => (dropped_connection(), 0, "DROPPED".into(), Bytes::new()),
     };
     if state.journal.capacity() > 0 {
+        let path;
+        let sent = canonical::sent_method(req);
         let call = CallRecord {
             organisation: trace.organisation.as_deref(),
-            method: trace.method.unwrap_or_else(|| req.path()),
-            http_method: req.method().as_str(),
+            method: match trace.method {
+                Some(method) => method,
+                None => {
+                    path = crate::app::redaction::redacted_path(req.path());
+                    &path
+                }
+            },
+            http_method: sent.as_str(),
             http_status: status,
             status_code: &code,
             latency_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),

@@ -2,14 +2,20 @@
 //! IPv4 loopback (the default) the IPv6 loopback on the same port too, so
 //! a client that resolves `localhost` to `::1` first is answered.
 
-use std::net::{Ipv6Addr, TcpListener};
+use std::net::{Ipv4Addr, Ipv6Addr, TcpListener};
 
 /// The listeners for `bind`:`port`; the first is the one asked for, whose
 /// failure is the error. The IPv6 loopback is added when it can be bound
 /// (a machine without IPv6, or a port another program holds there, keeps
 /// the IPv4 one alone).
 pub fn listeners(bind: &str, port: u16) -> std::io::Result<Vec<TcpListener>> {
-    let first = TcpListener::bind((bind, port))?;
+    // `localhost` may resolve to `::1` first: bind both loopbacks by
+    // address, IPv4 first, so that `127.0.0.1` always answers.
+    let first = if bind == "localhost" {
+        TcpListener::bind((Ipv4Addr::LOCALHOST, port))?
+    } else {
+        TcpListener::bind((bind, port))?
+    };
     let mut all = vec![first];
     if matches!(bind, "127.0.0.1" | "localhost") {
         let port = all[0].local_addr()?.port();

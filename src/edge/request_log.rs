@@ -75,14 +75,20 @@ pub fn call(
         return;
     }
     let latency_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    // Made before the lock: a query that names a secret is parsed.
+    let mut query = Vec::new();
+    if !req.query_string().is_empty() {
+        push_blanked_query(&mut query, req.query_string());
+    }
+    let path = crate::app::redaction::redacted_path(req.path());
     let mut pending = sink.pending.lock();
     let line_start = pending.len();
     let line = &mut *pending;
     push_timestamp(line, now);
     line.extend_from_slice(b" INFO ");
-    line.extend_from_slice(req.method().as_str().as_bytes());
+    line.extend_from_slice(crate::edge::canonical::sent_method(req).as_str().as_bytes());
     line.push(b' ');
-    push_escaped(line, req.path());
+    push_escaped(line, &path);
     line.push(b' ');
     push_number(line, u64::from(status));
     line.push(b' ');
@@ -91,9 +97,9 @@ pub fn call(
     push_escaped(line, outcome.organisation.as_deref().unwrap_or("-"));
     line.push(b' ');
     push_millis(line, latency_us);
-    if !req.query_string().is_empty() {
+    if !query.is_empty() {
         line.extend_from_slice(b" query=");
-        push_blanked_query(line, req.query_string());
+        line.extend_from_slice(&query);
     }
     line.push(b'\n');
     if pending.len() > MAX_PENDING {

@@ -46,7 +46,7 @@ impl From<Refused> for Response<BoxBody> {
 /// limit of its path, which is answered with the 413 envelope at once (the
 /// connection then closes, its body unread).
 fn expect_continue(req: Request, max_body_bytes: usize) -> Result<Request, Refused> {
-    let limit = if req.path().starts_with(ADMIN_PREFIX) {
+    let limit = if canonical::routed_path(req.path()).starts_with(ADMIN_PREFIX) {
         ADMIN_MAX_BODY.max(max_body_bytes)
     } else {
         max_body_bytes

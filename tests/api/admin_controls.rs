@@ -25,7 +25,7 @@ fn create_by_otp(org: &Org, otp: &str) -> Value {
 }
 
 /// Issue 19, row 4: wrong one-time passwords are throttled like pass codes,
-/// per organisation (an OTP names no token), until a new one is made.
+/// per organisation (an OTP names no token), for one OTP validity.
 #[test]
 fn wrong_one_time_passwords_lock_the_organisations_otps_until_a_new_one() {
     let org = Org::new("otp-guess");
@@ -48,8 +48,26 @@ fn wrong_one_time_passwords_lock_the_organisations_otps_until_a_new_one() {
     let other = Org::new("otp-guess-other");
     let theirs = otp(&other);
     assert_eq!(create_by_otp(&other, &theirs)["status"]["code"], "OK");
-    // A new OTP lifts the lock.
+    // A new OTP does not lift the lock: that would let a guesser reset
+    // the count at will.
     let fresh = otp(&org);
+    assert_error(
+        org.app,
+        &create_by_otp(&org, &fresh),
+        codes::TOO_MANY_ATTEMPTS.code,
+    );
+    // The lock lasts one OTP validity (600 s) on the organisation's clock.
+    org.app.admin_ok(
+        "POST",
+        "clock",
+        Some(&json!({"organisation": org.name, "freeze": true, "advance_seconds": 550})),
+    );
+    let fresh = otp(&org);
+    org.app.admin_ok(
+        "POST",
+        "clock",
+        Some(&json!({"organisation": org.name, "advance_seconds": 60})),
+    );
     assert_eq!(create_by_otp(&org, &fresh)["status"]["code"], "OK");
 }
 

@@ -182,6 +182,19 @@ fn secret_bearing_run(port: u16) -> Vec<String> {
         "Token={token}&accounts_receivable_identifier=access_token_identifier=one_time_password={}",
         otp["data"]["one_time_password"].as_str().unwrap()
     ));
+    // A client that joins its query with `&` or `;`: the token is in the
+    // path, which the log, the journal and the 404's description show.
+    for joined in ["&", ";"] {
+        let reply = request_to(
+            port,
+            "GET",
+            &format!("/crmapi/rest/v2/access_tokens/list{joined}token={token}"),
+            &[],
+            b"",
+        );
+        assert_eq!(reply.status, 404);
+        assert!(!String::from_utf8_lossy(&reply.body).contains(&token));
+    }
     // Row 6: a login body's password under another case.
     post(
         "authentication/token",

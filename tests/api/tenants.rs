@@ -17,7 +17,7 @@ fn two_organisations_side_by_side_see_independent_data() {
         let mut tokens = tenant.access_tokens.write();
         let mut token = tokens.by_authentication_code("7").unwrap().clone();
         token.life_cycle_state = LifeCycleState::Effective;
-        tokens.replace(token).unwrap();
+        tokens.own().replace(token).unwrap();
     }
     let show = |t: &str| {
         app.post(
@@ -80,8 +80,27 @@ fn organisations_share_their_starting_tokens_until_they_change_one() {
         tenant["shared_access_tokens"].as_bool().unwrap()
     };
     let a = app.login("share-a");
-    app.login("share-b");
+    let b = app.login("share-b");
     assert!(shared("share-a") && shared("share-b"));
+    // Writes that fail their checks copy nothing.
+    for (method, body) in [
+        (
+            "update",
+            json!({"token": b, "access_token_identifier": {"authentication_code": "nope"}, "udf_string_1": "x"}),
+        ),
+        (
+            "create",
+            json!({"token": b, "identifier": "!12ABCD", "pass_code": "1234"}),
+        ),
+        (
+            "set_as_effective",
+            json!({"token": b, "access_token_identifier": {"authentication_code": "117"}}),
+        ),
+    ] {
+        let (_, reply) = app.post(&format!("access_tokens/{method}"), &body);
+        assert_ne!(reply["status"]["code"], "OK", "{method}: {reply}");
+        assert!(shared("share-b"), "a failed {method} copied the store");
+    }
     let (_, created) = app.post(
         "access_tokens/create",
         &json!({"token": a, "identifier": "only-in-a", "pass_code": "1234",

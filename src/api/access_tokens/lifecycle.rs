@@ -10,7 +10,6 @@ use crate::api::call::{Reply, Request};
 use crate::api::identifiers::{required_access_token, top_level_access_token};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::secret::secrets_equal;
-use crate::domain::access_token::attempts::ONE_TIME_PASSWORDS;
 use crate::domain::access_token::entity::{LifeCycleState, OneTimePassword};
 use crate::domain::access_token::entity::{SECRET_DIGITS, VERIFICATION_CODE_DIGITS};
 use crate::domain::session::Caller;
@@ -129,7 +128,12 @@ pub fn generate_otp(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<R
     let otp = tenant.generator.digits(SECRET_DIGITS);
     // The flag is bounded (at most a year), so this cannot overflow.
     let validity = i64::try_from(cx.config.otp_validity).unwrap_or(0);
-    let expires_at = tenant.now() + TimeDelta::seconds(validity);
+    let expires_at = crate::core::clock::writable(
+        tenant
+            .now()
+            .checked_add_signed(TimeDelta::seconds(validity))
+            .unwrap_or(chrono::NaiveDateTime::MAX),
+    );
     let stored = OneTimePassword {
         hash: tenant.hash_secret(&otp),
         expires_at,
@@ -139,7 +143,6 @@ pub fn generate_otp(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<R
         token.one_time_password = Some(Box::new(stored));
         Ok(())
     })?;
-    tenant.secret_attempts.clear(ONE_TIME_PASSWORDS);
     Ok(Reply::Data(json!({
         "id": token.id,
         "number": token.number,

@@ -12,7 +12,6 @@ pub mod write;
 use crate::api::call::Context;
 use crate::api::identifiers::AccessTokenKey;
 use crate::core::error::{ApiError, ApiResult, Entity};
-use crate::domain::access_token::attempts::ONE_TIME_PASSWORDS;
 use crate::domain::access_token::entity::AccessToken;
 use crate::domain::access_token::store::AccessTokenStore;
 use crate::domain::reference::Reference;
@@ -62,9 +61,10 @@ pub fn lookup<'s>(
             // Wrong guesses count towards the tenant's OTP lock; an expired
             // password was a right one.
             let mut found = Err(not_found);
-            tenant.secret_attempts.verify(
-                ONE_TIME_PASSWORDS,
+            tenant.otp_guesses.verify(
                 cx.config.max_secret_attempts,
+                tenant.clock.current().now_secs(),
+                i64::try_from(cx.config.otp_validity).unwrap_or(i64::MAX),
                 || {
                     found = by_one_time_password(tenant, store, otp, visible);
                     !matches!(found, Err(ApiError::NotFound(_)))
@@ -144,7 +144,9 @@ pub fn modify(
         .log_information
         .touch(caller.tenant.now(), &caller.user_id, &caller.unit_id);
     reply::check_before_storing(cx, &token)?;
-    store.replace(token.clone())?;
+    // Checked before `own`, which copies a store still shared.
+    store.check_replace(&token)?;
+    store.own().replace(token.clone())?;
     cx.stored(&caller.tenant, &token);
     Ok(token)
 }
@@ -167,5 +169,66 @@ pub fn fresh_authentication_code(tenant: &Tenant, store: &AccessTokenStore) -> S
         if store.by_authentication_code(&code).is_none() {
             return code;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::state::AppState;
+    use crate::core::config::Config;
+    use crate::core::error::ApiError;
+    use crate::domain::session::Caller;
+
+    /// Issue 19, row 18: a change whose token would break its schema (here
+    /// an id no schema allows) answers the violation and stores nothing,
+    /// and a tenant that still shares its tokens keeps sharing them.
+    #[test]
+    fn a_change_that_breaks_the_schema_is_refused_before_it_is_stored() {
+        let state = AppState::new(Config::default()).expect("state");
+        assert!(state.config.strict_schemas);
+        let tenant = state.tenant("strict").expect("tenant");
+        let caller = Caller {
+            tenant: tenant.clone(),
+            release: state.config.release,
+            user_id: "1".into(),
+            unit_id: "1".into(),
+            accounts_receivable_id: None,
+            access_token_id: None,
+        };
+        let before: Vec<String> = tenant
+            .access_tokens
+            .read()
+            .iter()
+            .map(|t| format!("{t:?}"))
+            .collect();
+        let cx = state.context();
+        let result = modify(
+            &cx,
+            &caller,
+            |store| {
+                store
+                    .iter()
+                    .next()
+                    .ok_or(ApiError::NotFound(crate::core::error::Entity::AccessToken))
+            },
+            |token, _| {
+                token.identifier = Some("changed".into());
+                token.id = "not an id".into();
+                Ok(())
+            },
+        );
+        assert!(
+            matches!(result, Err(ApiError::SchemaViolation(_))),
+            "{result:?}"
+        );
+        let after: Vec<String> = tenant
+            .access_tokens
+            .read()
+            .iter()
+            .map(|t| format!("{t:?}"))
+            .collect();
+        assert_eq!(before, after);
+        assert!(tenant.access_tokens.is_shared());
     }
 }

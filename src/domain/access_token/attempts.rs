@@ -1,15 +1,10 @@
 //! Counts consecutive wrong secrets (pass codes, verification codes) per
-//! access token, and wrong one-time passwords per tenant. At the limit, that token refuses every secret check, right or
+//! access token, and wrong one-time passwords per tenant (`OtpGuesses`). At the limit, that token refuses every secret check, right or
 //! wrong, until one of its codes is reset; other tokens are not touched, and a
 //! check never takes the tenant's write lock.
 
 use crate::core::error::{ApiError, ApiResult};
 use dashmap::{mapref::entry::Entry, DashMap};
-
-/// The count of wrong one-time passwords, which the tenant keeps as a whole:
-/// an OTP names no token, so a wrong one counts against none (token ids are
-/// 32 hex digits, so this key is no token's). A new OTP starts it again.
-pub const ONE_TIME_PASSWORDS: &str = "one_time_password";
 
 #[derive(Debug, Default)]
 pub struct SecretAttempts {
@@ -57,9 +52,70 @@ impl SecretAttempts {
     }
 }
 
+/// Wrong one-time passwords of one tenant. An OTP names no token, so a
+/// wrong one counts against none: the tenant counts them. At the limit,
+/// every OTP lookup of the tenant answers `TOOMANYATTEMPTSEXCEPTION` until
+/// `lock_secs` (the OTP validity) have passed on its clock; generating an
+/// OTP does not lift it, so guessing stays at `limit` tries per validity.
+#[derive(Debug, Default)]
+pub struct OtpGuesses {
+    state: parking_lot::Mutex<Guesses>,
+}
+
+#[derive(Debug, Default)]
+struct Guesses {
+    wrong: u32,
+    locked_until: Option<i64>,
+}
+
+impl OtpGuesses {
+    /// Runs an OTP lookup under the limit at `now` (seconds on the tenant's
+    /// clock): refused while locked, a miss counted, a hit clearing the
+    /// count. The lock is held for the lookup, so concurrent guesses cannot
+    /// slip past the limit.
+    pub fn verify(
+        &self,
+        limit: u32,
+        now: i64,
+        lock_secs: i64,
+        matches: impl FnOnce() -> bool,
+    ) -> ApiResult<bool> {
+        let mut state = self.state.lock();
+        match state.locked_until {
+            Some(until) if now < until => return Err(ApiError::TooManyAttempts),
+            Some(_) => *state = Guesses::default(),
+            None => {}
+        }
+        let ok = matches();
+        if ok {
+            state.wrong = 0;
+        } else {
+            state.wrong += 1;
+            if state.wrong >= limit {
+                state.locked_until = Some(now.saturating_add(lock_secs));
+            }
+        }
+        Ok(ok)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn otp_guesses_lock_the_tenant_for_the_window_then_count_again() {
+        let guesses = OtpGuesses::default();
+        for _ in 0..3 {
+            assert_eq!(guesses.verify(3, 100, 600, || false), Ok(false));
+        }
+        assert_eq!(
+            guesses.verify(3, 699, 600, || true),
+            Err(ApiError::TooManyAttempts)
+        );
+        assert_eq!(guesses.verify(3, 700, 600, || true), Ok(true));
+        assert_eq!(guesses.verify(3, 701, 600, || false), Ok(false));
+    }
 
     #[test]
     fn locks_one_token_after_the_limit_until_cleared() {

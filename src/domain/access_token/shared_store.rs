@@ -4,7 +4,7 @@
 //! of its twenty thousand tokens, not a thousand (issue 19: 20 MB each).
 
 use crate::domain::access_token::store::AccessTokenStore;
-use parking_lot::{MappedRwLockReadGuard, MappedRwLockWriteGuard, RwLock};
+use parking_lot::{MappedRwLockReadGuard, RwLock};
 use parking_lot::{RwLockReadGuard, RwLockWriteGuard};
 use std::sync::Arc;
 
@@ -25,14 +25,34 @@ impl SharedStore {
         RwLockReadGuard::map(self.0.read(), |store| &**store)
     }
 
-    /// The store, for changing: this tenant's own (copied on first write).
-    pub fn write(&self) -> MappedRwLockWriteGuard<'_, AccessTokenStore> {
-        RwLockWriteGuard::map(self.0.write(), Arc::make_mut)
+    /// The store, exclusively: read through it to locate and check, then
+    /// change it through `StoreWriter::own`, which copies it first if it is
+    /// still shared. A write that fails its checks copies nothing.
+    pub fn write(&self) -> StoreWriter<'_> {
+        StoreWriter(self.0.write())
     }
 
     /// Whether this tenant still shares its store with another.
     pub fn is_shared(&self) -> bool {
         Arc::strong_count(&self.0.read()) > 1
+    }
+}
+
+/// The tenant's store under its write lock (see `SharedStore::write`).
+pub struct StoreWriter<'a>(RwLockWriteGuard<'a, Arc<AccessTokenStore>>);
+
+impl StoreWriter<'_> {
+    /// This tenant's own store, to change: copied now if another tenant
+    /// still shares it.
+    pub fn own(&mut self) -> &mut AccessTokenStore {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl std::ops::Deref for StoreWriter<'_> {
+    type Target = AccessTokenStore;
+    fn deref(&self) -> &AccessTokenStore {
+        &self.0
     }
 }
 
@@ -46,7 +66,10 @@ mod tests {
         let a = SharedStore::new(base.clone());
         let b = SharedStore::new(base.clone());
         assert!(a.is_shared() && b.is_shared());
-        drop(a.write());
+        // Reading under the write lock copies nothing; changing does.
+        assert_eq!(a.write().len(), 0);
+        assert!(a.is_shared());
+        a.write().own();
         assert!(!a.is_shared());
         // b and `base` still share theirs.
         assert!(b.is_shared());

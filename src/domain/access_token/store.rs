@@ -90,14 +90,25 @@ impl AccessTokenStore {
             .find(|at| compare_keyed(&tokens[at as usize].number, keys[at as usize], number, key))
     }
 
-    /// Adds a token, refusing a duplicate id, number, authentication code or
-    /// identifier. Nothing changes when it refuses.
-    pub fn insert(&mut self, token: AccessToken) -> ApiResult<()> {
+    /// What `insert` would refuse, without changing anything (a tenant
+    /// checks before it copies a shared store).
+    pub fn check_insert(&self, token: &AccessToken) -> ApiResult<()> {
+        self.insert_slot(token).map(|_| ())
+    }
+
+    fn insert_slot(&self, token: &AccessToken) -> ApiResult<Slot> {
         let slot = match self.number_slot(&token.number) {
             Err(slot) if self.find(Field::Id, &token.id).is_none() => slot,
             _ => return Err(ApiError::DuplicateAccessToken { field: "number" }),
         };
-        self.check_unique(&token, None)?;
+        self.check_unique(token, None)?;
+        Ok(slot)
+    }
+
+    /// Adds a token, refusing a duplicate id, number, authentication code or
+    /// identifier. Nothing changes when it refuses.
+    pub fn insert(&mut self, token: AccessToken) -> ApiResult<()> {
+        let slot = self.insert_slot(&token)?;
         let at = u32::try_from(self.tokens.len())
             .map_err(|_| ApiError::Internal("too many access tokens".into()))?;
         if let Some(digits) = token.number.strip_prefix(NUMBER_PREFIX) {
@@ -118,18 +129,28 @@ impl AccessTokenStore {
     /// Refuses (changing nothing) if the new authentication code or identifier
     /// belongs to another token.
     pub fn replace(&mut self, token: AccessToken) -> ApiResult<()> {
+        let at = self.replace_at(&token)?;
+        self.unindex(at);
+        self.filled.forget(&self.tokens[at as usize].cached);
+        self.tokens[at as usize] = token;
+        self.index(at);
+        Ok(())
+    }
+
+    /// What `replace` would refuse, without changing anything.
+    pub fn check_replace(&self, token: &AccessToken) -> ApiResult<()> {
+        self.replace_at(token).map(|_| ())
+    }
+
+    fn replace_at(&self, token: &AccessToken) -> ApiResult<u32> {
         let at = self
             .find(Field::Id, &token.id)
             .ok_or(ApiError::NotFound(crate::core::error::Entity::AccessToken))?;
         if token.number != self.tokens[at as usize].number {
             return Err(ApiError::Internal("a token's number cannot change".into()));
         }
-        self.check_unique(&token, Some(at))?;
-        self.unindex(at);
-        self.filled.forget(&self.tokens[at as usize].cached);
-        self.tokens[at as usize] = token;
-        self.index(at);
-        Ok(())
+        self.check_unique(token, Some(at))?;
+        Ok(at)
     }
 
     fn check_unique(&self, token: &AccessToken, own: Option<u32>) -> ApiResult<()> {

@@ -101,7 +101,7 @@ pub fn scope() -> actix_web::Scope {
         }
         let wrong_verb = move |req: HttpRequest, state: web::Data<AppState>| {
             let error = ApiError::WrongHttpMethod {
-                path: req.path().to_string(),
+                path: crate::app::redaction::redacted_path(req.path()).into_owned(),
                 allowed: allowed.join(" or "),
             };
             refuse(req, state, error)
@@ -115,7 +115,7 @@ pub fn scope() -> actix_web::Scope {
 /// after the access rule.
 async fn unknown_path(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let error = ApiError::MethodNotSupported {
-        path: req.path().to_string(),
+        path: crate::app::redaction::redacted_path(req.path()).into_owned(),
         unknown_path: true,
     };
     refuse(req, state, error).await
