@@ -6,7 +6,7 @@
 //! and in bytes.
 
 pub use crate::app::journal_entry::{Call, CallRecord, JournalEntry, JournalFilter};
-use crate::app::journal_text::{reply_json, request_json};
+use crate::app::journal_text::reply_json;
 use actix_web::web::Bytes;
 use chrono::{DateTime, SecondsFormat, Utc};
 use parking_lot::Mutex;
@@ -175,29 +175,23 @@ impl Journal {
         }
     }
 
-    pub fn capacity(&self) -> usize {
-        self.capacity
-    }
-
     pub fn len(&self) -> usize {
         self.ring.lock().entries.len()
     }
 
-    /// Records a call with its POST body (or GET query) and reply body,
-    /// redacted now; the oldest entries go while the journal is over
+    /// Whether anything is recorded at all.
+    pub fn is_on(&self) -> bool {
+        self.capacity > 0 && self.max_bytes > 0
+    }
+
+    /// Records a call with its request, already redacted JSON text
+    /// (`journal_text::params_json` or `request_json`), and its reply
+    /// body, redacted now; the oldest entries go while the journal is over
     /// either bound.
-    pub fn record(
-        &self,
-        at: DateTime<Utc>,
-        call: CallRecord<'_>,
-        body: &Bytes,
-        query: &str,
-        reply: &Bytes,
-    ) {
-        if self.capacity == 0 || self.max_bytes == 0 {
+    pub fn record(&self, at: DateTime<Utc>, call: CallRecord<'_>, request: Bytes, reply: &Bytes) {
+        if !self.is_on() {
             return;
         }
-        let request = request_json(body, query);
         let reply = reply_json(reply);
         let parts: [&[u8]; 4] = [
             call.organisation.unwrap_or_default().as_bytes(),
@@ -334,6 +328,7 @@ impl Journal {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::journal_text::request_json;
 
     fn call(method: &str) -> CallRecord<'_> {
         CallRecord {
@@ -354,8 +349,7 @@ mod tests {
             journal.record(
                 Utc::now(),
                 call(&format!("m{n}")),
-                &Bytes::new(),
-                "",
+                request_json(&Bytes::new(), ""),
                 &Bytes::new(),
             );
         }
@@ -376,15 +370,13 @@ mod tests {
         journal.record(
             Utc::now(),
             call("x"),
-            &Bytes::from_static(body),
-            "",
+            request_json(&Bytes::from_static(body), ""),
             &Bytes::from_static(reply),
         );
         journal.record(
             Utc::now(),
             call("y"),
-            &Bytes::new(),
-            "token=secret-token&number=3",
+            request_json(&Bytes::new(), "token=secret-token&number=3"),
             &Bytes::from_static(b"not json with secret"),
         );
         let text =

@@ -11,6 +11,7 @@ use crate::api::params::Params;
 use crate::api::run::{run, Bound};
 use crate::app::faults::Outcome;
 use crate::app::journal::CallRecord;
+use crate::app::journal_text;
 use crate::app::state::AppState;
 use crate::core::error::{guarded, ApiError, ApiResult};
 use crate::core::release::Release;
@@ -68,6 +69,9 @@ struct Trace {
     organisation: Option<String>,
     fault: Option<u64>,
     body: Bytes,
+    /// The request as the journal keeps it, made from the parsed
+    /// parameters (redacted JSON text) when they parsed.
+    journal_request: Option<Bytes>,
     /// The release the call is answered as.
     release: Option<Release>,
 }
@@ -99,6 +103,15 @@ async fn answer(
         Ok(params) => params,
         Err(e) => return Answer::Reply(Err(e)),
     };
+    if state.journal.is_on() {
+        // What was sent, before a release drops what it does not know.
+        let sent = if body.is_empty() {
+            req.query_string().len()
+        } else {
+            body.len()
+        };
+        trace.journal_request = Some(journal_text::params_json(params.as_map(), sent));
+    }
     let mut request = Request {
         params,
         authorization: req
@@ -191,7 +204,7 @@ pub async fn crm_call(
         }
         Answer::Drop => (dropped_connection(), 0, "DROPPED".into(), Bytes::new()),
     };
-    if state.journal.capacity() > 0 {
+    if state.journal.is_on() {
         let path;
         let sent = canonical::sent_method(req);
         let call = CallRecord {
@@ -209,9 +222,11 @@ pub async fn crm_call(
             latency_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
             fault: trace.fault,
         };
-        state
-            .journal
-            .record(arrived, call, &trace.body, req.query_string(), &reply);
+        let request = trace
+            .journal_request
+            .take()
+            .unwrap_or_else(|| journal_text::request_json(&trace.body, req.query_string()));
+        state.journal.record(arrived, call, request, &reply);
     }
     let mut response = response;
     response.extensions_mut().insert(request_log::Outcome {

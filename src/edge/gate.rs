@@ -1,5 +1,6 @@
 //! What every request passes through, whatever answers it (an actix
-//! middleware): the Host and CORS rules, with refusals and preflights
+//! middleware): the request made canonical (`edge::canonical`), the Host
+//! and CORS rules, with refusals and preflights
 //! answered here; the CORS headers of a granted origin; and the request
 //! log line, which reads the call's outcome from the response.
 
@@ -18,11 +19,12 @@ use std::time::Instant;
 /// `from_fn(move |req, next| gate(exposure.clone(), req, next))`.
 pub async fn gate(
     exposure: Arc<Exposure>,
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
     let arrived = Utc::now();
+    crate::edge::canonical::make_canonical(&mut req);
     let grant = match exposure.admit(req.request()) {
         Ok(grant) => grant,
         Err(refused) => {

@@ -19,7 +19,7 @@ use actix_service::{fn_service, map_config};
 use actix_web::body::BoxBody;
 use actix_web::dev::{AppConfig, Server};
 use actix_web::http::header;
-use actix_web::middleware::{from_fn, NormalizePath, TrailingSlash};
+use actix_web::middleware::from_fn;
 use actix_web::{web, App};
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -81,8 +81,6 @@ pub fn serve(
                 let exposure = exposure.clone();
                 move |req, next| gate::gate(exposure.clone(), req, next)
             }))
-            .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
-            .wrap(from_fn(canonical::canonical))
             .route(openapi::PATH, web::to(openapi::reply))
             .service(
                 web::resource("/")
