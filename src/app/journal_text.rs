@@ -3,7 +3,6 @@
 
 use crate::api::params::Params;
 use crate::app::redacted_json::{redacted_json, redacted_object_json};
-use crate::app::redaction::redact;
 use actix_web::web::Bytes;
 use serde_json::{json, Value};
 
@@ -52,7 +51,7 @@ pub fn request_json(body: &Bytes, query: &str) -> Bytes {
             return value_text(&json!({ "omitted_bytes": query.len() }));
         }
         return match Params::from_query(query) {
-            Ok(params) => value_text(&redact(Value::Object(params.as_map().clone()))),
+            Ok(params) => params_json(params.as_map(), query.len()),
             Err(_) => value_text(&json!({ "undecodable_query_bytes": query.len() })),
         };
     }

@@ -1,30 +1,24 @@
-//! JSON copied with its secrets redacted in one pass, without building a
-//! tree: the journal redacts every request as it records it, and a tree of
-//! a 16 KiB body of small values costs some twenty times its size (a
-//! journal read of such bodies once took half a gigabyte). serde_json's
-//! own parser drives it; this file only decides what is written.
+//! JSON with its secrets redacted, as the journal keeps it: a request's
+//! parsed parameters serialised with their secrets replaced (one pass, no
+//! copy of the tree), and bytes that were not parsed yet (a body a method
+//! refused, a reply that holds a secret) parsed once, then the same.
 
 use crate::app::redaction::{is_secret, names_a_secret, REDACTED};
-use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value};
-use std::fmt;
 
 /// `json` with the value of every secret key (at any depth, whatever its
 /// case or separators) and every string naming a secret before an `=`
 /// replaced by `"<redacted>"`; compact. `None` when `json` is not one
-/// JSON value (a UTF-8 byte-order mark before it is allowed).
+/// JSON value (a UTF-8 byte-order mark before it is allowed). The parsed
+/// tree lives only while this runs: the journal keeps the text.
 pub fn redacted_json(json: &[u8]) -> Option<Vec<u8>> {
     let json = json.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(json);
-    let mut out = Vec::with_capacity(json.len());
-    let mut de = serde_json::Deserializer::from_slice(json);
-    Copy { out: &mut out }.deserialize(&mut de).ok()?;
-    de.end().ok()?;
-    // The journal keeps this buffer and counts its length: room left over
-    // (a long secret redacted away) would be memory it does not count.
-    if out.capacity() - out.len() > 1024 {
-        out.shrink_to_fit();
-    }
+    let value: Value = serde_json::from_slice(json).ok()?;
+    let mut out = serde_json::to_vec(&Redacting(&value)).ok()?;
+    // The journal keeps this buffer and counts its length: no room left
+    // over that it would not count.
+    out.shrink_to_fit();
     Some(out)
 }
 
@@ -68,192 +62,6 @@ impl Serialize for Redacting<'_> {
             Value::String(text) if names_a_secret(text) => s.serialize_str(REDACTED),
             other => other.serialize(s),
         }
-    }
-}
-
-/// Writes the value it reads into `out`.
-struct Copy<'o> {
-    out: &'o mut Vec<u8>,
-}
-
-fn write_string(out: &mut Vec<u8>, text: &str) {
-    // Writing a string to a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, text);
-}
-
-impl<'de> DeserializeSeed<'de> for Copy<'_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Copy<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
-        self.out
-            .extend_from_slice(if v { b"true" } else { b"false" });
-        Ok(())
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
-        let _ = serde_json::to_writer(&mut *self.out, &v);
-        Ok(())
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
-        let _ = serde_json::to_writer(&mut *self.out, &v);
-        Ok(())
-    }
-
-    fn visit_f64<E>(self, v: f64) -> Result<(), E> {
-        let _ = serde_json::to_writer(&mut *self.out, &v);
-        Ok(())
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<(), E> {
-        write_string(self.out, if names_a_secret(v) { REDACTED } else { v });
-        Ok(())
-    }
-
-    fn visit_unit<E>(self) -> Result<(), E> {
-        self.out.extend_from_slice(b"null");
-        Ok(())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        self.out.push(b'[');
-        let mut first = true;
-        loop {
-            let before = self.out.len();
-            if !first {
-                self.out.push(b',');
-            }
-            if seq.next_element_seed(Copy { out: self.out })?.is_none() {
-                self.out.truncate(before);
-                break;
-            }
-            first = false;
-        }
-        self.out.push(b']');
-        Ok(())
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        self.out.push(b'{');
-        let mut first = true;
-        loop {
-            let before = self.out.len();
-            if !first {
-                self.out.push(b',');
-            }
-            let Some(secret) = map.next_key_seed(Key { out: self.out })? else {
-                self.out.truncate(before);
-                break;
-            };
-            self.out.push(b':');
-            if secret {
-                map.next_value_seed(Hidden { out: self.out })?;
-            } else {
-                map.next_value_seed(Copy { out: self.out })?;
-            }
-            first = false;
-        }
-        self.out.push(b'}');
-        Ok(())
-    }
-}
-
-/// Writes a key; answers whether it names a secret.
-struct Key<'o> {
-    out: &'o mut Vec<u8>,
-}
-
-impl<'de> DeserializeSeed<'de> for Key<'_> {
-    type Value = bool;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl Visitor<'_> for Key<'_> {
-    type Value = bool;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a key")
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<bool, E> {
-        write_string(self.out, v);
-        Ok(is_secret(v))
-    }
-}
-
-/// A secret's value: `null` stays `null` (nothing is hidden), anything
-/// else is read past and written as `"<redacted>"`.
-struct Hidden<'o> {
-    out: &'o mut Vec<u8>,
-}
-
-impl Hidden<'_> {
-    fn hide<E>(self) -> Result<(), E> {
-        write_string(self.out, REDACTED);
-        Ok(())
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for Hidden<'_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Hidden<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_unit<E>(self) -> Result<(), E> {
-        self.out.extend_from_slice(b"null");
-        Ok(())
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        self.hide()
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        self.hide()
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        self.hide()
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        self.hide()
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        self.hide()
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        self.hide()
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        self.hide()
     }
 }
 

@@ -1,8 +1,7 @@
 //! Secrets out of everything the emulator keeps or shows besides the
 //! documented replies (the journal, the request log): which names are
-//! secrets, and a JSON value with their values replaced.
-
-use serde_json::{Map, Value};
+//! secrets, and a request path with their values replaced
+//! (`app::redacted_json` redacts JSON by these names).
 
 /// Shown instead of every secret.
 pub const REDACTED: &str = "<redacted>";
@@ -122,28 +121,6 @@ pub fn may_hold_secret(text: &str) -> bool {
         .any(|f| text.contains(f))
 }
 
-/// Replaces the value of every secret key, at any depth, and every string
-/// that names a secret before an `=` (a nested GET value).
-pub fn redact(value: Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let v = if is_secret(&k) && !v.is_null() {
-                        Value::String(REDACTED.into())
-                    } else {
-                        redact(v)
-                    };
-                    (k, v)
-                })
-                .collect::<Map<_, _>>(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(redact).collect()),
-        Value::String(text) if names_a_secret(&text) => Value::String(REDACTED.into()),
-        other => other,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,7 +198,10 @@ mod tests {
             "TOKEN=t0k&accounts_receivable_identifier=access_token_identifier%3Done_time_password%3D036246&n=a=b",
         )
         .expect("query");
-        let text = redact(Value::Object(params.as_map().clone())).to_string();
+        let text = String::from_utf8(crate::app::redacted_json::redacted_object_json(
+            params.as_map(),
+        ))
+        .expect("UTF-8");
         assert!(!text.contains("t0k") && !text.contains("036246"), "{text}");
         assert!(text.contains("a=b"), "{text}");
     }
