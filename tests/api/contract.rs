@@ -193,7 +193,7 @@ fn plant_broken_token(app: &crate::helpers::TestApp, org: &str) {
     broken.number = "ACT9999999999".into();
     broken.authentication_code = "broken".into();
     broken.identifier = None;
-    tokens.own().insert(broken).unwrap();
+    tokens.insert(broken).unwrap();
 }
 
 #[test]

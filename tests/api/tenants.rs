@@ -17,7 +17,7 @@ fn two_organisations_side_by_side_see_independent_data() {
         let mut tokens = tenant.access_tokens.write();
         let mut token = tokens.by_authentication_code("7").unwrap().clone();
         token.life_cycle_state = LifeCycleState::Effective;
-        tokens.own().replace(token).unwrap();
+        tokens.replace(token).unwrap();
     }
     let show = |t: &str| {
         app.post(

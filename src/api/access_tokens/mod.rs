@@ -144,9 +144,7 @@ pub fn modify(
         .log_information
         .touch(caller.tenant.now(), &caller.user_id, &caller.unit_id);
     reply::check_before_storing(cx, &token)?;
-    // Checked before `own`, which copies a store still shared.
-    store.check_replace(&token)?;
-    store.own().replace(token.clone())?;
+    store.replace(token.clone())?;
     cx.stored(&caller.tenant, &token);
     Ok(token)
 }

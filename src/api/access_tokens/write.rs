@@ -197,9 +197,7 @@ pub fn create(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> 
             token.authentication_code = fresh_authentication_code(tenant, &store);
         }
         super::reply::check_before_storing(cx, &token)?;
-        // Checked before `own`, which copies a store still shared.
-        store.check_insert(&token)?;
-        store.own().insert(token.clone())?;
+        store.insert(token.clone())?;
         cx.stored(tenant, &token);
     }
     // Rendered outside the lock, from the token as inserted.

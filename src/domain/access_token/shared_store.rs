@@ -3,6 +3,8 @@
 //! write. A thousand organisations on `--dataset large` then hold one copy
 //! of its twenty thousand tokens, not a thousand (issue 19: 20 MB each).
 
+use crate::core::error::ApiResult;
+use crate::domain::access_token::entity::AccessToken;
 use crate::domain::access_token::store::AccessTokenStore;
 use parking_lot::{MappedRwLockReadGuard, RwLock};
 use parking_lot::{RwLockReadGuard, RwLockWriteGuard};
@@ -46,6 +48,21 @@ impl StoreWriter<'_> {
     /// still shares it.
     pub fn own(&mut self) -> &mut AccessTokenStore {
         Arc::make_mut(&mut self.0)
+    }
+
+    /// `AccessTokenStore::insert`, checked before the store is copied, so
+    /// a refused insert copies nothing (and nothing is checked twice).
+    pub fn insert(&mut self, token: AccessToken) -> ApiResult<()> {
+        let checked = self.check_insert(&token)?;
+        self.own().apply(checked, token);
+        Ok(())
+    }
+
+    /// `AccessTokenStore::replace`, checked before the store is copied.
+    pub fn replace(&mut self, token: AccessToken) -> ApiResult<()> {
+        let checked = self.check_replace(&token)?;
+        self.own().apply(checked, token);
+        Ok(())
     }
 }
 

@@ -24,6 +24,14 @@ use std::collections::{BTreeSet, HashMap};
 const NUMBER_PREFIX: &str = "ACT";
 const NUMBER_DIGITS: usize = 10;
 
+/// A change `check_insert` or `check_replace` found allowed, and where it
+/// goes: `apply` makes it.
+#[derive(Debug, Clone, Copy)]
+pub enum Checked {
+    Insert(Slot, u32),
+    Replace(u32),
+}
+
 #[derive(Clone, Default)]
 pub struct AccessTokenStore {
     tokens: ChunkedVec<AccessToken>,
@@ -90,59 +98,24 @@ impl AccessTokenStore {
             .find(|at| compare_keyed(&tokens[at as usize].number, keys[at as usize], number, key))
     }
 
-    /// What `insert` would refuse, without changing anything (a tenant
-    /// checks before it copies a shared store).
-    pub fn check_insert(&self, token: &AccessToken) -> ApiResult<()> {
-        self.insert_slot(token).map(|_| ())
-    }
-
-    fn insert_slot(&self, token: &AccessToken) -> ApiResult<Slot> {
+    /// Checks what `insert` would refuse, without changing anything; the
+    /// answer places the token (a tenant checks a shared store before it
+    /// copies it, then inserts into the copy: `StoreWriter::insert`).
+    pub fn check_insert(&self, token: &AccessToken) -> ApiResult<Checked> {
         let slot = match self.number_slot(&token.number) {
             Err(slot) if self.find(Field::Id, &token.id).is_none() => slot,
             _ => return Err(ApiError::DuplicateAccessToken { field: "number" }),
         };
         self.check_unique(token, None)?;
-        Ok(slot)
-    }
-
-    /// Adds a token, refusing a duplicate id, number, authentication code or
-    /// identifier. Nothing changes when it refuses.
-    pub fn insert(&mut self, token: AccessToken) -> ApiResult<()> {
-        let slot = self.insert_slot(&token)?;
         let at = u32::try_from(self.tokens.len())
             .map_err(|_| ApiError::Internal("too many access tokens".into()))?;
-        if let Some(digits) = token.number.strip_prefix(NUMBER_PREFIX) {
-            if digits.len() == NUMBER_DIGITS && digits.bytes().all(|b| b.is_ascii_digit()) {
-                let value = digits.parse().unwrap_or(0);
-                self.highest_allocated = self.highest_allocated.max(value);
-            }
-        }
-        self.keys.push(NumberKey::of(&token.number));
-        self.tokens.push(token);
-        self.by_number.insert(slot, at);
-        self.by_id.insert(&self.tokens, &self.hasher, Field::Id, at);
-        self.index(at);
-        Ok(())
+        Ok(Checked::Insert(slot, at))
     }
 
-    /// Replaces the token with the same id by `token`, moving its indexes.
-    /// Refuses (changing nothing) if the new authentication code or identifier
-    /// belongs to another token.
-    pub fn replace(&mut self, token: AccessToken) -> ApiResult<()> {
-        let at = self.replace_at(&token)?;
-        self.unindex(at);
-        self.filled.forget(&self.tokens[at as usize].cached);
-        self.tokens[at as usize] = token;
-        self.index(at);
-        Ok(())
-    }
-
-    /// What `replace` would refuse, without changing anything.
-    pub fn check_replace(&self, token: &AccessToken) -> ApiResult<()> {
-        self.replace_at(token).map(|_| ())
-    }
-
-    fn replace_at(&self, token: &AccessToken) -> ApiResult<u32> {
+    /// Checks what replacing the token of the same id by `token` (moving
+    /// its indexes) would refuse, without changing anything: a new
+    /// authentication code or identifier of another token.
+    pub fn check_replace(&self, token: &AccessToken) -> ApiResult<Checked> {
         let at = self
             .find(Field::Id, &token.id)
             .ok_or(ApiError::NotFound(crate::core::error::Entity::AccessToken))?;
@@ -150,7 +123,41 @@ impl AccessTokenStore {
             return Err(ApiError::Internal("a token's number cannot change".into()));
         }
         self.check_unique(token, Some(at))?;
-        Ok(at)
+        Ok(Checked::Replace(at))
+    }
+
+    /// Adds a token, refusing a duplicate id, number, authentication code or
+    /// identifier. Nothing changes when it refuses.
+    pub fn insert(&mut self, token: AccessToken) -> ApiResult<()> {
+        let checked = self.check_insert(&token)?;
+        self.apply(checked, token);
+        Ok(())
+    }
+
+    /// Makes a change checked on this store, or on an identical one (the
+    /// shared store this one was copied from).
+    pub fn apply(&mut self, checked: Checked, token: AccessToken) {
+        match checked {
+            Checked::Insert(slot, at) => {
+                if let Some(digits) = token.number.strip_prefix(NUMBER_PREFIX) {
+                    if digits.len() == NUMBER_DIGITS && digits.bytes().all(|b| b.is_ascii_digit()) {
+                        let value = digits.parse().unwrap_or(0);
+                        self.highest_allocated = self.highest_allocated.max(value);
+                    }
+                }
+                self.keys.push(NumberKey::of(&token.number));
+                self.tokens.push(token);
+                self.by_number.insert(slot, at);
+                self.by_id.insert(&self.tokens, &self.hasher, Field::Id, at);
+                self.index(at);
+            }
+            Checked::Replace(at) => {
+                self.unindex(at);
+                self.filled.forget(&self.tokens[at as usize].cached);
+                self.tokens[at as usize] = token;
+                self.index(at);
+            }
+        }
     }
 
     fn check_unique(&self, token: &AccessToken, own: Option<u32>) -> ApiResult<()> {
@@ -442,7 +449,8 @@ mod tests {
             .expect("insert");
         let mut changed = token("a", "1", "new", Some("y"));
         changed.accounts_receivable_id = Some("AR2".into());
-        store.replace(changed).expect("replace");
+        let checked = store.check_replace(&changed).expect("replace");
+        store.apply(checked, changed);
         assert!(store.by_authentication_code("old").is_none());
         assert!(store.by_identifier("x").is_none());
         assert_eq!(store.by_identifier("y").map(|t| t.id.as_str()), Some("a"));
