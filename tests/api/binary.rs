@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_crmcom-emulator");
+use crate::helpers::{stderr_of, Started, BIN};
 
 #[test]
 fn the_binary_prints_where_it_listens_then_the_credentials_and_serves() {
@@ -176,21 +176,8 @@ fn every_flag_is_also_an_environment_variable() {
 /// Runs the binary at `--log level`, makes an admin read, an admin write
 /// and a CRM.COM call, stops it; answers its stderr.
 fn log_of_a_dashboard_session(level: &str) -> String {
-    let mut child = Command::new(BIN)
-        .args(["--port", "0", "--log", level])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
-    let port: u16 = first
-        .trim()
-        .strip_prefix("listening on http://127.0.0.1:")
-        .unwrap()
-        .parse()
-        .unwrap();
+    let mut started = Started::start(&["--port", "0", "--log", level], &[]);
+    let port = started.port().expect("started");
     let send = |request: &str| {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
         stream.write_all(request.as_bytes()).unwrap();
@@ -203,18 +190,11 @@ fn log_of_a_dashboard_session(level: &str) -> String {
     send("POST /__admin/tenants/logged/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
     send("GET /crmapi/rest/v2/access_tokens/list?token=x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
     Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &started.child.id().to_string()])
         .status()
         .unwrap();
-    child.wait().unwrap();
-    let mut log = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut log)
-        .unwrap();
-    log
+    started.child.wait().unwrap();
+    stderr_of(&mut started.child)
 }
 
 /// Issue 19, row 25: a dashboard left open does not bury the app's calls.
@@ -309,32 +289,17 @@ fn requests_refused_below_the_application_are_the_ones_the_readme_lists() {
 fn start_with_env(
     env: &[(&str, &str)],
 ) -> Result<(std::process::Child, u16), (Option<i32>, String)> {
-    let mut command = Command::new(BIN);
-    command.env("CRMCOM_EMULATOR_PORT", "0");
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    match first.trim().strip_prefix("listening on http://127.0.0.1:") {
-        Some(port) => Ok((child, port.parse().unwrap())),
+    let mut env = env.to_vec();
+    env.push(("CRMCOM_EMULATOR_PORT", "0"));
+    let started = Started::start(&[], &env);
+    // Dropping the reader closes stdout after the first line.
+    let port = started.port();
+    let mut child = started.child;
+    match port {
+        Some(port) => Ok((child, port)),
         None => {
             let status = child.wait().unwrap();
-            let mut stderr = String::new();
-            child
-                .stderr
-                .take()
-                .unwrap()
-                .read_to_string(&mut stderr)
-                .unwrap();
-            Err((status.code(), stderr))
+            Err((status.code(), stderr_of(&mut child)))
         }
     }
 }

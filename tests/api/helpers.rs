@@ -306,3 +306,57 @@ impl Org {
 pub fn code(c: &str) -> Value {
     json!({"authentication_code": c})
 }
+
+/// The binary the tests start.
+pub const BIN: &str = env!("CARGO_BIN_EXE_crmcom-emulator");
+
+/// The binary started with `args` and `env`, stdout and stderr piped, and
+/// its first stdout line read.
+pub struct Started {
+    pub child: std::process::Child,
+    /// Its stdout after the first line.
+    pub stdout: std::io::BufReader<std::process::ChildStdout>,
+    pub first: String,
+}
+
+impl Started {
+    pub fn start(args: &[&str], env: &[(&str, &str)]) -> Started {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(BIN)
+            .args(args)
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn the binary");
+        let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+        let mut first = String::new();
+        stdout.read_line(&mut first).expect("first line");
+        Started {
+            child,
+            stdout,
+            first,
+        }
+    }
+
+    /// The port the first line names (`listening on http://127.0.0.1:PORT`),
+    /// or `None` when the binary did not start.
+    pub fn port(&self) -> Option<u16> {
+        self.first
+            .trim()
+            .strip_prefix("listening on http://127.0.0.1:")
+            .map(|port| port.parse().expect("a port"))
+    }
+}
+
+/// What `child` wrote to its piped stderr, read to its end.
+pub fn stderr_of(child: &mut std::process::Child) -> String {
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("piped stderr")
+        .read_to_string(&mut stderr)
+        .expect("stderr");
+    stderr
+}

@@ -4,13 +4,11 @@
 //! request log (at debug level) holds no login token, verification code,
 //! one-time password or generated pass code either, GET queries included.
 
-use crate::helpers::{request_to, spawn_app};
+use crate::helpers::{request_to, spawn_app, stderr_of, Started};
 use base64::Engine;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Command, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_crmcom-emulator");
+use std::io::Read;
+use std::process::Command;
 
 /// The pass codes the run sends, each distinct enough to find anywhere.
 fn secret(n: usize) -> String {
@@ -224,21 +222,13 @@ fn secret_bearing_run(port: u16) -> Vec<String> {
 
 #[test]
 fn no_pass_code_reaches_a_reply_or_the_log_of_a_full_run() {
-    let mut child = Command::new(BIN)
-        .args(["--port", "0", "--log", "debug"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
-    let port: u16 = first
-        .trim()
-        .strip_prefix("listening on http://127.0.0.1:")
-        .unwrap()
-        .parse()
-        .unwrap();
+    let started = Started::start(&["--port", "0", "--log", "debug"], &[]);
+    let port = started.port().expect("started");
+    let Started {
+        mut child,
+        mut stdout,
+        first,
+    } = started;
     let replies = full_run(port);
     let others = secret_bearing_run(port);
     let journal = request_to(port, "GET", "/__admin/journal?limit=1000", &[], b"");
@@ -259,13 +249,7 @@ fn no_pass_code_reaches_a_reply_or_the_log_of_a_full_run() {
     child.wait().unwrap();
     let mut log = first;
     stdout.read_to_string(&mut log).unwrap();
-    let mut request_log = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut request_log)
-        .unwrap();
+    let request_log = stderr_of(&mut child);
     log.push_str(&request_log);
 
     assert_eq!(replies.len(), 14, "the run happened");

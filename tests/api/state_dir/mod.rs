@@ -93,14 +93,7 @@ pub fn refused(dir: &Path) -> (ExitStatus, String) {
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    (status, stderr)
+    (status, crate::helpers::stderr_of(&mut child))
 }
 
 /// A test that fails midway leaves no emulator behind.
