@@ -22,6 +22,24 @@ fn raw(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &str
     send_to(port, req.as_bytes())
 }
 
+/// A preflight of a POST to `access_tokens/show` from `origin`, with
+/// `extra` headers.
+fn preflight_of(port: u16, origin: &str, extra: &[(&str, &str)]) -> RawReply {
+    let mut headers = vec![
+        ("Host", "127.0.0.1"),
+        ("Origin", origin),
+        ("Access-Control-Request-Method", "POST"),
+    ];
+    headers.extend_from_slice(extra);
+    raw(
+        port,
+        "OPTIONS",
+        "/crmapi/rest/v2/access_tokens/show",
+        &headers,
+        "",
+    )
+}
+
 const LOGIN: &str = r#"{"username":"MPAdministrator","password":"1234","organisation":"exposure"}"#;
 
 fn login_with(port: u16, headers: &[(&str, &str)]) -> RawReply {
@@ -108,17 +126,7 @@ fn a_foreign_origin_is_refused_and_its_preflight_too() {
         assert_eq!(reply.status, 403, "{origin}");
         assert_eq!(reply.json()["status"]["code"], ORIGIN_NOT_ALLOWED);
         assert_eq!(reply.header("access-control-allow-origin"), None);
-        let preflight = raw(
-            port,
-            "OPTIONS",
-            "/crmapi/rest/v2/access_tokens/show",
-            &[
-                ("Host", "127.0.0.1"),
-                ("Origin", origin),
-                ("Access-Control-Request-Method", "POST"),
-            ],
-            "",
-        );
+        let preflight = preflight_of(port, origin, &[]);
         assert_eq!(preflight.status, 403, "{origin}");
         assert_eq!(preflight.header("access-control-allow-origin"), None);
     }
@@ -240,17 +248,10 @@ fn the_emulators_own_pages_are_same_origin() {
 fn an_allowed_origin_may_reach_the_private_network_and_a_foreign_one_may_not() {
     let port = shared_app().emulator.port();
     let preflight = |origin: &str| {
-        raw(
+        preflight_of(
             port,
-            "OPTIONS",
-            "/crmapi/rest/v2/access_tokens/show",
-            &[
-                ("Host", "127.0.0.1"),
-                ("Origin", origin),
-                ("Access-Control-Request-Method", "POST"),
-                ("Access-Control-Request-Private-Network", "true"),
-            ],
-            "",
+            origin,
+            &[("Access-Control-Request-Private-Network", "true")],
         )
     };
     let local = preflight("http://localhost:5173");

@@ -194,12 +194,11 @@ mod tests {
             accounts_receivable_id: None,
             access_token_id: None,
         };
-        let before: Vec<String> = tenant
-            .access_tokens
-            .read()
-            .iter()
-            .map(|t| format!("{t:?}"))
-            .collect();
+        let tokens = || -> Vec<String> {
+            let store = tenant.access_tokens.read();
+            store.iter().map(|t| format!("{t:?}")).collect()
+        };
+        let before = tokens();
         let cx = state.context();
         let result = modify(
             &cx,
@@ -220,13 +219,7 @@ mod tests {
             matches!(result, Err(ApiError::SchemaViolation(_))),
             "{result:?}"
         );
-        let after: Vec<String> = tenant
-            .access_tokens
-            .read()
-            .iter()
-            .map(|t| format!("{t:?}"))
-            .collect();
-        assert_eq!(before, after);
+        assert_eq!(before, tokens());
         assert!(tenant.access_tokens.is_shared());
     }
 }
