@@ -341,3 +341,13 @@ fn flag_variables_are_named_after_their_flags_and_booleans_take_the_usual_words(
         "{reply}"
     );
 }
+
+/// Issue 19, row 14: the binary's first line is a URL an IPv6 bind included.
+#[test]
+fn an_ipv6_bind_prints_a_url() {
+    let mut started = Started::start(&["--bind", "::1", "--port", "0"], &[]);
+    let first = started.first.clone();
+    started.child.kill().unwrap();
+    started.child.wait().unwrap();
+    assert!(first.starts_with("listening on http://[::1]:"), "{first}");
+}
