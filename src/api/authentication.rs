@@ -6,7 +6,7 @@
 use crate::api::access_tokens;
 use crate::api::call::Context;
 use crate::api::call::{Reply, Request};
-use crate::api::identifiers::required_access_token;
+use crate::api::identifiers::access_token_identifier_otp;
 use crate::api::params::Params;
 use crate::core::error::{ApiError, ApiResult, Entity};
 use crate::core::secret::secrets_equal;
@@ -148,7 +148,14 @@ pub fn web_api_key_token(cx: &Context, req: &Request) -> ApiResult<Reply> {
 pub fn consumer_application_key_token(cx: &Context, req: &Request) -> ApiResult<Reply> {
     let reference = cx.organisations.logins();
     let (entry, user) = application_key(reference, &reference.consumer_application_keys, req)?;
-    let key = required_access_token(&req.params)?;
+    // An access token's identifier, or (R13's OTP variant) the one-time
+    // password that forgot_pass_code e-mailed.
+    const PARAM: &str = "access_token_identifier";
+    let object = req
+        .params
+        .opt_object(PARAM)?
+        .ok_or_else(|| ApiError::MandatoryParameter(PARAM.into()))?;
+    let key = access_token_identifier_otp(PARAM, object)?;
     let organisation = organisation_param(&req.params)?.unwrap_or(&entry.organisation);
     let tenant = cx.organisations.tenant(organisation)?;
     let (token_id, accounts_receivable) = {

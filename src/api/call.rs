@@ -8,7 +8,7 @@ use crate::core::config::Config;
 use crate::core::error::ApiResult;
 use crate::core::release::Release;
 use crate::domain::access_token::entity::AccessToken;
-use crate::domain::reference::Reference;
+use crate::domain::reference::{Communication, Reference};
 use crate::domain::session::{Caller, Session, Sessions};
 use crate::domain::tenant::Tenant;
 use serde_json::Value;
@@ -41,6 +41,9 @@ pub trait Changes: Send + Sync {
     /// The session of login token `token` opened or changed (`Some`), or
     /// ended (`None`).
     fn session_changed(&self, token: &str, session: Option<&Session>) -> u64;
+    /// `communication` was just sent by `tenant` (called under its outbox's
+    /// lock, as `access_token_stored` is under the tokens').
+    fn communication_sent(&self, tenant: &Tenant, communication: &Communication) -> u64;
 }
 
 /// The ticket of the last change a call made, for its reply to wait on.
@@ -76,6 +79,12 @@ impl Context<'_> {
     pub fn stored(&self, tenant: &Tenant, token: &AccessToken) {
         self.written
             .note(self.changes.access_token_stored(tenant, token));
+    }
+
+    /// Reports a sent communication (see `Changes::communication_sent`).
+    pub fn communication_sent(&self, tenant: &Tenant, communication: &Communication) {
+        self.written
+            .note(self.changes.communication_sent(tenant, communication));
     }
 
     /// Reports a session's change (see `Changes::session_changed`).

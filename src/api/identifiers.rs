@@ -145,6 +145,20 @@ pub fn top_level_access_token(params: &Params) -> ApiResult<AccessTokenKey> {
 pub const ACCOUNTS_RECEIVABLE_FIELDS: &[&str] = &["id", "number", "name"];
 pub const REWARDS_PARTICIPANT_FIELDS: &[&str] = &["id", "number"];
 pub const CLASSIFICATION_FIELDS: &[&str] = &["id", "name", "alternative_code"];
+/// The contact identifier: its id or number, or a person's or company's
+/// identity number (`V4:contact_information_identifier`).
+pub const CONTACT_FIELDS: &[&str] = &[
+    "id",
+    "number",
+    "id_number",
+    "passport_number",
+    "social_security_number",
+    "vat_registration_number",
+    "registration_number",
+];
+pub const WALLET_FIELDS: &[&str] = &["id", "number"];
+pub const COMMUNICATION_FIELDS: &[&str] = &["id", "number"];
+pub const COMMUNICATION_CATEGORY_FIELDS: &[&str] = &["id", "name", "alternative_code"];
 
 /// Resolves an optional identifier parameter to the entity's position in the
 /// reference data, or the entity's not-found error.
@@ -158,6 +172,9 @@ pub fn resolve(
         Kind::AccountsReceivable => (ACCOUNTS_RECEIVABLE_FIELDS, Entity::AccountsReceivable),
         Kind::RewardsParticipant => (REWARDS_PARTICIPANT_FIELDS, Entity::RewardsParticipant),
         Kind::Classification => (CLASSIFICATION_FIELDS, Entity::AccessTokenClassification),
+        Kind::Contact => (CONTACT_FIELDS, Entity::ContactInformation),
+        Kind::Wallet => (WALLET_FIELDS, Entity::Wallet),
+        Kind::Communication => (COMMUNICATION_FIELDS, Entity::Communication),
         _ => return Err(ApiError::Internal(format!("{kind:?} has no identifier"))),
     };
     let Some(object) = params.opt_object(param)? else {

@@ -76,6 +76,9 @@ pub struct Method {
     pub semi_optional: &'static [&'static [&'static str]],
     /// Its own parameters that came in later releases.
     pub later_parameters: &'static [LaterParameter],
+    /// Fields of its reply objects that came in later releases: an older
+    /// release's reply leaves them out (the note says what was before).
+    pub later_fields: &'static [LaterParameter],
     /// The README's notes on its parameters and rules.
     pub notes: &'static str,
 }
@@ -94,5 +97,13 @@ impl Method {
             .filter(move |p| !release.within(p.since))
             .map(|p| p.name)
             .chain(release.missing_parameters())
+    }
+
+    /// Reply fields `release` does not show yet.
+    pub fn missing_fields(&self, release: Release) -> impl Iterator<Item = &'static str> + '_ {
+        self.later_fields
+            .iter()
+            .filter(move |f| !release.within(f.since))
+            .map(|f| f.name)
     }
 }

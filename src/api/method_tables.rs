@@ -39,6 +39,17 @@ pub fn release_table() -> String {
             ));
         }
     }
+    for m in METHODS {
+        for f in m.later_fields {
+            out.push_str(&format!(
+                "| reply field `{}` of `{}` | {} |  | {} |\n",
+                f.name,
+                m.path,
+                crate::core::release_facts::since_text(f.since),
+                f.note
+            ));
+        }
+    }
     out.extend(crate::core::release_facts::fact_rows());
     out
 }

@@ -6,6 +6,9 @@
 use crate::api::access_tokens::{lifecycle, pass_code, read, write};
 use crate::api::authentication;
 use crate::api::call::Handler;
+use crate::api::consumer::{
+    accounts_receivable, communications, contact_information, rewards_participants, wallets,
+};
 use crate::api::identifiers::TOP_LEVEL_ACCESS_TOKEN;
 use crate::api::schemas::ReplySchema;
 use crate::core::error::Entity;
@@ -32,6 +35,7 @@ const ACCESS_TOKENS: Method = Method {
     resolves: &[Entity::AccessToken],
     semi_optional: &[],
     later_parameters: &[],
+    later_fields: &[],
     notes: "",
 };
 
@@ -43,6 +47,15 @@ const AUTHENTICATION: Method = Method {
     reply: ReplySchema::LOGIN,
     fields_set: false,
     handler: Handler::Public(authentication::token),
+    ..ACCESS_TOKENS
+};
+
+/// The consumer methods' defaults: a read of one entity of a login
+/// session, taking `fields_set` (`api::consumer`).
+const CONSUMER: Method = Method {
+    since: R5,
+    deprecated: "—",
+    resolves: &[],
     ..ACCESS_TOKENS
 };
 
@@ -236,6 +249,138 @@ pub const METHODS: &[Method] = &[
         reply: ReplySchema::CLASSIFICATION_LIST,
         ..ACCESS_TOKENS
     },
+    Method {
+        path: "accounts_receivable/show",
+        verb: Verb::Any,
+        tag: "accounts_receivable",
+        resolves: &[Entity::AccountsReceivable, Entity::AccessToken],
+        summary: "One accounts receivable, with its owner, balances and log",
+        notes: "`accounts_receivable_identifier`: `id`, `number`, `name`, or (POST, R8) `access_token_identifier` of an effective token of it (`authentication_code`, `identifier` with `pass_code`, or a live `one_time_password`); a consumer login reaches its own only",
+        handler: Handler::Session(accounts_receivable::show),
+        reply: ReplySchema::ACCOUNTS_RECEIVABLE,
+        later_parameters: &[later(
+            "accounts_receivable_identifier.access_token_identifier",
+            R8,
+            "before: ignored (then the identifier names nothing)",
+        )],
+        later_fields: &[
+            later("opening_balance", R10, "before: absent"),
+            later("opening_balance_date", R10, "before: absent"),
+        ],
+        ..CONSUMER
+    },
+    Method {
+        path: "contact_information/show",
+        verb: Verb::Get,
+        tag: "contact_information",
+        resolves: &[Entity::ContactInformation],
+        summary: "One contact: name, demographics, e-mails, phones, language",
+        notes: "`contact_information_identifier`: `id`, `number`, `id_number`, `passport_number`, `social_security_number`, `vat_registration_number` or `registration_number`; a consumer login reaches its account's owner only",
+        handler: Handler::Session(contact_information::show),
+        reply: ReplySchema::CONTACT_INFORMATION,
+        later_fields: &[later("preferred_language", R12, "before: absent")],
+        ..CONSUMER
+    },
+    Method {
+        path: "rewards_participants/show",
+        tag: "rewards_participants",
+        resolves: &[Entity::RewardsParticipant, Entity::AccessToken],
+        summary: "One rewards participant, with its accounts receivable and sign-up",
+        notes: "`rewards_participant_identifier`: `id`, `number`, or `access_token_identifier` of an effective token (its participant, else its account's first); POST from R5 (GET before); tiers, schemes and spend settings are not emulated (null or empty)",
+        deprecated: "R17",
+        handler: Handler::Session(rewards_participants::show),
+        reply: ReplySchema::REWARDS_PARTICIPANT,
+        later_fields: &[
+            later("life_cycle_state", R12, "before: absent"),
+            later("currency", R10, "before: absent"),
+            later("auto_spend_authorisation", R11, "before: absent"),
+        ],
+        ..CONSUMER
+    },
+    Method {
+        path: "wallets/show",
+        tag: "wallets",
+        resolves: &[
+            Entity::AccountsReceivable,
+            Entity::RewardsParticipant,
+            Entity::Wallet,
+            Entity::AccessToken,
+        ],
+        summary: "The effective wallet of an accounts receivable or rewards participant",
+        notes: "exactly one of `accounts_receivable_identifier` or `rewards_participant_identifier` (each also by `access_token_identifier`); the balance is the one the admin API set, else the fixtures'",
+        since: R10_1,
+        deprecated: "R17",
+        handler: Handler::Session(wallets::show),
+        reply: ReplySchema::WALLET,
+        semi_optional: &[wallets::SHOW_OWNERS],
+        later_fields: &[
+            later("opening_balance", R12_1, "before: absent"),
+            later("opening_balance_date", R12_1, "before: absent"),
+            later("alternative_balance", R14_2, "before: absent"),
+            later("opening_alternative_balance", R14_2, "before: absent"),
+        ],
+        ..CONSUMER
+    },
+    Method {
+        path: "wallets/get_balance",
+        tag: "wallets",
+        resolves: &[
+            Entity::AccountsReceivable,
+            Entity::RewardsParticipant,
+            Entity::Wallet,
+            Entity::AccessToken,
+        ],
+        summary: "A wallet's balance, by the wallet, its accounts receivable or its participant",
+        notes: "exactly one of `wallet_identifier` (`id`, `number`), `accounts_receivable_identifier` or `rewards_participant_identifier`; optional `as_of_date` (today or later; balances do not move with time here), `no_allotments_included` (R14.17, accepted)",
+        since: R12,
+        handler: Handler::Session(wallets::get_balance),
+        reply: ReplySchema::WALLET_BALANCE,
+        semi_optional: &[wallets::BALANCE_OWNERS],
+        later_parameters: &[later(
+            "no_allotments_included",
+            R14_17,
+            "before: ignored",
+        )],
+        later_fields: &[later("alternative_balance", R14_2, "before: absent")],
+        ..CONSUMER
+    },
+    Method {
+        path: "communications/list",
+        verb: Verb::Get,
+        tag: "communications",
+        resolves: &[Entity::ContactInformation, Entity::CommunicationCategory],
+        summary: "A contact's communications, newest first: what CRM.COM sent it",
+        notes: "exactly one of `contact_information_identifier` or `category_identifier` (the emulator has no categories: not found); optional `direction` (INCOMING, OUTGOING), `media` (EMAIL, SMS, PHONE, LETTER, FACE_TO_FACE), `number_of_results`, `offset`; includes the verification codes and forgot-pass-code e-mails the emulator sent",
+        since: R4,
+        handler: Handler::Session(communications::list),
+        reply: ReplySchema::COMMUNICATION_LIST,
+        semi_optional: &[communications::LIST_BY],
+        later_parameters: &[
+            later("number_of_results", R13, "before: ignored, every one listed"),
+            later("offset", R13, "before: ignored"),
+        ],
+        later_fields: &[
+            later("viewed", R12_2, "before: absent"),
+            later("viewed_on", R12_2, "before: absent"),
+        ],
+        ..CONSUMER
+    },
+    Method {
+        path: "communications/show",
+        verb: Verb::Get,
+        tag: "communications",
+        resolves: &[Entity::Communication],
+        summary: "One communication, with its contact",
+        notes: "`communication_identifier`: `id` or `number`",
+        since: R4,
+        handler: Handler::Session(communications::show),
+        reply: ReplySchema::COMMUNICATION,
+        later_fields: &[
+            later("viewed", R12_2, "before: absent"),
+            later("viewed_on", R12_2, "before: absent"),
+        ],
+        ..CONSUMER
+    },
 ];
 
 /// The method for a path after the API prefix (a trailing `/` is tolerated).
@@ -310,6 +455,8 @@ mod tests {
                 .flat_map(|group| group.iter())
                 .chain(method.later_parameters.iter().map(|p| &p.name));
             for name in named {
+                // A nested parameter (`a.b`) is known by its object `a`.
+                let name = &name.split('.').next().unwrap_or(name);
                 let known = match name.strip_suffix('*') {
                     Some(prefix) => properties.keys().any(|k| k.starts_with(prefix)),
                     None => properties.contains_key(*name),

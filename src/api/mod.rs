@@ -6,6 +6,7 @@
 pub mod access_tokens;
 pub mod authentication;
 pub mod call;
+pub mod consumer;
 pub mod envelope;
 pub mod fields_set;
 pub mod identifiers;

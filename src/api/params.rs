@@ -163,6 +163,33 @@ impl Params {
         }
     }
 
+    /// Which of a group of semi-optional parameters was given: exactly one
+    /// must be.
+    pub fn exactly_one(&self, group: &'static [&'static str]) -> ApiResult<&'static str> {
+        let given: Vec<&'static str> = group
+            .iter()
+            .copied()
+            .filter(|p| self.get(p).is_some())
+            .collect();
+        match given.as_slice() {
+            [one] => Ok(one),
+            [] => Err(ApiError::AtLeastOneSemiOptional(group.to_vec())),
+            _ => Err(ApiError::OnlyOneSemiOptional(group.to_vec())),
+        }
+    }
+
+    /// An optional boolean: `true`/`false`, or their text (GET parameters
+    /// are always strings).
+    pub fn opt_bool(&self, name: &str) -> ApiResult<Option<bool>> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
+            Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            Some(_) => Err(ApiError::invalid(name, "true or false is expected")),
+        }
+    }
+
     /// An optional identifier object (`{"number": "ACR000418"}`).
     pub fn opt_object(&self, name: &str) -> ApiResult<Option<&Map<String, Value>>> {
         match self.get(name) {

@@ -35,7 +35,8 @@ impl Reference {
             .map_or(Value::Null, |i| json!(i))
     }
 
-    fn render_contact(&self, id: &str) -> Value {
+    /// A contact as an access token's reply embeds it (`account_owner`).
+    pub fn render_contact(&self, id: &str) -> Value {
         let Some(c) = self.contact(id) else {
             return Value::Null;
         };

@@ -85,11 +85,32 @@ pub fn run(
                 .map_err(|_| ApiError::Internal("a kept reply is not JSON".into()))?;
             finish(cx, route, data, fields, older.then_some(release))
         }
-        Reply::Data(data) => {
+        Reply::Data(mut data) => {
             if !older {
                 check(cx, route, cx.schemas.check_data(route.reply, &data))?;
             }
+            without_later_fields(route, release, &mut data);
             finish(cx, route, data, fields, older.then_some(release))
+        }
+    }
+}
+
+/// Leaves out of a reply object (or of each in a list) the fields its
+/// method gained after `release`.
+fn without_later_fields(route: &Method, release: Release, data: &mut serde_json::Value) {
+    let missing: Vec<&str> = route.missing_fields(release).collect();
+    if missing.is_empty() {
+        return;
+    }
+    let objects: Vec<&mut serde_json::Value> = match data {
+        serde_json::Value::Array(items) => items.iter_mut().collect(),
+        one => vec![one],
+    };
+    for object in objects {
+        if let Some(map) = object.as_object_mut() {
+            for name in &missing {
+                map.remove(*name);
+            }
         }
     }
 }

@@ -3,7 +3,10 @@
 //! consistent with its state and its references.
 
 use crate::domain::access_token::entity::AccessToken;
-use crate::domain::reference::{LogRefs, Reference};
+use crate::domain::reference::{
+    AccountsReceivable, Communication, Contact, LogRefs, Reference, RewardsParticipant, UdfSet,
+    UdfValues, Wallet,
+};
 
 /// A fixture problem: the file and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -79,25 +82,63 @@ pub(crate) fn check_references(r: &Reference) -> Result<(), FixtureError> {
             }
         }
     }
+    for c in &r.contacts {
+        check_udf("contact_information.json", &c.id, Contact::UDF, &c.udf)?;
+    }
     for a in &r.accounts_receivable {
+        const FILE: &str = "accounts_receivable.json";
         if r.contact(&a.account_owner_id).is_none() {
-            return Err(missing(
-                "accounts_receivable.json",
-                "contact",
-                &a.id,
-                &a.account_owner_id,
-            ));
+            return Err(missing(FILE, "contact", &a.id, &a.account_owner_id));
         }
+        check_udf(FILE, &a.id, AccountsReceivable::UDF, &a.udf)?;
+        check_optional_log(r, FILE, &a.id, a.log_information.as_ref())?;
     }
     for p in &r.rewards_participants {
+        const FILE: &str = "rewards_participants.json";
         if r.accounts_receivable(&p.accounts_receivable_id).is_none() {
             return Err(missing(
-                "rewards_participants.json",
+                FILE,
                 "accounts receivable",
                 &p.id,
                 &p.accounts_receivable_id,
             ));
         }
+        if let Some(unit) = p.sign_up_by_unit_id.as_ref() {
+            if r.unit(unit).is_none() {
+                return Err(missing(FILE, "unit", &p.id, unit));
+            }
+        }
+        check_udf(FILE, &p.id, RewardsParticipant::UDF, &p.udf)?;
+        check_optional_log(r, FILE, &p.id, p.log_information.as_ref())?;
+    }
+    for w in &r.wallets {
+        const FILE: &str = "wallets.json";
+        if r.accounts_receivable(&w.accounts_receivable_id).is_none() {
+            return Err(missing(
+                FILE,
+                "accounts receivable",
+                &w.id,
+                &w.accounts_receivable_id,
+            ));
+        }
+        if r.currency(&w.currency_id).is_none() {
+            return Err(missing(FILE, "currency", &w.id, &w.currency_id));
+        }
+        if !w.balance.is_finite() {
+            return Err(fail(FILE, format!("{}: the balance is not a number", w.id)));
+        }
+        check_udf(FILE, &w.id, Wallet::UDF, &w.udf)?;
+        check_optional_log(r, FILE, &w.id, w.log_information.as_ref())?;
+    }
+    for c in &r.communications {
+        const FILE: &str = "communications.json";
+        if let Some(contact) = c.contact_id.as_ref() {
+            if r.contact(contact).is_none() {
+                return Err(missing(FILE, "contact", &c.id, contact));
+            }
+        }
+        check_udf(FILE, &c.id, Communication::UDF, &c.udf)?;
+        check_optional_log(r, FILE, &c.id, Some(&c.log_information))?;
     }
     for c in &r.classifications {
         check_log(r, &c.log_information).map_err(|p| {
@@ -108,6 +149,29 @@ pub(crate) fn check_references(r: &Reference) -> Result<(), FixtureError> {
         })?;
     }
     Ok(())
+}
+
+/// An entity's user-defined fields must be its own, each of its type.
+fn check_udf(file: &str, id: &str, set: UdfSet, values: &UdfValues) -> Result<(), FixtureError> {
+    match set.stranger(values) {
+        Some(name) => Err(fail(
+            file,
+            format!("{id}: {name} is not one of its user-defined fields, or has the wrong type"),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn check_optional_log(
+    r: &Reference,
+    file: &str,
+    id: &str,
+    log: Option<&LogRefs>,
+) -> Result<(), FixtureError> {
+    match log.map(|log| check_log(r, log)) {
+        Some(Err(p)) => Err(fail(file, format!("{id}: {p}"))),
+        _ => Ok(()),
+    }
 }
 
 fn check_log(r: &Reference, log: &LogRefs) -> Result<(), String> {

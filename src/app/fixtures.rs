@@ -32,6 +32,9 @@ pub const FILES: &[(&str, &str)] = embedded!(
     "access_token_classifications.json",
     "access_token_definition.json",
     "access_tokens.json",
+    "currencies.json",
+    "wallets.json",
+    "communications.json",
 );
 
 /// A `--fixtures` directory must exist, and every JSON file in it must be
@@ -126,6 +129,9 @@ impl Fixtures {
             rewards_participants: parse(read("rewards_participants.json")?)?.1,
             classifications: parse(read("access_token_classifications.json")?)?.1,
             definition: Some(parse(read("access_token_definition.json")?)?.1),
+            currencies: parse(read("currencies.json")?)?.1,
+            wallets: parse(read("wallets.json")?)?.1,
+            communications: parse(read("communications.json")?)?.1,
             ..Reference::default()
         };
         reference

@@ -192,7 +192,7 @@ impl Journal {
         if !self.is_on() {
             return;
         }
-        let reply = reply_json(reply);
+        let reply = reply_json(reply, call.method);
         let parts: [&[u8]; 4] = [
             call.organisation.unwrap_or_default().as_bytes(),
             call.method.as_bytes(),

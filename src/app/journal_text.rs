@@ -85,12 +85,15 @@ fn body_json(body: &Bytes) -> Bytes {
     }
 }
 
-/// The reply as redacted JSON text: shared as it is when no secret key is
-/// in it, else redacted like a request.
-pub fn reply_json(reply: &Bytes) -> Bytes {
+/// The reply of `method` as redacted JSON text: shared as it is when no
+/// secret key is in it, else redacted like a request.
+pub fn reply_json(reply: &Bytes, method: &str) -> Bytes {
     // An `=` may be a value that names a secret (`one_time_password=…`
     // echoed in a description): such a reply is redacted like a request.
+    // A communication's `content` carries the code it sent: those replies
+    // are always redacted (they are rare; no search slows the others).
     let clean = reply.len() <= MAX_JOURNALED_BODY
+        && !method.starts_with("communications/")
         && memchr::memchr(b'=', reply).is_none()
         && !reply_secret_finders()
             .iter()
@@ -109,15 +112,18 @@ mod tests {
     #[test]
     fn a_reply_without_secrets_is_shared_and_one_with_them_redacted() {
         let plain = Bytes::from_static(br#"{"data":{"number":"1","verification_code":null}}"#);
-        assert_eq!(reply_json(&plain).as_ptr(), plain.as_ptr());
+        assert_eq!(
+            reply_json(&plain, "access_tokens/show").as_ptr(),
+            plain.as_ptr()
+        );
         let pending = Bytes::from_static(br#"{"data":{"verification_code":"273562"}}"#);
         assert_eq!(
-            &reply_json(&pending)[..],
+            &reply_json(&pending, "access_tokens/show")[..],
             br#"{"data":{"verification_code":"<redacted>"}}"#
         );
         let login = Bytes::from_static(br#"{"data":{"token":"eyJ.x.y"}}"#);
         assert_eq!(
-            &reply_json(&login)[..],
+            &reply_json(&login, "authentication/token")[..],
             br#"{"data":{"token":"<redacted>"}}"#
         );
     }

@@ -26,6 +26,10 @@ const SECRET_ENDINGS: [&str; 8] = [
     "passwords",
 ];
 
+/// Folded names that are secrets as a whole: a communication's `content`
+/// carries the verification code or one-time password it sent.
+const SECRET_NAMES: [&str; 1] = ["content"];
+
 /// Folded names that are secrets as a name's start: `token_value`,
 /// `otp_code`, `otpCode`.
 const SECRET_STARTS: [&str; 2] = ["token", "otp"];
@@ -61,6 +65,7 @@ pub fn is_secret(key: &str) -> bool {
         SECRET_FRAGMENTS.iter().any(|f| key.contains(f))
             || SECRET_ENDINGS.iter().any(|e| key.ends_with(e))
             || SECRET_STARTS.iter().any(|s| key.starts_with(s))
+            || SECRET_NAMES.contains(&key)
     })
 }
 

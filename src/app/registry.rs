@@ -9,6 +9,7 @@ use crate::app::snapshot::{valid_name, Snapshot, SnapshotInfo, TenantState, STAT
 use crate::app::state::AppState;
 use crate::core::clock::TenantClock;
 use crate::core::error::{ApiError, ApiResult};
+use crate::domain::reference::{Communication, Reference};
 use crate::domain::tenant::{tenant_key, Tenant};
 use chrono::{SecondsFormat, Utc};
 use std::sync::Arc;
@@ -89,6 +90,13 @@ impl AppState {
             organisation: tenant.organisation.clone(),
             reference: tenant.reference.data(),
             access_tokens: tenant.access_tokens.read().iter().cloned().collect(),
+            communications: tenant
+                .outbox
+                .all()
+                .iter()
+                .map(|c| Communication::clone(c))
+                .collect(),
+            wallet_balances: tenant.wallet_balances.all(),
         }
     }
 
@@ -111,10 +119,13 @@ impl AppState {
         self.config.room_for_tokens(store.len())?;
         self.check_against_schemas(&reference, &store)
             .map_err(ApiError::admin)?;
+        check_activity(&reference, &doc.communications, &doc.wallet_balances)
+            .map_err(ApiError::admin)?;
         let reference = Arc::new(reference);
         let seed = *self.seed.lock();
+        let (sent, balances) = (doc.communications, doc.wallet_balances);
         self.install(organisation, |name, clock| {
-            Tenant::new(name, reference, store, seed, clock)
+            Tenant::new(name, reference, store, seed, clock).with_activity(sent, balances)
         })
     }
 
@@ -198,4 +209,43 @@ fn check_name(name: &str) -> ApiResult<()> {
             "snapshot name: 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'",
         ))
     }
+}
+
+/// What a state document says the tenant sent and set must fit its
+/// reference: a sent communication's contact exists and its number is not
+/// a fixture's; a balance names an existing wallet and is a number.
+fn check_activity(
+    reference: &Reference,
+    sent: &[Communication],
+    balances: &std::collections::BTreeMap<String, f64>,
+) -> Result<(), String> {
+    for c in sent {
+        if let Some(contact) = c.contact_id.as_deref() {
+            if reference.contact(contact).is_none() {
+                return Err(format!(
+                    "communications: {} refers to contact '{contact}', which does not exist",
+                    c.number
+                ));
+            }
+        }
+        if reference
+            .communications
+            .iter()
+            .any(|f| f.number == c.number)
+        {
+            return Err(format!(
+                "communications: {} is a fixture's number",
+                c.number
+            ));
+        }
+    }
+    for (wallet, balance) in balances {
+        if reference.wallet(wallet).is_none() {
+            return Err(format!("wallet_balances: no wallet '{wallet}'"));
+        }
+        if !balance.is_finite() {
+            return Err(format!("wallet_balances: {wallet}: not a number"));
+        }
+    }
+    Ok(())
 }

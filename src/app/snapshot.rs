@@ -2,7 +2,7 @@
 //! files of `--state-dir`), and the named snapshots kept per tenant.
 
 use crate::domain::access_token::entity::AccessToken;
-use crate::domain::reference::ReferenceData;
+use crate::domain::reference::{Communication, ReferenceData};
 use dashmap::DashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -21,6 +21,12 @@ pub struct TenantState {
     pub organisation: String,
     pub reference: ReferenceData,
     pub access_tokens: Vec<AccessToken>,
+    /// The communications the tenant sent (`Tenant::outbox`), oldest first.
+    #[serde(default)]
+    pub communications: Vec<Communication>,
+    /// Wallet balances set through the admin API, by wallet id.
+    #[serde(default)]
+    pub wallet_balances: BTreeMap<String, f64>,
 }
 
 /// A named, saved copy of a tenant's state.

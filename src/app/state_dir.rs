@@ -15,7 +15,7 @@ use crate::app::state::AppState;
 use crate::core::config::Dataset;
 use crate::core::release::Release;
 use crate::domain::access_token::entity::AccessToken;
-use crate::domain::reference::Reference;
+use crate::domain::reference::{Communication, Reference};
 use crate::domain::session::Session;
 use crate::domain::tenant::{reserve_incarnations, Tenant};
 use std::collections::HashMap;
@@ -27,6 +27,14 @@ impl Changes for AppState {
             key: tenant.key(),
             incarnation: tenant.incarnation,
             token: Box::new(token.clone()),
+        })
+    }
+
+    fn communication_sent(&self, tenant: &Tenant, communication: &Communication) -> u64 {
+        self.record(|| Change::Communication {
+            key: tenant.key(),
+            incarnation: tenant.incarnation,
+            communication: Box::new(communication.clone()),
         })
     }
 
@@ -115,6 +123,8 @@ impl AppState {
                 .push(token);
             Ok(())
         })?;
+        let mut communications = read::communications(connection)?;
+        let mut balances = read::wallet_balances(connection)?;
         let read_in = started.elapsed();
         let mut references: HashMap<String, Arc<Reference>> = HashMap::new();
         let seed = *self.seed.lock();
@@ -136,7 +146,10 @@ impl AppState {
             let store = token_store(&reference, tokens).map_err(|e| format!("{place}: {e}"))?;
             let clock = self.following_clock();
             clock.restore(stored.clock);
-            let mut tenant = Tenant::new(&stored.organisation, reference, store, seed, clock);
+            let sent = communications.remove(&stored.key).unwrap_or_default();
+            let balances = balances.remove(&stored.key).unwrap_or_default();
+            let mut tenant = Tenant::new(&stored.organisation, reference, store, seed, clock)
+                .with_activity(sent, balances);
             tenant.incarnation = stored.incarnation;
             most = most.max(stored.incarnation);
             self.tenants.insert(stored.key, Arc::new(tenant));

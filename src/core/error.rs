@@ -118,6 +118,14 @@ pub enum Entity {
     AccessTokenClassification,
     /// `UNITNOTFOUNDEXCEPTION`
     Unit,
+    /// `CONTACTINFORMATIONNOTFOUNDEXCEPTION`
+    ContactInformation,
+    /// `WALLETNOTFOUNDEXCEPTION`
+    Wallet,
+    /// `COMMUNICATIONNOTFOUNDEXCEPTION`
+    Communication,
+    /// `COMMUNICATIONCATEGORYNOTFOUNDEXCEPTION`
+    CommunicationCategory,
 }
 
 impl Entity {
@@ -129,6 +137,10 @@ impl Entity {
             Entity::RewardsParticipant => codes::REWARDS_PARTICIPANT_NOT_FOUND,
             Entity::AccessTokenClassification => codes::CLASSIFICATION_NOT_FOUND,
             Entity::Unit => codes::UNIT_NOT_FOUND,
+            Entity::ContactInformation => codes::CONTACT_INFORMATION_NOT_FOUND,
+            Entity::Wallet => codes::WALLET_NOT_FOUND,
+            Entity::Communication => codes::COMMUNICATION_NOT_FOUND,
+            Entity::CommunicationCategory => codes::COMMUNICATION_CATEGORY_NOT_FOUND,
         }
     }
 
@@ -139,6 +151,10 @@ impl Entity {
             Entity::RewardsParticipant => "rewards participant",
             Entity::AccessTokenClassification => "access token classification",
             Entity::Unit => "unit",
+            Entity::ContactInformation => "contact information",
+            Entity::Wallet => "wallet",
+            Entity::Communication => "communication",
+            Entity::CommunicationCategory => "communication category",
         }
     }
 }
@@ -393,6 +409,10 @@ mod tests {
             ApiError::NotFound(Entity::RewardsParticipant),
             ApiError::NotFound(Entity::AccessTokenClassification),
             ApiError::NotFound(Entity::Unit),
+            ApiError::NotFound(Entity::ContactInformation),
+            ApiError::NotFound(Entity::Wallet),
+            ApiError::NotFound(Entity::Communication),
+            ApiError::NotFound(Entity::CommunicationCategory),
             ApiError::InvalidLifeCycleState {
                 action: "a",
                 state: "s",

@@ -126,6 +126,30 @@ pub const UNIT_NOT_FOUND: ErrorCode = row(
     "login names a unit that does not exist",
 );
 
+pub const CONTACT_INFORMATION_NOT_FOUND: ErrorCode = row(
+    "COM.CRM.EXCEPTION.CONTACTINFORMATION.CONTACTINFORMATIONNOTFOUNDEXCEPTION",
+    200,
+    "contact information not found",
+);
+
+pub const WALLET_NOT_FOUND: ErrorCode = row(
+    "COM.CRM.EXCEPTION.WALLETS.WALLETNOTFOUNDEXCEPTION",
+    200,
+    "wallet not found, or the accounts receivable has no effective wallet",
+);
+
+pub const COMMUNICATION_NOT_FOUND: ErrorCode = row(
+    "COM.CRM.EXCEPTION.COMMUNICATIONS.COMMUNICATIONNOTFOUNDEXCEPTION",
+    200,
+    "communication not found",
+);
+
+pub const COMMUNICATION_CATEGORY_NOT_FOUND: ErrorCode = row(
+    "COM.CRM.EXCEPTION.COMMUNICATIONS.COMMUNICATIONCATEGORYNOTFOUNDEXCEPTION",
+    200,
+    "communication category not found (the emulator has none)",
+);
+
 pub const INVALID_LIFE_CYCLE_STATE: ErrorCode = row(
     "COM.CRM.EXCEPTION.ACCESSTOKENS.INVALIDLIFECYCLESTATEEXCEPTION",
     200,
@@ -229,6 +253,10 @@ pub const CATALOGUE: &[ErrorCode] = &[
     REWARDS_PARTICIPANT_NOT_FOUND,
     CLASSIFICATION_NOT_FOUND,
     UNIT_NOT_FOUND,
+    CONTACT_INFORMATION_NOT_FOUND,
+    WALLET_NOT_FOUND,
+    COMMUNICATION_NOT_FOUND,
+    COMMUNICATION_CATEGORY_NOT_FOUND,
     INVALID_LIFE_CYCLE_STATE,
     INVALID_VERIFICATION_CODE,
     DUPLICATE_ACCESS_TOKEN,

@@ -76,16 +76,22 @@ const fn field(name: &'static str, since: &'static [Release]) -> Fact {
 /// The release sets facts and method declarations name (`Fact::since`).
 pub mod since {
     use crate::core::release::{r, Release};
+    pub const R4: &[Release] = &[r(4, 0)];
     pub const R5: &[Release] = &[r(5, 0)];
     pub const R6: &[Release] = &[r(6, 0)];
     pub const R8: &[Release] = &[r(8, 0)];
     pub const R9: &[Release] = &[r(9, 0)];
     pub const R10: &[Release] = &[r(10, 0)];
     pub const R10_1: &[Release] = &[r(10, 1)];
+    pub const R11: &[Release] = &[r(11, 0)];
     pub const R12: &[Release] = &[r(12, 0)];
+    pub const R12_1: &[Release] = &[r(12, 1)];
+    pub const R12_2: &[Release] = &[r(12, 2)];
     pub const R13: &[Release] = &[r(13, 0)];
     pub const R13_1: &[Release] = &[r(13, 1)];
     pub const R14: &[Release] = &[r(14, 0)];
+    pub const R14_2: &[Release] = &[r(14, 2)];
+    pub const R14_17: &[Release] = &[r(14, 17)];
     pub const R15: &[Release] = &[r(15, 0)];
     pub const R16_2: &[Release] = &[r(16, 2)];
     pub const R16_12_AND_R17_10: &[Release] = &[r(16, 12), r(17, 10)];

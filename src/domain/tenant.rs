@@ -10,7 +10,9 @@ use crate::core::secret::PassCodeHash;
 use crate::domain::access_token::attempts::{OtpGuesses, SecretAttempts};
 use crate::domain::access_token::shared_store::SharedStore;
 use crate::domain::access_token::store::AccessTokenStore;
+use crate::domain::outbox::Outbox;
 use crate::domain::reference::Reference;
+use crate::domain::wallet_balances::WalletBalances;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -36,6 +38,10 @@ pub struct Tenant {
     pub secret_attempts: SecretAttempts,
     /// Wrong one-time passwords of the whole tenant.
     pub otp_guesses: OtpGuesses,
+    /// The communications this tenant's CRM.COM sent.
+    pub outbox: Outbox,
+    /// Wallet balances set through the admin API.
+    pub wallet_balances: WalletBalances,
     /// Shared with the tenant that replaces this one on a reset or an
     /// import, so a tenant's own clock outlives its data.
     pub clock: Arc<TenantClock>,
@@ -60,13 +66,27 @@ impl Tenant {
         Tenant {
             organisation: organisation.to_string(),
             generator: Generator::new(seed, &tenant_key(organisation)),
-            reference,
+            reference: reference.clone(),
             access_tokens: SharedStore::new(access_tokens.into()),
             secret_attempts: SecretAttempts::default(),
             otp_guesses: OtpGuesses::default(),
+            outbox: Outbox::new(Vec::new(), &reference.communications),
+            wallet_balances: WalletBalances::default(),
             clock,
             incarnation: INCARNATIONS.fetch_add(1, Ordering::AcqRel) + 1,
         }
+    }
+
+    /// The tenant holding what an export, a snapshot or the database kept
+    /// of its outbox and wallet balances.
+    pub fn with_activity(
+        mut self,
+        sent: Vec<crate::domain::reference::Communication>,
+        balances: std::collections::BTreeMap<String, f64>,
+    ) -> Tenant {
+        self.outbox = Outbox::new(sent, &self.reference.communications);
+        self.wallet_balances = WalletBalances::new(balances);
+        self
     }
 
     /// The tenant key: the organisation, lower-cased.
@@ -82,6 +102,14 @@ impl Tenant {
 }
 
 impl Tenant {
+    /// A wallet's balance: the one set through the admin API, else the
+    /// reference's.
+    pub fn wallet_balance(&self, wallet: &crate::domain::reference::Wallet) -> f64 {
+        self.wallet_balances
+            .get(&wallet.id)
+            .unwrap_or(wallet.balance)
+    }
+
     /// Hashes a pass code or one-time password with a fresh salt from this
     /// tenant's generator (reproducible under `--seed`).
     pub fn hash_secret(&self, secret: &str) -> PassCodeHash {

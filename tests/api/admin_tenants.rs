@@ -126,7 +126,7 @@ fn an_export_holds_every_entity_and_pass_codes_only_as_hashes() {
             .as_array()
             .unwrap()
             .len(),
-        6
+        8
     );
     assert!(state["reference"].get("users").is_none(), "logins stay out");
 }

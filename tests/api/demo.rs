@@ -23,8 +23,8 @@ fn a_dataset_seeds_an_organisation_alike_for_a_seed_and_survives_reset() {
     let made = seed(&first, json!({"dataset": "small", "seed": 11}));
     assert_eq!(made["dataset"], "small");
     assert_eq!(
-        made["accounts_receivable"], 56,
-        "6 fixture accounts and 50 more"
+        made["accounts_receivable"], 58,
+        "8 fixture accounts and 50 more"
     );
     let count = made["access_tokens"].as_u64().unwrap();
     assert!((11 + 50..=11 + 150).contains(&count), "{made}");
@@ -156,7 +156,7 @@ fn the_dataset_flag_seeds_every_new_organisation() {
     app.login("two");
     let tenants = app.admin_ok("GET", "tenants", None);
     for t in tenants.as_array().unwrap() {
-        assert_eq!(t["accounts_receivable"], 56, "{t}");
+        assert_eq!(t["accounts_receivable"], 58, "{t}");
     }
     assert_eq!(tenants[0]["access_tokens"], tenants[1]["access_tokens"]);
     // Another dataset for one organisation is made on the fixtures, not on
@@ -166,7 +166,7 @@ fn the_dataset_flag_seeds_every_new_organisation() {
         "tenants/three/dataset",
         Some(&json!({"dataset": "small", "seed": 4})),
     );
-    assert_eq!(other["accounts_receivable"], 56, "{other}");
+    assert_eq!(other["accounts_receivable"], 58, "{other}");
     let back = app.admin_ok(
         "PUT",
         "tenants/three/dataset",

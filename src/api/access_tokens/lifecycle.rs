@@ -7,12 +7,14 @@ use super::modify_found;
 use super::render::render;
 use crate::api::call::Context;
 use crate::api::call::{Reply, Request};
+use crate::api::consumer::messages::{self, Message};
 use crate::api::identifiers::{required_access_token, top_level_access_token};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::secret::secrets_equal;
 use crate::domain::access_token::entity::{LifeCycleState, OneTimePassword};
 use crate::domain::access_token::entity::{SECRET_DIGITS, VERIFICATION_CODE_DIGITS};
 use crate::domain::session::Caller;
+use crate::domain::tenant::Tenant;
 use chrono::TimeDelta;
 use serde_json::{json, Value};
 
@@ -117,14 +119,34 @@ pub fn reset_verification_code(cx: &Context, caller: &Caller, req: &Request) -> 
         Ok(())
     })?;
     tenant.secret_attempts.clear(&token.id);
+    if let Some(code) = token.verification_code.as_deref() {
+        messages::send(cx, caller, &token, Message::VerificationCode(code));
+    }
     Ok(Reply::Data(render(&tenant.reference, &token)))
 }
 
 /// `POST access_tokens/generate_otp`: a new one-time password for an
 /// effective token, replacing any live one.
 pub fn generate_otp(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
-    let tenant = &caller.tenant;
     let key = required_access_token(&req.params)?;
+    let (otp, stored) = new_one_time_password(cx, &caller.tenant);
+    let expires_at = stored.expires_at;
+    let token = modify_found(cx, caller, &key, |token, _| {
+        token.require(LifeCycleState::Effective, "given a one-time password")?;
+        token.one_time_password = Some(Box::new(stored));
+        Ok(())
+    })?;
+    Ok(Reply::Data(json!({
+        "id": token.id,
+        "number": token.number,
+        "one_time_password": otp,
+        "expiration_date": expires_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+    })))
+}
+
+/// A new one-time password and what the token keeps of it (its hash and
+/// expiry, `--otp-validity` from now on the tenant's clock).
+pub fn new_one_time_password(cx: &Context, tenant: &Tenant) -> (String, OneTimePassword) {
     let otp = tenant.generator.digits(SECRET_DIGITS);
     // The flag is bounded (at most a year), so this cannot overflow.
     let validity = i64::try_from(cx.config.otp_validity).unwrap_or(0);
@@ -138,17 +160,7 @@ pub fn generate_otp(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<R
         hash: tenant.hash_secret(&otp),
         expires_at,
     };
-    let token = modify_found(cx, caller, &key, |token, _| {
-        token.require(LifeCycleState::Effective, "given a one-time password")?;
-        token.one_time_password = Some(Box::new(stored));
-        Ok(())
-    })?;
-    Ok(Reply::Data(json!({
-        "id": token.id,
-        "number": token.number,
-        "one_time_password": otp,
-        "expiration_date": expires_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
-    })))
+    (otp, stored)
 }
 
 /// `POST access_tokens/set_as_effective`: not effective → effective.

@@ -26,27 +26,12 @@ pub const LIST_OWNERS: &[&str] = &[
     "rewards_participant_identifier",
 ];
 
-/// Which of a group of semi-optional parameters was given: exactly one must
-/// be.
-fn exactly_one(req: &Request, group: &'static [&'static str]) -> ApiResult<&'static str> {
-    let given: Vec<&'static str> = group
-        .iter()
-        .copied()
-        .filter(|p| req.params.get(p).is_some())
-        .collect();
-    match given.as_slice() {
-        [one] => Ok(one),
-        [] => Err(ApiError::AtLeastOneSemiOptional(group.to_vec())),
-        _ => Err(ApiError::OnlyOneSemiOptional(group.to_vec())),
-    }
-}
-
 /// `GET access_tokens/list`: the tokens of an accounts receivable (directly
 /// or through its rewards participants) or of a rewards participant, in
 /// number order, optionally by classification and paged.
 pub fn list(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let reference = &caller.tenant.reference;
-    let by = exactly_one(req, LIST_OWNERS)?;
+    let by = req.params.exactly_one(LIST_OWNERS)?;
     let kind = if by == "accounts_receivable_identifier" {
         Kind::AccountsReceivable
     } else {

@@ -3,13 +3,12 @@
 use super::input::{text, Change, UdfChanges};
 use super::render::render;
 use super::reply::render_reply;
-use super::{find, fresh_authentication_code, modify_found, owner_accounts_receivable};
+use super::{fresh_authentication_code, modify_found};
 use crate::api::call::Context;
 use crate::api::call::{Reply, Request};
-use crate::api::identifiers::{
-    access_token_identifier_otp, required_access_token, resolve, ACCOUNTS_RECEIVABLE_FIELDS,
-};
-use crate::api::params::Params;
+use crate::api::consumer::messages::{self, Message};
+use crate::api::consumer::owners::identified;
+use crate::api::identifiers::{required_access_token, resolve};
 use crate::core::error::{ApiError, ApiResult, Entity};
 use crate::core::release_facts::Behaviour;
 use crate::domain::access_token::entity::{AccessToken, LifeCycleState, Udfs};
@@ -48,7 +47,14 @@ fn owners(
 ) -> ApiResult<(Option<String>, Option<String>)> {
     let reference = &caller.tenant.reference;
     let p = &req.params;
-    let ar = accounts_receivable(cx, caller, p)?.map(|i| &reference.accounts_receivable[i]);
+    let ar = identified(
+        cx,
+        caller,
+        p,
+        "accounts_receivable_identifier",
+        Kind::AccountsReceivable,
+    )?
+    .map(|i| &reference.accounts_receivable[i]);
     let rp = resolve(
         reference,
         p,
@@ -73,44 +79,6 @@ fn owners(
         }
     }
     Ok((ar.map(|a| a.id.clone()), rp.map(|r| r.id.clone())))
-}
-
-/// The accounts receivable `accounts_receivable_identifier` names: by its
-/// own fields, or (R8) by an effective access token of it, which the OTP
-/// variant of the identifier may name by a live one-time password.
-fn accounts_receivable(cx: &Context, caller: &Caller, p: &Params) -> ApiResult<Option<usize>> {
-    const PARAM: &str = "accounts_receivable_identifier";
-    const INNER: &str = "accounts_receivable_identifier.access_token_identifier";
-    let reference = &caller.tenant.reference;
-    let by_token = p
-        .opt_object(PARAM)?
-        .and_then(|o| o.get("access_token_identifier").map(|inner| (o, inner)))
-        .filter(|(_, inner)| !inner.is_null());
-    let Some((object, inner)) = by_token else {
-        return resolve(reference, p, PARAM, Kind::AccountsReceivable);
-    };
-    if ACCOUNTS_RECEIVABLE_FIELDS
-        .iter()
-        .any(|f| object.get(*f).is_some_and(|v| !v.is_null()))
-    {
-        let mut group = ACCOUNTS_RECEIVABLE_FIELDS.to_vec();
-        group.push("access_token_identifier");
-        return Err(ApiError::OnlyOneSemiOptional(group));
-    }
-    let inner = inner
-        .as_object()
-        .ok_or_else(|| ApiError::invalid(INNER, "an object is expected"))?;
-    let key = access_token_identifier_otp(INNER, inner)?;
-    let store = caller.tenant.access_tokens.read();
-    let token = find(cx, caller, &store, &key)?;
-    token.require(
-        LifeCycleState::Effective,
-        "used to identify an accounts receivable",
-    )?;
-    owner_accounts_receivable(reference, token)
-        .and_then(|id| reference.find(Kind::AccountsReceivable, "id", id))
-        .map(Some)
-        .ok_or(ApiError::NotFound(Entity::AccountsReceivable))
 }
 
 /// `POST access_tokens/create`.
@@ -199,6 +167,10 @@ pub fn create(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> 
         super::reply::check_before_storing(cx, &token)?;
         store.insert(token.clone())?;
         cx.stored(tenant, &token);
+    }
+    // CRM.COM sends a pending token's verification code to its consumer.
+    if let Some(code) = token.verification_code.as_deref() {
+        messages::send(cx, caller, &token, Message::VerificationCode(code));
     }
     // Rendered outside the lock, from the token as inserted.
     Ok(Reply::Checked(render_reply(cx, reference, &token)?))

@@ -16,6 +16,7 @@ pub const SHARED: &[(&str, &str)] = embedded!(
     "common.json",
     "access_token.json",
     "access_token_classification.json",
+    "consumer.json",
     "requests.json",
 );
 
@@ -55,6 +56,13 @@ impl ReplySchema {
     pub const EMPTY: ReplySchema = reply!("empty.json", false, true);
     pub const STATUS_ONLY: ReplySchema = reply!("status_only.json", false, false);
     pub const ONE_TIME_PASSWORD: ReplySchema = reply!("one_time_password.json", false, true);
+    pub const ACCOUNTS_RECEIVABLE: ReplySchema = reply!("accounts_receivable.json", false, true);
+    pub const CONTACT_INFORMATION: ReplySchema = reply!("contact_information.json", false, true);
+    pub const REWARDS_PARTICIPANT: ReplySchema = reply!("rewards_participant.json", false, true);
+    pub const WALLET: ReplySchema = reply!("wallet.json", false, true);
+    pub const WALLET_BALANCE: ReplySchema = reply!("wallet_balance.json", false, true);
+    pub const COMMUNICATION: ReplySchema = reply!("communication.json", false, true);
+    pub const COMMUNICATION_LIST: ReplySchema = reply!("communication_list.json", false, true);
 }
 
 /// Two reply schemas are the same file.

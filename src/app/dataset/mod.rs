@@ -15,7 +15,9 @@ use crate::domain::reference::{
 use std::collections::HashMap;
 use std::sync::Arc;
 
+mod consumer_extras;
 mod sample;
+use consumer_extras::Extras;
 use sample::*;
 
 /// The pass code of every generated access token, so a demo can log in as
@@ -98,10 +100,18 @@ pub fn build(fixtures: &Fixtures, dataset: Dataset, seed: u64) -> Result<Fixture
         .map(|u| Arc::from(u.id.as_str()))
         .ok_or("the fixtures have no unit")?;
 
+    let currency = data
+        .currencies
+        .first()
+        .map(|c| c.id.clone())
+        .ok_or("the fixtures have no currency for the wallets")?;
+    let extras_generator = Generator::new(Some(seed), &format!("extras:{}", dataset.name()));
+    let extras = Extras::new(&extras_generator);
+
     let mut tokens: Vec<AccessToken> = fixtures.access_tokens.iter().cloned().collect();
     let mut serial = 0u64;
     for n in 0..accounts(dataset) {
-        let contact = if pick.chance(70) {
+        let mut contact = if pick.chance(70) {
             person(&generator, &pick, &countries)
         } else {
             company(&generator, &pick, &countries, &industries)
@@ -116,18 +126,26 @@ pub fn build(fixtures: &Fixtures, dataset: Dataset, seed: u64) -> Result<Fixture
             90..=94 => "SUSPENDED",
             _ => "TERMINATED",
         };
-        let ar = AccountsReceivable {
+        let mut ar = AccountsReceivable {
             id: generator.hex32(),
             number: format!("ACR{:06}", 5000 + n),
             name: display.clone(),
             life_cycle_state: state.into(),
             account_owner_id: contact.id.clone(),
+            ..AccountsReceivable::default()
         };
-        let participant = pick.chance(65).then(|| RewardsParticipant {
+        let mut participant = pick.chance(65).then(|| RewardsParticipant {
             id: generator.hex32(),
             number: (20_000 + n).to_string(),
             accounts_receivable_id: ar.id.clone(),
+            ..RewardsParticipant::default()
         });
+        extras.reach(&mut contact, &mailbox(&display), n);
+        extras.money(&mut ar);
+        if let Some(participant) = participant.as_mut() {
+            extras.sign_up(participant, &unit);
+        }
+        data.wallets.push(extras.wallet(&ar, &currency, n));
         for _ in 0..pick.between(1, 3) {
             serial += 1;
             let owner = Owner {

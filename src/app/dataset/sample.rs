@@ -192,6 +192,7 @@ pub(super) fn person(generator: &Generator, pick: &Pick<'_>, countries: &[String
             id_issued_by_country: None,
         }),
         company_profile: None,
+        ..Contact::default()
     }
 }
 
@@ -239,6 +240,7 @@ pub(super) fn company(
             industry: Some(pick.one(industries).clone()),
             registration_number: Some(generator.digits(9)),
         }),
+        ..Contact::default()
     }
 }
 

@@ -7,6 +7,7 @@ use crate::core::clock::ClockSetting;
 use crate::core::config::Dataset;
 use crate::core::release::Release;
 use crate::domain::access_token::entity::AccessToken;
+use crate::domain::reference::Communication;
 use crate::domain::session::Session;
 use crate::domain::tenant::Tenant;
 use std::sync::Arc;
@@ -25,6 +26,19 @@ pub enum Change {
         key: String,
         incarnation: u64,
         token: Box<AccessToken>,
+    },
+    /// A communication the tenant of `key` sent (kept as `AccessToken` is).
+    Communication {
+        key: String,
+        incarnation: u64,
+        communication: Box<Communication>,
+    },
+    /// A wallet balance the admin API set in the tenant of `key`.
+    WalletBalance {
+        key: String,
+        incarnation: u64,
+        wallet_id: String,
+        balance: f64,
     },
     /// A login session opened or changed (`Some`), or ended.
     Session {
@@ -69,6 +83,8 @@ impl std::fmt::Debug for Change {
             Change::Tenant(_) => "Tenant",
             Change::TenantDeleted(_) => "TenantDeleted",
             Change::AccessToken { .. } => "AccessToken",
+            Change::Communication { .. } => "Communication",
+            Change::WalletBalance { .. } => "WalletBalance",
             Change::Session { .. } => "Session",
             Change::Release { .. } => "Release",
             Change::Dataset { .. } => "Dataset",
@@ -90,6 +106,8 @@ impl Change {
             Change::Tenant(tenant) => Some(&tenant.organisation),
             Change::TenantDeleted(key)
             | Change::AccessToken { key, .. }
+            | Change::Communication { key, .. }
+            | Change::WalletBalance { key, .. }
             | Change::Release { key, .. }
             | Change::Dataset { key, .. }
             | Change::TenantClock { key, .. }

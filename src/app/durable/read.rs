@@ -5,9 +5,10 @@
 use crate::app::snapshot::{Snapshot, TenantState};
 use crate::core::clock::ClockSetting;
 use crate::domain::access_token::entity::AccessToken;
-use crate::domain::reference::ReferenceData;
+use crate::domain::reference::{Communication, ReferenceData};
 use crate::domain::session::Session;
 use rusqlite::Connection;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// An organisation's settings: its release and the dataset it starts from.
@@ -173,6 +174,55 @@ pub fn access_tokens(
         each(key, token)?;
     }
     Ok(())
+}
+
+/// Every sent communication, by tenant key, oldest first.
+pub fn communications(
+    connection: &Connection,
+) -> Result<HashMap<String, Vec<Communication>>, String> {
+    let mut statement = connection
+        .prepare("SELECT tenant, number, body FROM communications ORDER BY rowid")
+        .map_err(|e| broken("communications", e))?;
+    let rows = statement
+        .query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+            ))
+        })
+        .map_err(|e| broken("communications", e))?;
+    let mut by_tenant: HashMap<String, Vec<Communication>> = HashMap::new();
+    for row in rows {
+        let (key, number, body) = row.map_err(|e| broken("communications", e))?;
+        let communication = json(format!("communications {key:?} {number:?}"), &body)?;
+        by_tenant.entry(key).or_default().push(communication);
+    }
+    Ok(by_tenant)
+}
+
+/// Every wallet balance the admin API set, by tenant key.
+pub fn wallet_balances(
+    connection: &Connection,
+) -> Result<HashMap<String, BTreeMap<String, f64>>, String> {
+    let mut statement = connection
+        .prepare("SELECT tenant, wallet_id, balance FROM wallet_balances")
+        .map_err(|e| broken("wallet_balances", e))?;
+    let rows = statement
+        .query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, f64>(2)?,
+            ))
+        })
+        .map_err(|e| broken("wallet_balances", e))?;
+    let mut by_tenant: HashMap<String, BTreeMap<String, f64>> = HashMap::new();
+    for row in rows {
+        let (key, wallet_id, balance) = row.map_err(|e| broken("wallet_balances", e))?;
+        by_tenant.entry(key).or_default().insert(wallet_id, balance);
+    }
+    Ok(by_tenant)
 }
 
 /// Every snapshot, with its tenant key.

@@ -9,8 +9,9 @@ use rusqlite_migration::{Migrations, M};
 /// foreign SQLite file is told apart from ours.
 pub const APPLICATION_ID: i32 = 0x4352_4D65;
 
-const MIGRATIONS: &[M<'static>] = &[M::up(
-    "PRAGMA application_id = 1129467237;
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(
+        "PRAGMA application_id = 1129467237;
     -- Values with no row of their own: the signing key, the emulator's clock.
     CREATE TABLE meta (
         name TEXT PRIMARY KEY,
@@ -64,7 +65,24 @@ const MIGRATIONS: &[M<'static>] = &[M::up(
         accounts_receivable_id TEXT,
         access_token_id TEXT
     ) STRICT;",
-)];
+    ),
+    M::up(
+        "-- What a tenant sent (its outbox) and the wallet balances the admin API
+    -- set, one row each, as access tokens are kept.
+    CREATE TABLE communications (
+        tenant TEXT NOT NULL,
+        number TEXT NOT NULL,
+        body TEXT NOT NULL,
+        UNIQUE (tenant, number)
+    ) STRICT;
+    CREATE TABLE wallet_balances (
+        tenant TEXT NOT NULL,
+        wallet_id TEXT NOT NULL,
+        balance REAL NOT NULL,
+        PRIMARY KEY (tenant, wallet_id)
+    ) STRICT;",
+    ),
+];
 
 /// Every version of the schema, oldest first.
 pub fn migrations() -> Migrations<'static> {

@@ -13,7 +13,7 @@ use super::change::Change;
 use super::progress::Progress;
 use crate::core::clock::ClockSetting;
 use crate::domain::access_token::entity::AccessToken;
-use crate::domain::reference::Reference;
+use crate::domain::reference::{Communication, Reference};
 use rusqlite::{params, Connection};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
@@ -155,6 +155,24 @@ fn put_token(db: &Connection, key: &str, token: &AccessToken) -> rusqlite::Resul
     Ok(())
 }
 
+fn put_communication(db: &Connection, key: &str, c: &Communication) -> rusqlite::Result<()> {
+    db.prepare_cached(
+        "INSERT INTO communications (tenant, number, body) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (tenant, number) DO UPDATE SET body = excluded.body",
+    )?
+    .execute(params![key, c.number, to_json(c)?])?;
+    Ok(())
+}
+
+fn put_balance(db: &Connection, key: &str, wallet_id: &str, balance: f64) -> rusqlite::Result<()> {
+    db.prepare_cached(
+        "INSERT INTO wallet_balances (tenant, wallet_id, balance) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (tenant, wallet_id) DO UPDATE SET balance = excluded.balance",
+    )?
+    .execute(params![key, wallet_id, balance])?;
+    Ok(())
+}
+
 fn apply(db: &Connection, change: &Change, known: &mut Known) -> rusqlite::Result<()> {
     match change {
         Change::Tenant(tenant) => {
@@ -181,12 +199,24 @@ fn apply(db: &Connection, change: &Change, known: &mut Known) -> rusqlite::Resul
             for token in &tokens {
                 put_token(db, key, token)?;
             }
+            for table in ["communications", "wallet_balances"] {
+                db.prepare_cached(&format!("DELETE FROM {table} WHERE tenant = ?1"))?
+                    .execute([key])?;
+            }
+            for sent in tenant.outbox.all() {
+                put_communication(db, key, &sent)?;
+            }
+            for (wallet_id, balance) in tenant.wallet_balances.all() {
+                put_balance(db, key, &wallet_id, balance)?;
+            }
         }
         Change::TenantDeleted(key) => {
             known.incarnations.remove(key);
             for table in [
                 "tenants WHERE key",
                 "access_tokens WHERE tenant",
+                "communications WHERE tenant",
+                "wallet_balances WHERE tenant",
                 "sessions WHERE tenant",
             ] {
                 db.prepare_cached(&format!("DELETE FROM {table} = ?1"))?
@@ -202,6 +232,25 @@ fn apply(db: &Connection, change: &Change, known: &mut Known) -> rusqlite::Resul
             // made in (a write racing a reset, or made after a delete, is not).
             if known.incarnations.get(key) == Some(incarnation) {
                 put_token(db, key, token)?;
+            }
+        }
+        Change::Communication {
+            key,
+            incarnation,
+            communication,
+        } => {
+            if known.incarnations.get(key) == Some(incarnation) {
+                put_communication(db, key, communication)?;
+            }
+        }
+        Change::WalletBalance {
+            key,
+            incarnation,
+            wallet_id,
+            balance,
+        } => {
+            if known.incarnations.get(key) == Some(incarnation) {
+                put_balance(db, key, wallet_id, *balance)?;
             }
         }
         Change::Session { token, session } => match session {

@@ -5,7 +5,58 @@
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::sync::Arc;
+
+/// User-defined fields an entity holds, by name (`udf_string_1`,
+/// `udf_float_2`, `udf_date_3`, …); each entity's reply shows its own
+/// documented set, `null` where unset (see `api::reference_json`).
+pub type UdfValues = BTreeMap<String, serde_json::Value>;
+
+/// How many user-defined fields of each type an entity has: its reply
+/// shows each one (`udf_string_1..strings`, then floats, then dates).
+#[derive(Debug, Clone, Copy)]
+pub struct UdfSet {
+    pub strings: u8,
+    pub floats: u8,
+    pub dates: u8,
+}
+
+impl UdfSet {
+    /// The CRM.COM pages' usual set: 8 strings, 4 floats, 4 dates.
+    pub const USUAL: UdfSet = UdfSet {
+        strings: 8,
+        floats: 4,
+        dates: 4,
+    };
+
+    /// Every field name, in the order above.
+    pub fn names(self) -> impl Iterator<Item = String> {
+        let of =
+            |kind: &'static str, count: u8| (1..=count).map(move |n| format!("udf_{kind}_{n}"));
+        of("string", self.strings)
+            .chain(of("float", self.floats))
+            .chain(of("date", self.dates))
+    }
+
+    /// The first name in `values` that is not one of this set, or whose
+    /// value has the wrong type (strings and dates are text, floats numbers).
+    pub fn stranger(self, values: &UdfValues) -> Option<String> {
+        values
+            .iter()
+            .find(|(name, value)| {
+                let known = self.names().any(|n| &n == *name);
+                let typed = value.is_null()
+                    || if name.starts_with("udf_float_") {
+                        value.is_number()
+                    } else {
+                        value.is_string()
+                    };
+                !(known && typed)
+            })
+            .map(|(name, _)| name.clone())
+    }
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -60,14 +111,14 @@ pub struct Industry {
     pub code: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NameDay {
     pub month: Option<u8>,
     pub day: Option<u8>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DateOfBirth {
     pub month: Option<u8>,
@@ -111,7 +162,9 @@ pub struct CompanyProfile {
 }
 
 /// A contact information record, the owner of an accounts receivable.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// The fields after `company_profile` came with `contact_information/show`
+/// (issue 20); older fixture files and state documents leave them out.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     pub id: String,
@@ -126,9 +179,81 @@ pub struct Contact {
     pub company_name: Option<String>,
     pub demographics: Option<Demographics>,
     pub company_profile: Option<CompanyProfile>,
+    /// The contact's number (`CI000111`), one of its identifier fields.
+    #[serde(default)]
+    pub number: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// A three-letter language code (`ENG`); shown from R12.
+    #[serde(default)]
+    pub preferred_language: Option<String>,
+    #[serde(default)]
+    pub organizational_unit: Option<i64>,
+    #[serde(default)]
+    pub privacy_level: Option<PrivacyLevel>,
+    /// Where CRM.COM's messages to the contact go: the first e-mail, else
+    /// the first phone (see `domain::communication`).
+    #[serde(default)]
+    pub emails: Vec<ContactEmail>,
+    #[serde(default)]
+    pub phones: Vec<ContactPhone>,
+    #[serde(default)]
+    pub udf: UdfValues,
 }
 
+impl Contact {
+    /// The documented example shows `udf_string_16` and `udf_float_7`: 16
+    /// strings and 8 floats are the emulator's decision.
+    pub const UDF: UdfSet = UdfSet {
+        strings: 16,
+        floats: 8,
+        dates: 0,
+    };
+}
+
+/// A contact's privacy level: what CRM.COM may do with its data.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivacyLevel {
+    pub id: String,
+    pub name: String,
+}
+
+/// One e-mail address of a contact; `type` is PERSONAL, BUSINESS or
+/// CUSTOM1..5.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactEmail {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub email_address: String,
+}
+
+/// One phone number of a contact; `type` is LANDLINE, MOBILE, FAX or
+/// CUSTOM1..5.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactPhone {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub number: String,
+    pub country_code: Option<String>,
+}
+
+fn customer() -> String {
+    "CUSTOMER".into()
+}
+
+fn effective() -> String {
+    "EFFECTIVE".into()
+}
+
+/// An accounts receivable: the customer's financial account. The fields
+/// after `account_owner_id` came with `accounts_receivable/show`; older
+/// fixture files and state documents leave them out (CUSTOMER, balances 0).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccountsReceivable {
     pub id: String,
@@ -136,14 +261,71 @@ pub struct AccountsReceivable {
     pub name: String,
     pub life_cycle_state: String,
     pub account_owner_id: String,
+    /// CUSTOMER, SYSTEM, or ORGANISATIONAL (from R15).
+    #[serde(rename = "type", default = "customer")]
+    pub kind: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// In the organisation's currency.
+    #[serde(default)]
+    pub balance: f64,
+    #[serde(default)]
+    pub opening_balance: f64,
+    #[serde(default)]
+    pub opening_balance_date: Option<NaiveDateTime>,
+    #[serde(default)]
+    pub outstanding_amount: f64,
+    /// `None`: no credit limit (never EXCEEDED).
+    #[serde(default)]
+    pub credit_limit: Option<f64>,
+    /// Days.
+    #[serde(default)]
+    pub credit_period: Option<i64>,
+    #[serde(default)]
+    pub udf: UdfValues,
+    /// `None`: created with the organisation (its start date, Admin Unit).
+    #[serde(default)]
+    pub log_information: Option<LogRefs>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+impl AccountsReceivable {
+    pub const UDF: UdfSet = UdfSet::USUAL;
+
+    /// EXCEEDED when the outstanding amount passes the credit limit.
+    pub fn credit_limit_status(&self) -> &'static str {
+        match self.credit_limit {
+            Some(limit) if self.outstanding_amount > limit => "EXCEEDED",
+            _ => "NOT_EXCEEDED",
+        }
+    }
+}
+
+/// A rewards participant: the accounts receivable's membership of the
+/// rewards schemes. The fields after `accounts_receivable_id` came with
+/// `rewards_participants/show`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RewardsParticipant {
     pub id: String,
     pub number: String,
     pub accounts_receivable_id: String,
+    #[serde(default)]
+    pub sign_up_on: Option<NaiveDateTime>,
+    /// EFFECTIVE or TERMINATED.
+    #[serde(default = "effective")]
+    pub life_cycle_state: String,
+    #[serde(default)]
+    pub sign_up_by_unit_id: Option<String>,
+    #[serde(default)]
+    pub udf: UdfValues,
+    #[serde(default)]
+    pub log_information: Option<LogRefs>,
+}
+
+impl RewardsParticipant {
+    pub const UDF: UdfSet = UdfSet::USUAL;
 }
 
 /// Who created and last changed an entity, and when (ids, not objects).
@@ -205,20 +387,4 @@ pub struct Definition {
     /// test).
     #[serde(default)]
     pub generate_pass_code: bool,
-}
-
-/// A tenant's business reference entities as the state document carries
-/// them. Users and keys are left out: they are the process's logins, used
-/// before any tenant is chosen, and they hold passwords.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReferenceData {
-    pub units: Vec<Unit>,
-    pub countries: Vec<Country>,
-    pub industries: Vec<Industry>,
-    pub contacts: Vec<Contact>,
-    pub accounts_receivable: Vec<AccountsReceivable>,
-    pub rewards_participants: Vec<RewardsParticipant>,
-    pub classifications: Vec<Classification>,
-    pub definition: Definition,
 }

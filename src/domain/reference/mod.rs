@@ -3,11 +3,38 @@
 //! accepts. How each renders inside a reply is the API layer's
 //! (`api::reference_json`).
 
+mod consumer;
 mod entities;
 
+pub use consumer::*;
 pub use entities::*;
 
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+
+/// A tenant's business reference entities as the state document carries
+/// them. Users and keys are left out: they are the process's logins, used
+/// before any tenant is chosen, and they hold passwords.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceData {
+    pub units: Vec<Unit>,
+    pub countries: Vec<Country>,
+    pub industries: Vec<Industry>,
+    pub contacts: Vec<Contact>,
+    pub accounts_receivable: Vec<AccountsReceivable>,
+    pub rewards_participants: Vec<RewardsParticipant>,
+    pub classifications: Vec<Classification>,
+    pub definition: Definition,
+    #[serde(default)]
+    pub currencies: Vec<Currency>,
+    #[serde(default)]
+    pub wallets: Vec<Wallet>,
+    /// The communications the organisation starts with (the documented
+    /// example); those sent later are the tenant's (`Tenant::outbox`).
+    #[serde(default)]
+    pub communications: Vec<Communication>,
+}
 
 /// All reference data of a tenant, indexed for lookups by every identifier
 /// field CRM.COM accepts. Immutable and shared by every tenant made from the
@@ -25,6 +52,9 @@ pub struct Reference {
     pub rewards_participants: Vec<RewardsParticipant>,
     pub classifications: Vec<Classification>,
     pub definition: Option<Definition>,
+    pub currencies: Vec<Currency>,
+    pub wallets: Vec<Wallet>,
+    pub communications: Vec<Communication>,
     pub(crate) index: HashMap<(Kind, &'static str, String), usize>,
     /// The API layer's serialised embedded objects of token replies, made
     /// once per reference (see `api::access_tokens::reply`).
@@ -42,6 +72,9 @@ pub enum Kind {
     AccountsReceivable,
     RewardsParticipant,
     Classification,
+    Currency,
+    Wallet,
+    Communication,
 }
 
 impl Kind {
@@ -56,6 +89,9 @@ impl Kind {
             Kind::AccountsReceivable => "accounts_receivable.json",
             Kind::RewardsParticipant => "rewards_participants.json",
             Kind::Classification => "access_token_classifications.json",
+            Kind::Currency => "currencies.json",
+            Kind::Wallet => "wallets.json",
+            Kind::Communication => "communications.json",
         }
     }
 }
@@ -76,6 +112,9 @@ impl Reference {
                 requires_verification: false,
                 generate_pass_code: false,
             }),
+            currencies: self.currencies.clone(),
+            wallets: self.wallets.clone(),
+            communications: self.communications.clone(),
         }
     }
 
@@ -94,6 +133,9 @@ impl Reference {
             rewards_participants: data.rewards_participants,
             classifications: data.classifications,
             definition: Some(data.definition),
+            currencies: data.currencies,
+            wallets: data.wallets,
+            communications: data.communications,
             index: HashMap::new(),
         }
     }
@@ -143,6 +185,32 @@ impl Reference {
         }
         for (n, e) in self.contacts.iter().enumerate() {
             add(i, (Kind::Contact, "id", &e.id), n, true)?;
+            if let Some(number) = &e.number {
+                add(i, (Kind::Contact, "number", number), n, true)?;
+            }
+            if let Some(name) = &e.name {
+                add(i, (Kind::Contact, "name", name), n, false)?;
+            }
+            for email in &e.emails {
+                let address = email.email_address.to_lowercase();
+                add(i, (Kind::Contact, "email", &address), n, false)?;
+            }
+            // The identity numbers CRM.COM's contact identifier accepts.
+            let mut numbers: Vec<(&'static str, &Option<String>)> = Vec::new();
+            if let Some(d) = &e.demographics {
+                numbers.push(("id_number", &d.id_number));
+                numbers.push(("passport_number", &d.passport_number));
+                numbers.push(("social_security_number", &d.social_security_number));
+            }
+            if let Some(p) = &e.company_profile {
+                numbers.push(("vat_registration_number", &p.vat_registration_number));
+                numbers.push(("registration_number", &p.registration_number));
+            }
+            for (field, value) in numbers {
+                if let Some(value) = value {
+                    add(i, (Kind::Contact, field, value), n, false)?;
+                }
+            }
         }
         for (n, e) in self.accounts_receivable.iter().enumerate() {
             add(i, (Kind::AccountsReceivable, "id", &e.id), n, true)?;
@@ -164,6 +232,22 @@ impl Reference {
                     false,
                 )?;
             }
+        }
+        for (n, e) in self.currencies.iter().enumerate() {
+            add(i, (Kind::Currency, "id", &e.id), n, true)?;
+        }
+        for (n, e) in self.wallets.iter().enumerate() {
+            add(i, (Kind::Wallet, "id", &e.id), n, true)?;
+            add(i, (Kind::Wallet, "number", &e.number), n, true)?;
+            // An accounts receivable's effective wallet: its first one.
+            let owner = &e.accounts_receivable_id;
+            if e.life_cycle_state == "EFFECTIVE" {
+                add(i, (Kind::Wallet, "accounts_receivable_id", owner), n, false)?;
+            }
+        }
+        for (n, e) in self.communications.iter().enumerate() {
+            add(i, (Kind::Communication, "id", &e.id), n, true)?;
+            add(i, (Kind::Communication, "number", &e.number), n, true)?;
         }
         self.index = index;
         Ok(())
@@ -216,6 +300,21 @@ impl Reference {
     pub fn classification(&self, id: &str) -> Option<&Classification> {
         self.find(Kind::Classification, "id", id)
             .map(|i| &self.classifications[i])
+    }
+
+    pub fn currency(&self, id: &str) -> Option<&Currency> {
+        self.find(Kind::Currency, "id", id)
+            .map(|i| &self.currencies[i])
+    }
+
+    pub fn wallet(&self, id: &str) -> Option<&Wallet> {
+        self.find(Kind::Wallet, "id", id).map(|i| &self.wallets[i])
+    }
+
+    /// The effective wallet of an accounts receivable (CRM.COM keeps one).
+    pub fn wallet_of(&self, ar_id: &str) -> Option<&Wallet> {
+        self.find(Kind::Wallet, "accounts_receivable_id", ar_id)
+            .map(|i| &self.wallets[i])
     }
 
     /// Rewards participants owned by an accounts receivable.

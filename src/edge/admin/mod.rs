@@ -2,6 +2,7 @@
 //! made from the one table of routes, the access rule, and the answer of
 //! every admin call in the same envelope as the CRM.COM methods.
 
+mod accounts;
 mod call;
 mod controls;
 mod demo;

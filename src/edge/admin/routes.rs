@@ -2,7 +2,7 @@
 //! dispatcher matches it, the OpenAPI document and the README list it.
 
 use super::call::AdminCall;
-use super::{controls, demo, tenants};
+use super::{accounts, controls, demo, tenants};
 use crate::app::state::AppState;
 use crate::core::error::ApiResult;
 use serde_json::Value;
@@ -115,6 +115,36 @@ pub const ADMIN_ROUTES: &[AdminRoute] = &[
         "tenants/{organisation}/access_tokens",
         "A tenant's access tokens with their accounts receivable (?q= search, ?limit=)",
         demo::access_tokens,
+    ),
+    r(
+        "GET",
+        "tenants/{organisation}/access_tokens/{number}",
+        "One access token as access_tokens/show answers it",
+        accounts::access_token,
+    ),
+    r(
+        "GET",
+        "tenants/{organisation}/accounts",
+        "A tenant's accounts receivable with their owner's e-mail and wallet (?q= number, name or e-mail, ?limit=)",
+        accounts::list,
+    ),
+    r(
+        "GET",
+        "tenants/{organisation}/accounts/{number}",
+        "One accounts receivable with its contact, participants, wallet and tokens, each as the API answers it",
+        accounts::show,
+    ),
+    r(
+        "GET",
+        "tenants/{organisation}/outbox",
+        "What the tenant's CRM.COM sent (verification codes, forgot-pass-code e-mails), newest first (?recipient=, ?limit=)",
+        accounts::outbox,
+    ),
+    r(
+        "PUT",
+        "tenants/{organisation}/wallets/{number}/balance",
+        "Set a wallet's balance ({\"balance\": 120}); answers the wallet",
+        accounts::set_balance,
     ),
     r(
         "GET",

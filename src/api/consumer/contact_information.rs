@@ -1,0 +1,73 @@
+//! `contact_information/show`: one contact by `contact_information_identifier`.
+//! Source: `CONF/pages/viewpage.action?pageId=500027`,
+//! `CONF/pages/diffpagesbyversion.action?originalVersion=88&pageId=491415&revisedVersion=90`,
+//! and the Introduction's example (`number=CI000111`).
+
+use super::scope::reach_contact;
+use super::udf;
+use crate::api::call::{Context, Reply, Request};
+use crate::api::identifiers::resolve;
+use crate::core::error::{ApiError, ApiResult};
+use crate::domain::reference::{Contact, Kind, Reference};
+use crate::domain::session::Caller;
+use serde_json::{json, Value};
+
+pub const IDENTIFIER: &str = "contact_information_identifier";
+
+/// `contact_information/show`.
+pub fn show(_cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
+    let reference = &caller.tenant.reference;
+    let contact = required(caller, req)?;
+    Ok(Reply::Data(render(reference, contact)))
+}
+
+/// The contact `contact_information_identifier` names, if the caller may
+/// see it.
+pub fn required<'r>(caller: &'r Caller, req: &Request) -> ApiResult<&'r Contact> {
+    let reference = &caller.tenant.reference;
+    let at = resolve(reference, &req.params, IDENTIFIER, Kind::Contact)?
+        .ok_or_else(|| ApiError::MandatoryParameter(IDENTIFIER.into()))?;
+    let contact = &reference.contacts[at];
+    reach_contact(caller, Some(&contact.id))?;
+    Ok(contact)
+}
+
+/// The contact as `show` answers it: the `account_owner` object of an
+/// access token's reply, with its number, language, e-mails, phones and
+/// user fields.
+pub fn render(reference: &Reference, contact: &Contact) -> Value {
+    let mut object = reference.render_contact(&contact.id);
+    let emails: Vec<Value> = contact
+        .emails
+        .iter()
+        .map(|e| json!({"id": e.id, "type": e.kind, "email_address": e.email_address}))
+        .collect();
+    let phones: Vec<Value> = contact
+        .phones
+        .iter()
+        .map(|p| json!({"id": p.id, "type": p.kind, "number": p.number, "country_code": p.country_code}))
+        .collect();
+    if let Some(map) = object.as_object_mut() {
+        map.insert("number".into(), json!(contact.number));
+        map.insert("notes".into(), json!(contact.notes));
+        map.insert(
+            "organizational_unit".into(),
+            json!(contact.organizational_unit),
+        );
+        map.insert(
+            "preferred_language".into(),
+            json!(contact.preferred_language),
+        );
+        map.insert(
+            "privacy_level".into(),
+            json!(contact
+                .privacy_level
+                .as_ref()
+                .map(|p| json!({"id": p.id, "name": p.name}))),
+        );
+        map.insert("emails_set".into(), Value::Array(emails));
+        map.insert("phones_set".into(), Value::Array(phones));
+        udf::add(map, Contact::UDF, &contact.udf);
+    }
+    object
+}

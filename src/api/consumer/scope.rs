@@ -1,0 +1,35 @@
+//! What a consumer session may reach: its own accounts receivable and what
+//! hangs from it. Anything else answers the not-found error of the entity
+//! asked for, as CRM.COM answers for one that does not exist, so a consumer
+//! learns nothing about other accounts.
+
+use crate::core::error::{ApiError, ApiResult, Entity};
+use crate::domain::session::Caller;
+
+/// Ok when the caller may see what belongs to accounts receivable `ar_id`
+/// (`None`: to no account); else `entity`'s not-found error.
+pub fn reach(caller: &Caller, ar_id: Option<&str>, entity: Entity) -> ApiResult<()> {
+    match caller.accounts_receivable_id.as_deref() {
+        None => Ok(()),
+        Some(own) if ar_id == Some(own) => Ok(()),
+        Some(_) => Err(ApiError::NotFound(entity)),
+    }
+}
+
+/// Ok when the caller may see contact `contact_id`: a consumer only the
+/// owner of its own accounts receivable.
+pub fn reach_contact(caller: &Caller, contact_id: Option<&str>) -> ApiResult<()> {
+    let Some(own) = caller.accounts_receivable_id.as_deref() else {
+        return Ok(());
+    };
+    let owner = caller
+        .tenant
+        .reference
+        .accounts_receivable(own)
+        .map(|a| a.account_owner_id.as_str());
+    if contact_id.is_some() && contact_id == owner {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound(Entity::ContactInformation))
+    }
+}
