@@ -11,17 +11,7 @@ fn consumer_login(org: &str, identifier: Value) -> Value {
 }
 
 fn consumer_login_with(body: Value) -> Value {
-    let key = base64::engine::general_purpose::STANDARD.encode("C0A5F1E2D3B4A5968778695A4B3C2D1E:");
-    let reply = shared_app().request(
-        "POST",
-        "/crmapi/rest/v2/authentication/consumer_application_key/token",
-        &[
-            ("Content-Type", "application/json"),
-            ("Authorization", &format!("Basic {key}")),
-        ],
-        body.to_string().as_bytes(),
-    );
-    reply.json()
+    crate::helpers::consumer_login_with(shared_app(), &body)
 }
 
 #[test]

@@ -303,6 +303,23 @@ impl Org {
     }
 }
 
+/// A consumer-application login (the fixtures' key as the HTTP Basic user
+/// name) with `body`; the whole reply.
+pub fn consumer_login_with(app: &TestApp, body: &Value) -> Value {
+    use base64::Engine;
+    let key = base64::engine::general_purpose::STANDARD.encode("C0A5F1E2D3B4A5968778695A4B3C2D1E:");
+    let reply = app.request(
+        "POST",
+        "/crmapi/rest/v2/authentication/consumer_application_key/token",
+        &[
+            ("Content-Type", "application/json"),
+            ("Authorization", &format!("Basic {key}")),
+        ],
+        body.to_string().as_bytes(),
+    );
+    reply.json()
+}
+
 pub fn code(c: &str) -> Value {
     json!({"authentication_code": c})
 }

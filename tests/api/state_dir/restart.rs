@@ -200,3 +200,52 @@ fn the_files_of_an_older_version_are_imported_once() {
     assert_eq!(code(&again.show(&token, "FROM-FILES")), "OK");
     again.stop();
 }
+
+#[test]
+fn the_outbox_and_wallet_balances_survive_a_restart() {
+    let dir = StateDir::new("consumer");
+    let first = start(&dir.0, &[]);
+    let token = first.login("shop");
+    let created = first.call(
+        "POST",
+        &format!("{API}/access_tokens/create"),
+        &json!({"token": token, "identifier": "kept@example.com", "pass_code": "p-1",
+                "accounts_receivable_identifier": {"number": "ACR0000000007"}}),
+    );
+    assert_eq!(code(&created), "OK", "{created}");
+    let forgot = first.call(
+        "POST",
+        &format!("{API}/access_tokens/forgot_pass_code"),
+        &json!({"token": token, "identifier": "kept@example.com"}),
+    );
+    assert_eq!(code(&forgot), "OK", "{forgot}");
+    let set = first.call(
+        "PUT",
+        "/__admin/tenants/shop/wallets/W0000000026/balance",
+        &json!({"balance": 42}),
+    );
+    assert_eq!(code(&set), "OK", "{set}");
+    let before = first.call("GET", "/__admin/tenants/shop/outbox", &json!({}));
+    first.stop();
+
+    let second = start(&dir.0, &[]);
+    let after = second.call("GET", "/__admin/tenants/shop/outbox", &json!({}));
+    assert_eq!(after["data"], before["data"]);
+    assert_eq!(after["data"]["total"], 2, "{after}");
+    let balance = second.call(
+        "POST",
+        &format!("{API}/wallets/get_balance"),
+        &json!({"token": token, "wallet_identifier": {"number": "W0000000026"}}),
+    );
+    assert_eq!(balance["data"]["balance"], 42.0, "{balance}");
+    // The next message is numbered after the kept ones.
+    let again = second.call(
+        "POST",
+        &format!("{API}/access_tokens/forgot_pass_code"),
+        &json!({"token": token, "identifier": "kept@example.com"}),
+    );
+    assert_eq!(code(&again), "OK", "{again}");
+    let outbox = second.call("GET", "/__admin/tenants/shop/outbox?limit=1", &json!({}));
+    assert_eq!(outbox["data"]["communications"][0]["number"], "CM000682");
+    second.stop();
+}
