@@ -49,7 +49,7 @@ const ROWS: usize = 100;
 const MOST_ROWS: usize = 1000;
 
 /// The tenant's access tokens with their accounts receivable, in number
-/// order; `q` keeps those whose number, authentication code or identifier,
+/// order (`order=newest`: newest first); `q` keeps those whose number, authentication code or identifier,
 /// or whose accounts receivable's number or name, contains it (any case);
 /// `limit` rows at most. `total` counts every match.
 pub fn access_tokens(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
@@ -64,11 +64,31 @@ pub fn access_tokens(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
     let limit = query_number(&query, "limit")?.map_or(ROWS, |n| {
         usize::try_from(n).unwrap_or(MOST_ROWS).min(MOST_ROWS)
     });
+    let newest = match query.get("order").and_then(Value::as_str) {
+        None | Some("number") => false,
+        Some("newest") => true,
+        Some(other) => {
+            return Err(ApiError::admin(format!(
+                "order: '{other}' is not number or newest"
+            )))
+        }
+    };
     let reference = &tenant.reference;
     let store = tenant.access_tokens.read();
+    let mut tokens: Vec<&AccessToken> = store.iter().collect();
+    if newest {
+        // Creation order: the date, then the number's order (a stable sort
+        // of the reversed number order).
+        tokens.reverse();
+        tokens.sort_by(|a, b| {
+            b.log_information
+                .created_date
+                .cmp(&a.log_information.created_date)
+        });
+    }
     let mut total = 0;
     let mut rows = Vec::new();
-    for token in store.iter() {
+    for token in tokens {
         if !needle.is_empty() && !matches(reference, token, &needle) {
             continue;
         }

@@ -113,7 +113,7 @@ pub const ADMIN_ROUTES: &[AdminRoute] = &[
     r(
         "GET",
         "tenants/{organisation}/access_tokens",
-        "A tenant's access tokens with their accounts receivable (?q= search, ?limit=)",
+        "A tenant's access tokens with their accounts receivable (?q= search, ?limit=, ?order=newest)",
         demo::access_tokens,
     ),
     r(
