@@ -122,6 +122,11 @@ list_url() {
     echo "http://127.0.0.1:$PORT$API/access_tokens/list?token=$1&accounts_receivable_identifier=number=ACR001018"
 }
 LIST_URL=$(list_url "$TOKEN")
+# The consumer reads: an accounts receivable (GET, as an app's first
+# screen) and a wallet's balance (POST, bench/balance.lua).
+ACCOUNT_URL="http://127.0.0.1:$PORT$API/accounts_receivable/show?token=$TOKEN&accounts_receivable_identifier=number=ACR000418"
+[[ $(curl -sf "$ACCOUNT_URL" | grep -o '"number":"ACR000418"' | wc -l) -eq 1 ]] ||
+    { echo "accounts_receivable/show did not answer ACR000418" >&2; exit 1; }
 [[ $(curl -sf "$LIST_URL" | grep -o '"authentication_code"' | wc -l) -eq 2 ]] ||
     { echo "list by accounts receivable did not answer its 2 tokens" >&2; exit 1; }
 
@@ -134,7 +139,7 @@ sleep 0.5
 # median of the rounds' ratios.
 declare -A RUNS
 for round in $(seq "$ROUNDS"); do
-    echo "== round $round of $ROUNDS: ceiling, show, list, create"
+    echo "== round $round of $ROUNDS: ceiling, show, list, account, balance, create"
     load "ceiling-$round" -s bench/show.lua "http://127.0.0.1:$CEILING_PORT"
     RUNS[ceiling]+="$RPS "
     RUNS[ceiling_p99]+="$P99 "
@@ -146,6 +151,12 @@ for round in $(seq "$ROUNDS"); do
     load "list-$round" "$LIST_URL"
     RUNS[list]+="$RPS "
     RUNS[list_ratio]+="$(ratio "$RPS" "$ceiling") "
+    load "account-$round" "$ACCOUNT_URL"
+    RUNS[account]+="$RPS "
+    RUNS[account_ratio]+="$(ratio "$RPS" "$ceiling") "
+    load "balance-$round" -s bench/balance.lua "http://127.0.0.1:$PORT"
+    RUNS[balance]+="$RPS "
+    RUNS[balance_ratio]+="$(ratio "$RPS" "$ceiling") "
     # Each round creates in a new tenant of the fixtures, so every round
     # measures the same thing (growth is the million-token run's part).
     export OWNER=',"accounts_receivable_identifier":{"number":"ACR000783"}' PREFIX="round$round"
@@ -325,6 +336,10 @@ CREATE_RATIO=$(median ${RUNS[create_ratio]})
 row "show req/s (ratio to ceiling)" "$SHOW (${SHOW_RATIO}×)" "≥ 1.0×" "$(check "$SHOW_RATIO" ">=" 1.0)"
 row "list req/s (ratio to ceiling)" "$LIST (${LIST_RATIO}×)" "≥ 0.8×" "$(check "$LIST_RATIO" ">=" 0.8)"
 row "create req/s (ratio to ceiling)" "$CREATE (${CREATE_RATIO}×)" "≥ 0.5×" "$(check "$CREATE_RATIO" ">=" 0.5)"
+ACCOUNT_RATIO=$(median ${RUNS[account_ratio]})
+BALANCE_RATIO=$(median ${RUNS[balance_ratio]})
+row "accounts_receivable/show req/s (ratio to ceiling)" "$(median ${RUNS[account]}) (${ACCOUNT_RATIO}×)" "≥ 0.8×" "$(check "$ACCOUNT_RATIO" ">=" 0.8)"
+row "wallets/get_balance req/s (ratio to ceiling)" "$(median ${RUNS[balance]}) (${BALANCE_RATIO}×)" "≥ 0.8×" "$(check "$BALANCE_RATIO" ">=" 0.8)"
 row "show p99 at 32 connections" "$SHOW_P99 ms" "≤ 5 ms" "$(check "$SHOW_P99" "<=" 5)"
 row "resident memory at idle" "$IDLE_RSS MiB" "≤ 20 MiB" "$(check "$IDLE_RSS" "<=" 20)"
 row "resident memory, $COUNT tokens in one tenant" "$RSS_TOKENS MiB" "≤ 1024 MiB" "$(check "$RSS_TOKENS" "<=" 1024)"

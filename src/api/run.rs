@@ -76,13 +76,15 @@ pub fn run(
     // An older release lacks some access-token fields: its replies are
     // shaped, then checked against its own schema, once.
     let older = !release.has_every_reply_field() && route.reply.access_tokens;
+    let later_fields = route.missing_fields(release).next().is_some();
     match reply {
         Reply::StatusOnly => Ok(None),
-        Reply::Checked(framed) if fields.is_none() && !older => Ok(Some(framed)),
-        // Projection is rare: it works on a parsed copy.
+        Reply::Checked(framed) if fields.is_none() && !older && !later_fields => Ok(Some(framed)),
+        // Projection and older releases are rare: they work on a parsed copy.
         Reply::Checked(framed) => {
-            let data = serde_json::from_slice(&framed.data())
+            let mut data = serde_json::from_slice(&framed.data())
                 .map_err(|_| ApiError::Internal("a kept reply is not JSON".into()))?;
+            without_later_fields(route, release, &mut data);
             finish(cx, route, data, fields, older.then_some(release))
         }
         Reply::Data(mut data) => {

@@ -118,6 +118,7 @@ impl Fixtures {
 
         let mut reference = Reference {
             embedded: Default::default(),
+            replies: Default::default(),
             units: parse(read("units.json")?)?.1,
             users: parse(read("users.json")?)?.1,
             web_api_keys: parse(read("web_api_keys.json")?)?.1,

@@ -7,8 +7,9 @@
 
 use super::owners::identified;
 use super::scope::reach;
-use super::udf;
+use super::{kept, udf};
 use crate::api::call::{Context, Reply, Request};
+use crate::api::schemas::ReplySchema;
 use crate::core::error::{ApiError, ApiResult, Entity};
 use crate::domain::reference::{AccountsReceivable, Kind, Reference};
 use crate::domain::session::Caller;
@@ -29,7 +30,10 @@ pub fn show(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     .ok_or_else(|| ApiError::MandatoryParameter(IDENTIFIER.into()))?;
     let ar = &reference.accounts_receivable[at];
     reach(caller, Some(&ar.id), Entity::AccountsReceivable)?;
-    Ok(Reply::Data(render(reference, ar)))
+    let key = ("accounts_receivable/show", at, 0);
+    kept::reply(cx, reference, ReplySchema::ACCOUNTS_RECEIVABLE, key, || {
+        render(reference, ar)
+    })
 }
 
 /// The accounts receivable as `show` answers it: the embedded object of an

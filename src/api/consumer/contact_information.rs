@@ -4,9 +4,10 @@
 //! and the Introduction's example (`number=CI000111`).
 
 use super::scope::reach_contact;
-use super::udf;
+use super::{kept, udf};
 use crate::api::call::{Context, Reply, Request};
 use crate::api::identifiers::resolve;
+use crate::api::schemas::ReplySchema;
 use crate::core::error::{ApiError, ApiResult};
 use crate::domain::reference::{Contact, Kind, Reference};
 use crate::domain::session::Caller;
@@ -15,10 +16,18 @@ use serde_json::{json, Value};
 pub const IDENTIFIER: &str = "contact_information_identifier";
 
 /// `contact_information/show`.
-pub fn show(_cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
+pub fn show(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let reference = &caller.tenant.reference;
     let contact = required(caller, req)?;
-    Ok(Reply::Data(render(reference, contact)))
+    let at = reference
+        .find(Kind::Contact, "id", &contact.id)
+        .ok_or(ApiError::NotFound(
+            crate::core::error::Entity::ContactInformation,
+        ))?;
+    let key = ("contact_information/show", at, 0);
+    kept::reply(cx, reference, ReplySchema::CONTACT_INFORMATION, key, || {
+        render(reference, contact)
+    })
 }
 
 /// The contact `contact_information_identifier` names, if the caller may

@@ -7,6 +7,7 @@
 pub mod accounts_receivable;
 pub mod communications;
 pub mod contact_information;
+pub mod kept;
 pub mod messages;
 pub mod owners;
 pub mod rewards_participants;

@@ -6,9 +6,10 @@
 
 use super::owners::identified;
 use super::scope::reach;
-use super::udf;
 use super::wallets::render_currency;
+use super::{kept, udf};
 use crate::api::call::{Context, Reply, Request};
+use crate::api::schemas::ReplySchema;
 use crate::core::error::{ApiError, ApiResult, Entity};
 use crate::domain::reference::{Kind, Reference, RewardsParticipant};
 use crate::domain::session::Caller;
@@ -33,7 +34,10 @@ pub fn show(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
         Some(&participant.accounts_receivable_id),
         Entity::RewardsParticipant,
     )?;
-    Ok(Reply::Data(render(reference, participant)))
+    let key = ("rewards_participants/show", at, 0);
+    kept::reply(cx, reference, ReplySchema::REWARDS_PARTICIPANT, key, || {
+        render(reference, participant)
+    })
 }
 
 /// The participant as `show` answers it: the `reward_participant` object of

@@ -9,10 +9,11 @@
 
 use super::owners::identified;
 use super::scope::reach;
-use super::udf;
+use super::{kept, udf};
 use crate::api::access_tokens::input::parse_date;
 use crate::api::call::{Context, Reply, Request};
 use crate::api::identifiers::resolve;
+use crate::api::schemas::ReplySchema;
 use crate::core::error::{ApiError, ApiResult, Entity};
 use crate::domain::reference::{Kind, Reference, Wallet};
 use crate::domain::session::Caller;
@@ -32,21 +33,19 @@ pub const BALANCE_OWNERS: &[&str] = &[
     "rewards_participant_identifier",
 ];
 
-/// The wallet the request names through `group`, if the caller may see it.
+/// The wallet the request names through `group`, if the caller may see
+/// it, with its position in the reference.
 fn named<'r>(
     cx: &Context,
     caller: &'r Caller,
     req: &Request,
     group: &'static [&'static str],
-) -> ApiResult<&'r Wallet> {
+) -> ApiResult<(usize, &'r Wallet)> {
     let reference = &caller.tenant.reference;
     let by = req.params.exactly_one(group)?;
-    let wallet = match by {
-        "wallet_identifier" => {
-            let at = resolve(reference, &req.params, by, Kind::Wallet)?
-                .ok_or_else(|| ApiError::MandatoryParameter(by.into()))?;
-            &reference.wallets[at]
-        }
+    let at = match by {
+        "wallet_identifier" => resolve(reference, &req.params, by, Kind::Wallet)?
+            .ok_or_else(|| ApiError::MandatoryParameter(by.into()))?,
         _ => {
             let kind = if by == "accounts_receivable_identifier" {
                 Kind::AccountsReceivable
@@ -67,18 +66,23 @@ fn named<'r>(
             };
             reach(caller, Some(ar), entity)?;
             reference
-                .wallet_of(ar)
+                .find(Kind::Wallet, "accounts_receivable_id", ar)
                 .ok_or(ApiError::NotFound(Entity::Wallet))?
         }
     };
+    let wallet = &reference.wallets[at];
     reach(caller, Some(&wallet.accounts_receivable_id), Entity::Wallet)?;
-    Ok(wallet)
+    Ok((at, wallet))
 }
 
 /// `wallets/show`.
 pub fn show(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
-    let wallet = named(cx, caller, req, SHOW_OWNERS)?;
-    Ok(Reply::Data(render(&caller.tenant, wallet)))
+    let (at, wallet) = named(cx, caller, req, SHOW_OWNERS)?;
+    let tenant = &caller.tenant;
+    let key = ("wallets/show", at, tenant.wallet_balance(wallet).to_bits());
+    kept::reply(cx, &tenant.reference, ReplySchema::WALLET, key, || {
+        render(tenant, wallet)
+    })
 }
 
 /// `wallets/get_balance`. `as_of_date` may not be in the past (the docs:
@@ -95,16 +99,26 @@ pub fn get_balance(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Re
         }
     }
     req.params.opt_bool("no_allotments_included")?;
-    let wallet = named(cx, caller, req, BALANCE_OWNERS)?;
+    let (at, wallet) = named(cx, caller, req, BALANCE_OWNERS)?;
     let tenant = &caller.tenant;
-    Ok(Reply::Data(json!({
-        "id": wallet.id,
-        "number": wallet.number,
-        "balance": tenant.wallet_balance(wallet),
-        "alternative_balance": null,
-        "conditional_balance": 0.0,
-        "currency": render_currency(&tenant.reference, &wallet.currency_id),
-    })))
+    let balance = tenant.wallet_balance(wallet);
+    let key = ("wallets/get_balance", at, balance.to_bits());
+    kept::reply(
+        cx,
+        &tenant.reference,
+        ReplySchema::WALLET_BALANCE,
+        key,
+        || {
+            json!({
+                "id": wallet.id,
+                "number": wallet.number,
+                "balance": balance,
+                "alternative_balance": null,
+                "conditional_balance": 0.0,
+                "currency": render_currency(&tenant.reference, &wallet.currency_id),
+            })
+        },
+    )
 }
 
 /// A currency object (`wallet_info_short`'s).

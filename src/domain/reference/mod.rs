@@ -59,6 +59,9 @@ pub struct Reference {
     /// The API layer's serialised embedded objects of token replies, made
     /// once per reference (see `api::access_tokens::reply`).
     pub(crate) embedded: crate::core::slot::Slot,
+    /// The API layer's kept replies of the consumer read methods (see
+    /// `api::consumer::kept`).
+    pub(crate) replies: crate::core::slot::Slot,
 }
 
 /// The reference entity kinds, for the lookup index.
@@ -122,6 +125,7 @@ impl Reference {
     pub fn with_logins(data: ReferenceData, logins: &Reference) -> Reference {
         Reference {
             embedded: Default::default(),
+            replies: Default::default(),
             units: data.units,
             users: logins.users.clone(),
             web_api_keys: logins.web_api_keys.clone(),
