@@ -221,8 +221,8 @@ pub const METHODS: &[Method] = &[
     },
     Method {
         path: "access_tokens/forgot_pass_code",
-        summary: "CRM.COM mails the consumer of an effective token (the emulator sends nothing)",
-        notes: "`identifier` of an `EFFECTIVE` token; status only (no `data` key); no e-mail is sent",
+        summary: "CRM.COM e-mails the consumer of an effective token a one-time password (to the outbox)",
+        notes: "`identifier` of an `EFFECTIVE` token; status only (no `data` key); the e-mail, a communication in the outbox, carries a one-time password that the consumer login takes (`{\"one_time_password\": …}`) before `change_pass_code`",
         since: R16_12_AND_R17_10,
         handler: Handler::Session(pass_code::forgot_pass_code),
         reply: ReplySchema::STATUS_ONLY,
