@@ -41,9 +41,15 @@ pub trait Changes: Send + Sync {
     /// The session of login token `token` opened or changed (`Some`), or
     /// ended (`None`).
     fn session_changed(&self, token: &str, session: Option<&Session>) -> u64;
-    /// `communication` was just sent by `tenant` (called under its outbox's
-    /// lock, as `access_token_stored` is under the tokens').
-    fn communication_sent(&self, tenant: &Tenant, communication: &Communication) -> u64;
+    /// `communication` was just sent by `tenant`, pushing `dropped` (its
+    /// oldest) out of a full outbox (called under the outbox's lock, as
+    /// `access_token_stored` is under the tokens').
+    fn communication_sent(
+        &self,
+        tenant: &Tenant,
+        communication: &Communication,
+        dropped: Option<&Communication>,
+    ) -> u64;
 }
 
 /// The ticket of the last change a call made, for its reply to wait on.
@@ -82,9 +88,16 @@ impl Context<'_> {
     }
 
     /// Reports a sent communication (see `Changes::communication_sent`).
-    pub fn communication_sent(&self, tenant: &Tenant, communication: &Communication) {
-        self.written
-            .note(self.changes.communication_sent(tenant, communication));
+    pub fn communication_sent(
+        &self,
+        tenant: &Tenant,
+        communication: &Communication,
+        dropped: Option<&Communication>,
+    ) {
+        let ticket = self
+            .changes
+            .communication_sent(tenant, communication, dropped);
+        self.written.note(ticket);
     }
 
     /// Reports a session's change (see `Changes::session_changed`).

@@ -168,13 +168,24 @@ pub fn resolve(
     param: &str,
     kind: Kind,
 ) -> ApiResult<Option<usize>> {
+    resolve_preferring(reference, params, param, kind, |_| true)
+}
+
+/// `resolve`, preferring among entities that share the value (a name, an
+/// identity number) the first for which `prefer` is true.
+pub fn resolve_preferring(
+    reference: &Reference,
+    params: &Params,
+    param: &str,
+    kind: Kind,
+    prefer: impl Fn(usize) -> bool,
+) -> ApiResult<Option<usize>> {
     let (allowed, entity) = match kind {
         Kind::AccountsReceivable => (ACCOUNTS_RECEIVABLE_FIELDS, Entity::AccountsReceivable),
         Kind::RewardsParticipant => (REWARDS_PARTICIPANT_FIELDS, Entity::RewardsParticipant),
         Kind::Classification => (CLASSIFICATION_FIELDS, Entity::AccessTokenClassification),
         Kind::Contact => (CONTACT_FIELDS, Entity::ContactInformation),
         Kind::Wallet => (WALLET_FIELDS, Entity::Wallet),
-        Kind::Communication => (COMMUNICATION_FIELDS, Entity::Communication),
         _ => return Err(ApiError::Internal(format!("{kind:?} has no identifier"))),
     };
     let Some(object) = params.opt_object(param)? else {
@@ -182,7 +193,7 @@ pub fn resolve(
     };
     let key = one_field(param, object, allowed)?;
     reference
-        .find(kind, key.field, &key.value)
+        .find_preferring(kind, key.field, &key.value, prefer)
         .map(Some)
         .ok_or(ApiError::NotFound(entity))
 }

@@ -436,8 +436,9 @@ mod tests {
             [
                 "number_of_results",
                 "offset",
-                // A parameter of every method (`core::release::FACTS`).
-                "accounts_receivable_identifier.access_token_identifier.one_time_password"
+                // Parameters of every method (`core::release::FACTS`).
+                "accounts_receivable_identifier.access_token_identifier.one_time_password",
+                "rewards_participant_identifier.access_token_identifier.one_time_password"
             ]
         );
         assert_eq!(list.missing_parameters(Release::DEFAULT).count(), 0);

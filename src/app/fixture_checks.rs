@@ -131,14 +131,7 @@ pub(crate) fn check_references(r: &Reference) -> Result<(), FixtureError> {
         check_optional_log(r, FILE, &w.id, w.log_information.as_ref())?;
     }
     for c in &r.communications {
-        const FILE: &str = "communications.json";
-        if let Some(contact) = c.contact_id.as_ref() {
-            if r.contact(contact).is_none() {
-                return Err(missing(FILE, "contact", &c.id, contact));
-            }
-        }
-        check_udf(FILE, &c.id, Communication::UDF, &c.udf)?;
-        check_optional_log(r, FILE, &c.id, Some(&c.log_information))?;
+        check_communication(r, c)?;
     }
     for c in &r.classifications {
         check_log(r, &c.log_information).map_err(|p| {
@@ -149,6 +142,19 @@ pub(crate) fn check_references(r: &Reference) -> Result<(), FixtureError> {
         })?;
     }
     Ok(())
+}
+
+/// A communication's contact and log must exist, its user fields be its
+/// own (a fixture's, or one a state document says was sent).
+pub(crate) fn check_communication(r: &Reference, c: &Communication) -> Result<(), FixtureError> {
+    const FILE: &str = "communications.json";
+    if let Some(contact) = c.contact_id.as_ref() {
+        if r.contact(contact).is_none() {
+            return Err(missing(FILE, "contact", &c.id, contact));
+        }
+    }
+    check_udf(FILE, &c.id, Communication::UDF, &c.udf)?;
+    check_optional_log(r, FILE, &c.id, Some(&c.log_information))
 }
 
 /// An entity's user-defined fields must be its own, each of its type.

@@ -105,6 +105,18 @@ impl Fixtures {
                 }
             }
         };
+        // The embedded wallets and communications name the embedded accounts
+        // and contacts: a directory that brings its own accounts (or
+        // contacts) but not these files starts with none, rather than
+        // failing on references it never made (a directory written before
+        // these files existed keeps working).
+        let read_beside = |name: &str, owners: &str| -> Result<(String, String), FixtureError> {
+            let brought = |file: &str| dir.is_some_and(|d| d.join(file).exists());
+            if brought(owners) && !brought(name) {
+                return Ok((label(name), "[]".into()));
+            }
+            read(name)
+        };
         fn parse<T: DeserializeOwned>(
             (file, text): (String, String),
         ) -> Result<(String, T), FixtureError> {
@@ -131,8 +143,12 @@ impl Fixtures {
             classifications: parse(read("access_token_classifications.json")?)?.1,
             definition: Some(parse(read("access_token_definition.json")?)?.1),
             currencies: parse(read("currencies.json")?)?.1,
-            wallets: parse(read("wallets.json")?)?.1,
-            communications: parse(read("communications.json")?)?.1,
+            wallets: parse(read_beside("wallets.json", "accounts_receivable.json")?)?.1,
+            communications: parse(read_beside(
+                "communications.json",
+                "contact_information.json",
+            )?)?
+            .1,
             ..Reference::default()
         };
         reference
@@ -191,6 +207,27 @@ mod tests {
         let f = Fixtures::load(None, &Generator::new(Some(1), "")).expect("fixtures");
         assert!(f.access_tokens.len() >= 11);
         assert!(f.access_tokens.by_authentication_code("7").is_some());
+    }
+
+    #[test]
+    fn a_directory_of_its_own_accounts_needs_no_wallets_or_communications() {
+        let dir = std::env::temp_dir().join(format!("crmcom-own-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let contact = r#"[{"id":"C1","type":"PERSON","life_cycle_state":"FINANCIAL","name":"A","title":null,"first_name":"A","middle_name":null,"last_name":null,"company_name":null,"demographics":null,"company_profile":null}]"#;
+        let account = r#"[{"id":"A1","number":"ACR1","name":"A","life_cycle_state":"ACTIVE","account_owner_id":"C1"}]"#;
+        std::fs::write(dir.join("contact_information.json"), contact).expect("write");
+        std::fs::write(dir.join("accounts_receivable.json"), account).expect("write");
+        for (name, text) in [
+            ("rewards_participants.json", "[]"),
+            ("access_tokens.json", "[]"),
+        ] {
+            std::fs::write(dir.join(name), text).expect("write");
+        }
+        let loaded = Fixtures::load(Some(&dir), &Generator::new(Some(1), "")).expect("loads");
+        assert!(loaded.reference.wallets.is_empty());
+        assert!(loaded.reference.communications.is_empty());
+        assert_eq!(loaded.reference.accounts_receivable[0].kind, "CUSTOMER");
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]

@@ -120,6 +120,10 @@ impl AppState {
         self.check_against_schemas(&reference, &store)
             .map_err(ApiError::admin)?;
         check_activity(&reference, &doc.communications, &doc.wallet_balances)
+            .and_then(|()| {
+                crate::api::consumer::checks::sent(&self.schemas, &reference, &doc.communications)
+                    .map_err(|e| format!("communications: {e}"))
+            })
             .map_err(ApiError::admin)?;
         let reference = Arc::new(reference);
         let seed = *self.seed.lock();
@@ -212,39 +216,42 @@ fn check_name(name: &str) -> ApiResult<()> {
 }
 
 /// What a state document says the tenant sent and set must fit its
-/// reference: a sent communication's contact exists and its number is not
-/// a fixture's; a balance names an existing wallet and is a number.
+/// reference as fixtures do: a sent communication's contact, log user and
+/// unit exist, its user fields are its own, its number is neither a
+/// fixture's nor another's; a balance names an existing wallet and is a
+/// number. (Its values are checked against the schema after this.)
 fn check_activity(
     reference: &Reference,
     sent: &[Communication],
     balances: &std::collections::BTreeMap<String, f64>,
 ) -> Result<(), String> {
+    let mut numbers: std::collections::HashSet<&str> = reference
+        .communications
+        .iter()
+        .map(|c| c.number.as_str())
+        .collect();
     for c in sent {
-        if let Some(contact) = c.contact_id.as_deref() {
-            if reference.contact(contact).is_none() {
-                return Err(format!(
-                    "communications: {} refers to contact '{contact}', which does not exist",
-                    c.number
-                ));
-            }
-        }
-        if reference
-            .communications
-            .iter()
-            .any(|f| f.number == c.number)
-        {
+        let digits = c.number.strip_prefix("CM").unwrap_or_default();
+        if !(6..=12).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(format!(
-                "communications: {} is a fixture's number",
+                "communications: {:?} is not a number such as CM000681",
                 c.number
             ));
         }
+        if !numbers.insert(&c.number) {
+            return Err(format!("communications: {} appears twice", c.number));
+        }
+        crate::app::fixture_checks::check_communication(reference, c)
+            .map_err(|e| format!("communications: {}", e.problem))?;
     }
     for (wallet, balance) in balances {
         if reference.wallet(wallet).is_none() {
-            return Err(format!("wallet_balances: no wallet '{wallet}'"));
+            return Err(format!("wallet_balances: no wallet of id '{wallet}'"));
         }
-        if !balance.is_finite() {
-            return Err(format!("wallet_balances: {wallet}: not a number"));
+        if !crate::app::snapshot::valid_balance(*balance) {
+            return Err(format!(
+                "wallet_balances: {wallet}: a number up to 10^12 is expected"
+            ));
         }
     }
     Ok(())

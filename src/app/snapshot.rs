@@ -57,6 +57,12 @@ impl Snapshot {
     }
 }
 
+/// A wallet balance the admin API or a state document may set: a number
+/// within ±10^12.
+pub fn valid_balance(balance: f64) -> bool {
+    balance.is_finite() && balance.abs() <= 1e12
+}
+
 /// Snapshot names become file names: letters, digits, `.`, `_`, `-`, at most
 /// 64, not starting with a dot.
 pub fn valid_name(name: &str) -> bool {

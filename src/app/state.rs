@@ -176,9 +176,10 @@ impl AppState {
             .map_err(|e| format!("fixture {e}"))
     }
 
-    /// Every access token and classification of a tenant's data must render
-    /// to a schema-valid object (fixtures, imports); the problem names the
-    /// fixture file and the entity.
+    /// Every access token, classification and consumer entity of a
+    /// tenant's data must render to a schema-valid object (fixtures,
+    /// datasets, imports); the problem names the fixture file and the
+    /// entity.
     pub fn check_against_schemas(
         &self,
         reference: &crate::domain::reference::Reference,
@@ -202,7 +203,7 @@ impl AppState {
                     )
                 })?;
         }
-        Ok(())
+        crate::api::consumer::checks::entities(&self.schemas, reference)
     }
 
     /// The organisation's tenant, created from the fixtures on first use

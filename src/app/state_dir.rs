@@ -30,11 +30,17 @@ impl Changes for AppState {
         })
     }
 
-    fn communication_sent(&self, tenant: &Tenant, communication: &Communication) -> u64 {
+    fn communication_sent(
+        &self,
+        tenant: &Tenant,
+        communication: &Communication,
+        dropped: Option<&Communication>,
+    ) -> u64 {
         self.record(|| Change::Communication {
             key: tenant.key(),
             incarnation: tenant.incarnation,
             communication: Box::new(communication.clone()),
+            dropped: dropped.map(|c| c.number.clone()),
         })
     }
 
@@ -47,6 +53,18 @@ impl Changes for AppState {
 }
 
 impl AppState {
+    /// Sets a wallet's balance in `tenant` and records it in the same step.
+    pub fn set_wallet_balance(&self, tenant: &Tenant, wallet_id: &str, balance: f64) {
+        tenant.wallet_balances.set(wallet_id, balance, || {
+            self.record(|| Change::WalletBalance {
+                key: tenant.key(),
+                incarnation: tenant.incarnation,
+                wallet_id: wallet_id.to_string(),
+                balance,
+            });
+        });
+    }
+
     /// Hands the change `make` gives to the database writer; its ticket, or
     /// 0 without `--state-dir` (then `make` is not called).
     pub fn record(&self, make: impl FnOnce() -> Change) -> u64 {

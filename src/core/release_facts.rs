@@ -111,6 +111,11 @@ pub const FACTS: &[Fact] = &[
         R13,
         "before: ignored",
     ),
+    param(
+        "rewards_participant_identifier.access_token_identifier.one_time_password",
+        R13,
+        "before: ignored",
+    ),
     field("accounts_receivable", R8),
     field("reward_participant", R8),
     field("verification_code", R9),

@@ -285,3 +285,149 @@ fn the_outbox_and_balances_follow_snapshots_exports_and_resets() {
     );
     assert_eq!(status, 404);
 }
+
+#[test]
+fn a_refused_forgot_pass_code_changes_nothing_not_even_the_seeded_draws() {
+    // The organisation's generator reseeded alike twice: once refused
+    // forgot_pass_codes come first, once not; then the same token is given
+    // a one-time password.
+    let org = Org::new("consumer-refused");
+    let otp_after = |refusals: bool| {
+        org.app.admin_ok(
+            "POST",
+            "seed",
+            Some(&json!({"seed": 5, "organisation": org.name})),
+        );
+        if refusals {
+            let unknown = org.post(
+                "forgot_pass_code",
+                json!({"identifier": "nobody@example.com"}),
+            );
+            assert_error(org.app, &unknown, codes::ACCESS_TOKEN_NOT_FOUND.code);
+            // Token 48 is NOT_EFFECTIVE.
+            let inactive = org.post("forgot_pass_code", json!({"identifier": "99aw2311"}));
+            assert_error(org.app, &inactive, codes::INVALID_LIFE_CYCLE_STATE.code);
+        }
+        let outbox = org
+            .app
+            .admin_ok("GET", &format!("tenants/{}/outbox", org.name), None);
+        assert_eq!(outbox["total"], 1, "only the fixture's: {outbox}");
+        org.ok(
+            "generate_otp",
+            json!({"access_token_identifier": {"authentication_code": "117"}}),
+        )["one_time_password"]
+            .clone()
+    };
+    assert_eq!(otp_after(true), otp_after(false));
+    // A token of no account whose identifier is no address: CRM.COM knows
+    // nowhere to send to, so nothing is sent and no password issued.
+    org.ok(
+        "create",
+        json!({"identifier": "card-77", "pass_code": "p-1"}),
+    );
+    let before = org.show(json!({"identifier": "card-77", "pass_code": "p-1"}));
+    let silent = org.post("forgot_pass_code", json!({"identifier": "card-77"}));
+    assert_eq!(silent["status"]["code"], "OK", "{silent}");
+    let after = org.show(json!({"identifier": "card-77", "pass_code": "p-1"}));
+    assert_eq!(before["data"], after["data"], "nothing issued");
+    let outbox = org
+        .app
+        .admin_ok("GET", &format!("tenants/{}/outbox", org.name), None);
+    assert_eq!(outbox["total"], 1, "{outbox}");
+}
+
+#[test]
+fn a_consumer_finds_its_own_account_by_a_name_another_account_shares() {
+    let org = Org::new("consumer-twins");
+    // An import puts another "Clark Kathy" before ACR0000000007.
+    let mut state = org
+        .app
+        .admin_ok("GET", &format!("tenants/{}/state", org.name), None);
+    let accounts = state["reference"]["accounts_receivable"]
+        .as_array_mut()
+        .unwrap();
+    let mut twin = accounts
+        .iter()
+        .find(|a| a["number"] == "ACR0000000007")
+        .unwrap()
+        .clone();
+    twin["id"] = json!("0000000000000000000000000000TWIN");
+    twin["number"] = json!("ACR0000000099");
+    accounts.insert(0, twin);
+    org.app
+        .admin_ok("PUT", &format!("tenants/{}/state", org.name), Some(&state));
+    org.ok(
+        "create",
+        json!({"identifier": "twin.app@example.com", "pass_code": "p-1",
+        "accounts_receivable_identifier": {"number": "ACR0000000007"}}),
+    );
+    let login = consumer_login(
+        &org,
+        json!({"identifier": "twin.app@example.com", "pass_code": "p-1"}),
+    );
+    let consumer = login["data"]["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{login}"))
+        .to_string();
+    let by_name = json!({"accounts_receivable_identifier": {"name": "Clark Kathy"}});
+    let own = call_as(org.app, &consumer, "accounts_receivable/show", &by_name);
+    assert_eq!(own["data"]["number"], "ACR0000000007", "{own}");
+    // A user session gets the first of the name.
+    let first = call(&org, "accounts_receivable/show", &by_name);
+    assert_eq!(first["data"]["number"], "ACR0000000099", "{first}");
+}
+
+#[test]
+fn an_import_of_bad_activity_is_refused_and_changes_nothing() {
+    let org = Org::new("consumer-import");
+    org.ok(
+        "create",
+        json!({"identifier": "imp@example.com", "pass_code": "p-1",
+        "accounts_receivable_identifier": {"number": "ACR0000000007"}}),
+    );
+    org.ok("forgot_pass_code", json!({"identifier": "imp@example.com"}));
+    let state = org
+        .app
+        .admin_ok("GET", &format!("tenants/{}/state", org.name), None);
+    let sent = state["communications"][0].clone();
+    let mut cases: Vec<(&str, Value)> = Vec::new();
+    let mut twice = state.clone();
+    twice["communications"]
+        .as_array_mut()
+        .unwrap()
+        .push(sent.clone());
+    cases.push(("appears twice", twice));
+    let mut fixture_number = state.clone();
+    fixture_number["communications"][0]["number"] = json!("CM000680");
+    cases.push(("appears twice", fixture_number));
+    let mut bad_number = state.clone();
+    bad_number["communications"][0]["number"] = json!("ZZ");
+    cases.push(("not a number", bad_number));
+    let mut bad_media = state.clone();
+    bad_media["communications"][0]["media"] = json!("PIGEON");
+    cases.push(("media", bad_media));
+    let mut bad_user = state.clone();
+    bad_user["communications"][0]["log_information"]["created_by_user_id"] = json!("nobody");
+    cases.push(("unknown user", bad_user));
+    let mut huge = state.clone();
+    huge["wallet_balances"] = json!({"3F1C9AB9D4FA4B3D1E8D2C8E5B7A6F10": 1.0});
+    cases.push(("no wallet", huge));
+    for (why, doc) in cases {
+        let (status, reply) =
+            org.app
+                .admin("PUT", &format!("tenants/{}/state", org.name), Some(&doc));
+        assert_eq!(status, 400, "{why}: {reply}");
+        let text = reply["status"]["description"].as_str().unwrap_or_default();
+        assert!(text.contains(why), "{why}: {text}");
+    }
+    let after = org
+        .app
+        .admin_ok("GET", &format!("tenants/{}/outbox", org.name), None);
+    assert_eq!(after["total"], 2);
+    let (status, _) = org.app.admin(
+        "PUT",
+        &format!("tenants/{}/wallets/W0000000026/balance", org.name),
+        Some(&json!({"balance": 1e13})),
+    );
+    assert_eq!(status, 400);
+}

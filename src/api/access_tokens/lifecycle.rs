@@ -13,6 +13,7 @@ use crate::core::error::{ApiError, ApiResult};
 use crate::core::secret::secrets_equal;
 use crate::domain::access_token::entity::{LifeCycleState, OneTimePassword};
 use crate::domain::access_token::entity::{SECRET_DIGITS, VERIFICATION_CODE_DIGITS};
+use crate::domain::access_token::store::AccessTokenStore;
 use crate::domain::session::Caller;
 use crate::domain::tenant::Tenant;
 use chrono::TimeDelta;
@@ -129,13 +130,16 @@ pub fn reset_verification_code(cx: &Context, caller: &Caller, req: &Request) -> 
 /// effective token, replacing any live one.
 pub fn generate_otp(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let key = required_access_token(&req.params)?;
-    let (otp, stored) = new_one_time_password(cx, &caller.tenant);
-    let expires_at = stored.expires_at;
-    let token = modify_found(cx, caller, &key, |token, _| {
+    let mut issued = None;
+    let token = modify_found(cx, caller, &key, |token, store| {
         token.require(LifeCycleState::Effective, "given a one-time password")?;
+        let (otp, stored) = new_one_time_password(cx, &caller.tenant, store, &token.id);
+        issued = Some((otp, stored.expires_at));
         token.one_time_password = Some(Box::new(stored));
         Ok(())
     })?;
+    let (otp, expires_at) =
+        issued.ok_or_else(|| ApiError::Internal("no one-time password was issued".into()))?;
     Ok(Reply::Data(json!({
         "id": token.id,
         "number": token.number,
@@ -144,10 +148,31 @@ pub fn generate_otp(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<R
     })))
 }
 
-/// A new one-time password and what the token keeps of it (its hash and
-/// expiry, `--otp-validity` from now on the tenant's clock).
-pub fn new_one_time_password(cx: &Context, tenant: &Tenant) -> (String, OneTimePassword) {
-    let otp = tenant.generator.digits(SECRET_DIGITS);
+/// A new one-time password for token `own_id` and what the token keeps of
+/// it (its hash and expiry, `--otp-validity` from now on the tenant's
+/// clock). Called under the tokens' write lock with `store`: the password
+/// is drawn again while another token of the tenant holds it (live or
+/// expired), since an OTP alone names the token it logs in as.
+pub fn new_one_time_password(
+    cx: &Context,
+    tenant: &Tenant,
+    store: &AccessTokenStore,
+    own_id: &str,
+) -> (String, OneTimePassword) {
+    let taken = |otp: &str| {
+        store.with_one_time_password().any(|t| {
+            t.id != own_id
+                && t.one_time_password
+                    .as_ref()
+                    .is_some_and(|o| o.hash.matches(otp))
+        })
+    };
+    let otp = loop {
+        let otp = tenant.generator.digits(SECRET_DIGITS);
+        if !taken(&otp) {
+            break otp;
+        }
+    };
     // The flag is bounded (at most a year), so this cannot overflow.
     let validity = i64::try_from(cx.config.otp_validity).unwrap_or(0);
     let expires_at = crate::core::clock::writable(

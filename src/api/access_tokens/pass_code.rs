@@ -3,7 +3,7 @@
 
 use super::input::required_text;
 use super::lifecycle::new_one_time_password;
-use super::{modify, modify_found};
+use super::{find, modify, modify_found};
 use crate::api::call::Context;
 use crate::api::call::{Reply, Request};
 use crate::api::consumer::messages::{self, Message};
@@ -24,18 +24,33 @@ pub fn forgot_pass_code(cx: &Context, caller: &Caller, req: &Request) -> ApiResu
         identifier: required_text(&req.params, "identifier")?,
         pass_code: None,
     };
-    let (otp, stored) = new_one_time_password(cx, &caller.tenant);
-    let expires_at = stored.expires_at;
-    let token = modify_found(cx, caller, &key, |token, _| {
+    // With no address to send it to, CRM.COM cannot send the e-mail: the
+    // call answers as it would, and nothing is issued or kept.
+    let reachable = {
+        let store = caller.tenant.access_tokens.read();
+        let token = find(cx, caller, &store, &key)?;
         token.require(LifeCycleState::Effective, "sent a pass code")?;
+        messages::recipient(&caller.tenant.reference, token).is_some()
+    };
+    if !reachable {
+        tracing::info!("forgot_pass_code: the token has no e-mail or phone to send to");
+        return Ok(Reply::StatusOnly);
+    }
+    let mut issued = None;
+    let token = modify_found(cx, caller, &key, |token, store| {
+        token.require(LifeCycleState::Effective, "sent a pass code")?;
+        let (otp, stored) = new_one_time_password(cx, &caller.tenant, store, &token.id);
+        issued = Some((otp, stored.expires_at));
         token.one_time_password = Some(Box::new(stored));
         Ok(())
     })?;
-    let message = Message::OneTimePassword {
-        otp: &otp,
-        expires_at,
-    };
-    messages::send(cx, caller, &token, message);
+    if let Some((otp, expires_at)) = issued {
+        let message = Message::OneTimePassword {
+            otp: &otp,
+            expires_at,
+        };
+        messages::send(cx, caller, &token, message);
+    }
     Ok(Reply::StatusOnly)
 }
 
@@ -60,6 +75,9 @@ pub fn change_pass_code(cx: &Context, caller: &Caller, req: &Request) -> ApiResu
         |token, _| {
             token.require(LifeCycleState::Effective, "given a new pass code")?;
             token.pass_code_hash = Some(hash);
+            // The one-time password that let the consumer in has done its
+            // work: it logs in no more.
+            token.one_time_password = None;
             Ok(())
         },
     )?;

@@ -15,6 +15,7 @@ use crate::domain::reference::{AccountsReceivable, Kind, Reference};
 use crate::domain::session::Caller;
 use serde_json::{json, Value};
 
+/// The parameter that names the accounts receivable.
 pub const IDENTIFIER: &str = "accounts_receivable_identifier";
 
 /// `accounts_receivable/show`.

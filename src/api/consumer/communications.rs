@@ -94,10 +94,17 @@ pub fn show(_cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
         .ok_or_else(|| ApiError::MandatoryParameter(PARAM.into()))?;
     let key = one_field(PARAM, object, crate::api::identifiers::COMMUNICATION_FIELDS)?;
     let tenant = &caller.tenant;
-    let found = newest_first(tenant).into_iter().find(|c| match key.field {
+    let matches = |c: &Communication| match key.field {
         "id" => c.id == key.value,
         _ => c.number == key.value,
-    });
+    };
+    let found = tenant
+        .reference
+        .communications
+        .iter()
+        .find(|c| matches(c))
+        .map(|c| Arc::new(c.clone()))
+        .or_else(|| tenant.outbox.find(matches));
     let communication = found.ok_or(ApiError::NotFound(Entity::Communication))?;
     reach_contact(caller, communication.contact_id.as_deref())
         .map_err(|_| ApiError::NotFound(Entity::Communication))?;

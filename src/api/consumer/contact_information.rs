@@ -3,16 +3,17 @@
 //! `CONF/pages/diffpagesbyversion.action?originalVersion=88&pageId=491415&revisedVersion=90`,
 //! and the Introduction's example (`number=CI000111`).
 
-use super::scope::reach_contact;
+use super::scope::{reach_contact, within};
 use super::{kept, udf};
 use crate::api::call::{Context, Reply, Request};
-use crate::api::identifiers::resolve;
+use crate::api::identifiers::resolve_preferring;
 use crate::api::schemas::ReplySchema;
 use crate::core::error::{ApiError, ApiResult};
 use crate::domain::reference::{Contact, Kind, Reference};
 use crate::domain::session::Caller;
 use serde_json::{json, Value};
 
+/// The parameter that names the contact.
 pub const IDENTIFIER: &str = "contact_information_identifier";
 
 /// `contact_information/show`.
@@ -34,7 +35,8 @@ pub fn show(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
 /// see it.
 pub fn required<'r>(caller: &'r Caller, req: &Request) -> ApiResult<&'r Contact> {
     let reference = &caller.tenant.reference;
-    let at = resolve(reference, &req.params, IDENTIFIER, Kind::Contact)?
+    let prefer = |at| within(caller, Kind::Contact, at);
+    let at = resolve_preferring(reference, &req.params, IDENTIFIER, Kind::Contact, prefer)?
         .ok_or_else(|| ApiError::MandatoryParameter(IDENTIFIER.into()))?;
     let contact = &reference.contacts[at];
     reach_contact(caller, Some(&contact.id))?;

@@ -5,6 +5,7 @@
 //! receivable and what hangs from it (`scope`).
 
 pub mod accounts_receivable;
+pub mod checks;
 pub mod communications;
 pub mod contact_information;
 pub mod kept;

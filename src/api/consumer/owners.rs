@@ -3,9 +3,10 @@
 //! of theirs, which the OTP variant of the access-token identifier (R13)
 //! may name by a live one-time password.
 
+use super::scope::within;
 use crate::api::access_tokens::{find, owner_accounts_receivable};
 use crate::api::call::Context;
-use crate::api::identifiers::{access_token_identifier_otp, resolve};
+use crate::api::identifiers::{access_token_identifier_otp, resolve_preferring};
 use crate::api::params::Params;
 use crate::core::error::{ApiError, ApiResult, Entity};
 use crate::domain::access_token::entity::LifeCycleState;
@@ -38,7 +39,15 @@ pub fn identified(
         .and_then(|o| o.get("access_token_identifier").map(|inner| (o, inner)))
         .filter(|(_, inner)| !inner.is_null());
     let Some((object, inner)) = by_token else {
-        return resolve(reference, p, param, kind);
+        let found = resolve_preferring(reference, p, param, kind, |at| within(caller, kind, at));
+        // The group a client may choose from names the token form too.
+        return found.map_err(|e| match e {
+            ApiError::AtLeastOneSemiOptional(mut group) => {
+                group.push("access_token_identifier");
+                ApiError::AtLeastOneSemiOptional(group)
+            }
+            other => other,
+        });
     };
     let own_fields = fields(kind);
     if own_fields

@@ -15,6 +15,7 @@ use crate::domain::reference::{Kind, Reference, RewardsParticipant};
 use crate::domain::session::Caller;
 use serde_json::{json, Value};
 
+/// The parameter that names the rewards participant.
 pub const IDENTIFIER: &str = "rewards_participant_identifier";
 
 /// `rewards_participants/show`.

@@ -4,7 +4,28 @@
 //! learns nothing about other accounts.
 
 use crate::core::error::{ApiError, ApiResult, Entity};
+use crate::domain::reference::Kind;
 use crate::domain::session::Caller;
+
+/// Whether the entity of `kind` at position `at` of the caller's reference
+/// is within its reach: every one for a user session. Lookups by a value
+/// entities may share (a name) prefer those within reach, so a consumer
+/// finds its own account whatever other account shares its name.
+pub fn within(caller: &Caller, kind: Kind, at: usize) -> bool {
+    let Some(own) = caller.accounts_receivable_id.as_deref() else {
+        return true;
+    };
+    let r = &caller.tenant.reference;
+    match kind {
+        Kind::AccountsReceivable => r.accounts_receivable[at].id == own,
+        Kind::RewardsParticipant => r.rewards_participants[at].accounts_receivable_id == own,
+        Kind::Wallet => r.wallets[at].accounts_receivable_id == own,
+        Kind::Contact => r
+            .accounts_receivable(own)
+            .is_some_and(|a| a.account_owner_id == r.contacts[at].id),
+        _ => true,
+    }
+}
 
 /// Ok when the caller may see what belongs to accounts receivable `ar_id`
 /// (`None`: to no account); else `entity`'s not-found error.

@@ -17,7 +17,6 @@ use crate::api::schemas::ReplySchema;
 use crate::core::error::{ApiError, ApiResult, Entity};
 use crate::domain::reference::{Kind, Reference, Wallet};
 use crate::domain::session::Caller;
-use crate::domain::tenant::Tenant;
 use serde_json::{json, Value};
 
 /// Whose wallet `show` answers: exactly one is given.
@@ -78,10 +77,11 @@ fn named<'r>(
 /// `wallets/show`.
 pub fn show(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let (at, wallet) = named(cx, caller, req, SHOW_OWNERS)?;
-    let tenant = &caller.tenant;
-    let key = ("wallets/show", at, tenant.wallet_balance(wallet).to_bits());
-    kept::reply(cx, &tenant.reference, ReplySchema::WALLET, key, || {
-        render(tenant, wallet)
+    let reference = &caller.tenant.reference;
+    let balance = caller.tenant.wallet_balance(wallet);
+    let key = ("wallets/show", at, balance.to_bits());
+    kept::reply(cx, reference, ReplySchema::WALLET, key, || {
+        render(reference, wallet, balance)
     })
 }
 
@@ -134,15 +134,15 @@ pub fn render_currency(reference: &Reference, id: &str) -> Value {
     })
 }
 
-/// The wallet as `show` answers it, with the tenant's balance. No
+/// The wallet as `show` answers it, with `balance` (the tenant's, read
+/// once by the caller so a kept reply's key and content agree). No
 /// alternative currency and no consumption estimates are emulated: null.
-pub fn render(tenant: &Tenant, w: &Wallet) -> Value {
-    let reference = &tenant.reference;
+pub fn render(reference: &Reference, w: &Wallet, balance: f64) -> Value {
     let mut object = json!({
         "id": w.id,
         "number": w.number,
         "life_cycle_state": w.life_cycle_state,
-        "balance": tenant.wallet_balance(w),
+        "balance": balance,
         "alternative_balance": null,
         "opening_balance": w.opening_balance,
         "opening_alternative_balance": null,

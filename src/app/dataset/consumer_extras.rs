@@ -38,7 +38,7 @@ impl<'g> Extras<'g> {
         Some(start + Duration::days(days) + Duration::minutes(minutes))
     }
 
-    /// The contact's number, e-mail (`mailbox@example.com`) and mobile.
+    /// The contact's number, e-mail (`mailbox.5009@example.com`) and mobile.
     pub(super) fn reach(&self, contact: &mut Contact, mailbox: &str, n: usize) {
         contact.number = Some(format!("CI{:06}", 5000 + n));
         contact.preferred_language = Some("ENG".into());
@@ -50,7 +50,8 @@ impl<'g> Extras<'g> {
                 "PERSONAL"
             }
             .into(),
-            email_address: format!("{mailbox}@example.com"),
+            // The number keeps two people of one name apart.
+            email_address: format!("{mailbox}.{}@example.com", 5000 + n),
         });
         if self.pick.chance(80) {
             contact.phones.push(ContactPhone {
@@ -99,7 +100,8 @@ impl<'g> Extras<'g> {
             balance: self.amount(0, 480),
             opening_balance: 0.0,
             opening_balance_date: ar.opening_balance_date,
-            ..Wallet::default()
+            udf: Default::default(),
+            log_information: None,
         }
     }
 }

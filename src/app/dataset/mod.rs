@@ -5,6 +5,7 @@
 //! every life-cycle state and classification. The same seed gives the same
 //! data; the result passes the same checks as the fixtures and an import.
 
+use crate::api::consumer::messages::verification_sent;
 use crate::app::fixtures::{assemble_reference, token_store, Fixtures};
 pub use crate::core::config::Dataset;
 use crate::core::generator::Generator;
@@ -132,13 +133,27 @@ pub fn build(fixtures: &Fixtures, dataset: Dataset, seed: u64) -> Result<Fixture
             name: display.clone(),
             life_cycle_state: state.into(),
             account_owner_id: contact.id.clone(),
-            ..AccountsReceivable::default()
+            kind: "CUSTOMER".into(),
+            description: None,
+            notes: None,
+            balance: 0.0,
+            opening_balance: 0.0,
+            opening_balance_date: None,
+            outstanding_amount: 0.0,
+            credit_limit: None,
+            credit_period: None,
+            udf: Default::default(),
+            log_information: None,
         };
         let mut participant = pick.chance(65).then(|| RewardsParticipant {
             id: generator.hex32(),
             number: (20_000 + n).to_string(),
             accounts_receivable_id: ar.id.clone(),
-            ..RewardsParticipant::default()
+            sign_up_on: None,
+            life_cycle_state: "EFFECTIVE".into(),
+            sign_up_by_unit_id: None,
+            udf: Default::default(),
+            log_information: None,
         });
         extras.reach(&mut contact, &mailbox(&display), n);
         extras.money(&mut ar);
@@ -166,6 +181,25 @@ pub fn build(fixtures: &Fixtures, dataset: Dataset, seed: u64) -> Result<Fixture
         data.contacts.push(contact);
         data.accounts_receivable.push(ar);
         data.rewards_participants.extend(participant);
+    }
+    // The verification message each pending token was sent, numbered after
+    // the fixtures' communications (needs the accounts indexed to find
+    // each token's contact).
+    let indexed =
+        assemble_reference(data.clone(), &fixtures.reference).map_err(|e| e.to_string())?;
+    let mut next = indexed
+        .communications
+        .iter()
+        .filter_map(|c| c.number.trim_start_matches("CM").parse::<u64>().ok())
+        .max()
+        .unwrap_or(0);
+    let scope = format!("dataset:{}:{seed}", dataset.name());
+    for token in tokens.iter().skip(fixtures.access_tokens.len()) {
+        let number = format!("CM{:06}", next + 1);
+        if let Some(sent) = verification_sent(&indexed, token, &scope, number) {
+            next += 1;
+            data.communications.push(sent);
+        }
     }
     let reference = assemble_reference(data, &fixtures.reference).map_err(|e| e.to_string())?;
     let access_tokens = token_store(&reference, tokens)?;
@@ -213,6 +247,20 @@ mod tests {
         let generated = reference.accounts_receivable.len()
             - state.fixtures.reference.accounts_receivable.len();
         assert_eq!(generated, 50);
+        // Each pending token came with its verification message.
+        let pending = made
+            .access_tokens
+            .iter()
+            .filter(|t| t.verification_code.is_some())
+            .count();
+        let sent = reference.communications.len() - state.fixtures.reference.communications.len();
+        assert!(sent > 0 && sent <= pending, "{sent} of {pending}");
+        for c in &reference.communications[1..] {
+            assert!(made.access_tokens.iter().any(|t| t
+                .verification_code
+                .as_deref()
+                .is_some_and(|code| c.content.as_deref().unwrap_or_default().contains(code))));
+        }
         let tokens: Vec<&AccessToken> = made.access_tokens.iter().collect();
         for state_seen in [
             LifeCycleState::Effective,

@@ -27,11 +27,13 @@ pub enum Change {
         incarnation: u64,
         token: Box<AccessToken>,
     },
-    /// A communication the tenant of `key` sent (kept as `AccessToken` is).
+    /// A communication the tenant of `key` sent (kept as `AccessToken` is),
+    /// and the number of the oldest one it pushed out of a full outbox.
     Communication {
         key: String,
         incarnation: u64,
         communication: Box<Communication>,
+        dropped: Option<String>,
     },
     /// A wallet balance the admin API set in the tenant of `key`.
     WalletBalance {

@@ -238,9 +238,16 @@ fn apply(db: &Connection, change: &Change, known: &mut Known) -> rusqlite::Resul
             key,
             incarnation,
             communication,
+            dropped,
         } => {
             if known.incarnations.get(key) == Some(incarnation) {
                 put_communication(db, key, communication)?;
+                if let Some(number) = dropped {
+                    db.prepare_cached(
+                        "DELETE FROM communications WHERE tenant = ?1 AND number = ?2",
+                    )?
+                    .execute(params![key, number])?;
+                }
             }
         }
         Change::WalletBalance {

@@ -25,7 +25,7 @@ pub struct Currency {
 /// A wallet: the stored value of an accounts receivable (its rewards
 /// points or prepaid money). Its balance as the fixtures hold it; a
 /// tenant's own balance, once set, is in `Tenant::wallet_balances`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Wallet {
     pub id: String,

@@ -192,7 +192,7 @@ pub struct Contact {
     #[serde(default)]
     pub privacy_level: Option<PrivacyLevel>,
     /// Where CRM.COM's messages to the contact go: the first e-mail, else
-    /// the first phone (see `domain::communication`).
+    /// the first phone (see `api::consumer::messages`).
     #[serde(default)]
     pub emails: Vec<ContactEmail>,
     #[serde(default)]
@@ -253,7 +253,7 @@ fn effective() -> String {
 /// An accounts receivable: the customer's financial account. The fields
 /// after `account_owner_id` came with `accounts_receivable/show`; older
 /// fixture files and state documents leave them out (CUSTOMER, balances 0).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccountsReceivable {
     pub id: String,
@@ -305,7 +305,7 @@ impl AccountsReceivable {
 /// A rewards participant: the accounts receivable's membership of the
 /// rewards schemes. The fields after `accounts_receivable_id` came with
 /// `rewards_participants/show`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RewardsParticipant {
     pub id: String,

@@ -56,6 +56,9 @@ pub struct Reference {
     pub wallets: Vec<Wallet>,
     pub communications: Vec<Communication>,
     pub(crate) index: HashMap<(Kind, &'static str, String), usize>,
+    /// The later holders of a key that need not be unique (a name shared
+    /// by two accounts), after the first in `index`.
+    pub(crate) more: HashMap<(Kind, &'static str, String), Vec<usize>>,
     /// The API layer's serialised embedded objects of token replies, made
     /// once per reference (see `api::access_tokens::reply`).
     pub(crate) embedded: crate::core::slot::Slot,
@@ -141,13 +144,18 @@ impl Reference {
             wallets: data.wallets,
             communications: data.communications,
             index: HashMap::new(),
+            more: HashMap::new(),
         }
     }
 
     /// Builds the lookup index; returns the first duplicate key found, with
     /// its kind. Names need not be unique in CRM.COM: the first one wins.
     pub fn index(&mut self) -> Result<(), (Kind, String)> {
-        type Index = HashMap<(Kind, &'static str, String), usize>;
+        type Key = (Kind, &'static str, String);
+        struct Index {
+            first: HashMap<Key, usize>,
+            more: HashMap<Key, Vec<usize>>,
+        }
         fn add(
             index: &mut Index,
             key: (Kind, &'static str, &str),
@@ -155,8 +163,8 @@ impl Reference {
             unique: bool,
         ) -> Result<(), (Kind, String)> {
             let (kind, field, value) = key;
-            let entry = index.entry((kind, field, value.to_string()));
-            match entry {
+            let key = (kind, field, value.to_string());
+            match index.first.entry(key) {
                 std::collections::hash_map::Entry::Vacant(v) => {
                     v.insert(pos);
                     Ok(())
@@ -164,10 +172,17 @@ impl Reference {
                 std::collections::hash_map::Entry::Occupied(_) if unique => {
                     Err((kind, format!("{field} '{value}' appears twice")))
                 }
-                std::collections::hash_map::Entry::Occupied(_) => Ok(()),
+                std::collections::hash_map::Entry::Occupied(o) => {
+                    let key = o.key().clone();
+                    index.more.entry(key).or_default().push(pos);
+                    Ok(())
+                }
             }
         }
-        let mut index = Index::new();
+        let mut index = Index {
+            first: HashMap::new(),
+            more: HashMap::new(),
+        };
         let i = &mut index;
         for (n, e) in self.units.iter().enumerate() {
             add(i, (Kind::Unit, "id", &e.id), n, true)?;
@@ -194,10 +209,6 @@ impl Reference {
             }
             if let Some(name) = &e.name {
                 add(i, (Kind::Contact, "name", name), n, false)?;
-            }
-            for email in &e.emails {
-                let address = email.email_address.to_lowercase();
-                add(i, (Kind::Contact, "email", &address), n, false)?;
             }
             // The identity numbers CRM.COM's contact identifier accepts.
             let mut numbers: Vec<(&'static str, &Option<String>)> = Vec::new();
@@ -253,13 +264,33 @@ impl Reference {
             add(i, (Kind::Communication, "id", &e.id), n, true)?;
             add(i, (Kind::Communication, "number", &e.number), n, true)?;
         }
-        self.index = index;
+        self.index = index.first;
+        self.more = index.more;
         Ok(())
     }
 
-    /// Position of the entity of `kind` whose `field` equals `value`.
+    /// Position of the entity of `kind` whose `field` equals `value` (the
+    /// first, where the field need not be unique).
     pub fn find(&self, kind: Kind, field: &'static str, value: &str) -> Option<usize> {
         self.index.get(&(kind, field, value.to_string())).copied()
+    }
+
+    /// `find`, preferring the first holder for which `prefer` is true (a
+    /// consumer's own account among accounts sharing its name).
+    pub fn find_preferring(
+        &self,
+        kind: Kind,
+        field: &'static str,
+        value: &str,
+        prefer: impl Fn(usize) -> bool,
+    ) -> Option<usize> {
+        let key = (kind, field, value.to_string());
+        let first = self.index.get(&key).copied()?;
+        let later = self.more.get(&key).into_iter().flatten().copied();
+        std::iter::once(first)
+            .chain(later)
+            .find(|&at| prefer(at))
+            .or(Some(first))
     }
 
     pub fn unit(&self, id: &str) -> Option<&Unit> {

@@ -8,7 +8,7 @@ use crate::api::access_tokens::render::render as render_token;
 use crate::api::consumer::{
     accounts_receivable, communications, contact_information, rewards_participants, wallets,
 };
-use crate::app::durable::Change;
+use crate::app::snapshot::valid_balance;
 use crate::app::state::AppState;
 use crate::core::error::{ApiError, ApiResult};
 use crate::domain::reference::{AccountsReceivable, Reference};
@@ -121,7 +121,7 @@ pub fn show(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
         "accounts_receivable": accounts_receivable::render(reference, ar),
         "contact_information": reference.contact(&ar.account_owner_id).map(|c| contact_information::render(reference, c)),
         "rewards_participants": participants.iter().map(|p| rewards_participants::render(reference, p)).collect::<Vec<_>>(),
-        "wallet": reference.wallet_of(&ar.id).map(|w| wallets::render(&tenant, w)),
+        "wallet": reference.wallet_of(&ar.id).map(|w| wallets::render(reference, w, tenant.wallet_balance(w))),
         "access_tokens": tokens,
     }))
 }
@@ -167,24 +167,19 @@ pub fn set_balance(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
         number,
     } = call.path()?;
     let BalanceChange { balance } = call.json()?;
-    if !balance.is_finite() || balance.abs() > 1e12 {
+    if !valid_balance(balance) {
         return Err(ApiError::admin("balance: a number up to 10^12 is expected"));
     }
+    // -0 is 0.
+    let balance = balance + 0.0;
     let tenant = state.known_tenant(&organisation)?;
     let reference = &tenant.reference;
     let wallet = reference
         .find(crate::domain::reference::Kind::Wallet, "number", &number)
         .map(|at| &reference.wallets[at])
         .ok_or_else(|| ApiError::AdminNotFound(format!("no wallet {number}")))?;
-    tenant.wallet_balances.set(&wallet.id, balance, || {
-        state.record(|| Change::WalletBalance {
-            key: tenant.key(),
-            incarnation: tenant.incarnation,
-            wallet_id: wallet.id.clone(),
-            balance,
-        });
-    });
-    Ok(wallets::render(&tenant, wallet))
+    state.set_wallet_balance(&tenant, &wallet.id, balance);
+    Ok(wallets::render(reference, wallet, balance))
 }
 
 /// One access token as `access_tokens/show` answers it.
