@@ -1,7 +1,7 @@
 //! `wallets/show` (R10.1, deprecated R17): the effective wallet of an
 //! accounts receivable or rewards participant; `wallets/get_balance`
 //! (R12): a wallet's balance, by the wallet, its accounts receivable or
-//! (until R17) its participant.
+//! its participant (that form deprecated from R17).
 //! Source: `CONF/pages/diffpagesbyversion.action?originalVersion=3&pageId=490494&revisedVersion=5`,
 //! `CONF/spaces/V4/pages/953367` (the short wallet and currency),
 //! `CONF/pages/viewpage.action?pageId=490490` and
