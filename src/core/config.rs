@@ -159,6 +159,24 @@ pub struct Config {
     )]
     pub cors_origins: Vec<String>,
 
+    /// Serve HTTPS: with a certificate for `localhost`, `127.0.0.1`, `::1`
+    /// and each `--allowed-host`, signed by a local certificate authority
+    /// made once in `--state-dir` (else `$XDG_CONFIG_HOME/crmcom-emulator`,
+    /// else `~/.config/crmcom-emulator`), whose path the binary prints:
+    /// install it on a simulator or device once.
+    #[arg(long, env = "CRMCOM_EMULATOR_TLS", action = clap::ArgAction::SetTrue,
+          value_parser = clap::builder::BoolishValueParser::new())]
+    pub tls: bool,
+
+    /// Serve HTTPS with this certificate chain (PEM) instead; needs
+    /// `--tls-key`.
+    #[arg(long, env = "CRMCOM_EMULATOR_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key (PEM) of `--tls-cert`.
+    #[arg(long, env = "CRMCOM_EMULATOR_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
     /// Request log level on stderr: off, error, warn, info (one line per
     /// call) or debug. Secrets never appear in it.
     #[arg(long, env = "CRMCOM_EMULATOR_LOG", default_value = "info",
@@ -244,6 +262,14 @@ impl Config {
     }
 }
 
+impl Config {
+    /// Whether the emulator serves HTTPS (`--tls`, or a certificate of one's
+    /// own).
+    pub fn serves_tls(&self) -> bool {
+        self.tls || self.tls_cert.is_some()
+    }
+}
+
 impl Default for Config {
     /// The configuration an embedded emulator starts with: a free loopback
     /// port and strict schemas, as tests want.
@@ -273,6 +299,9 @@ impl Default for Config {
             max_access_tokens: 1_000_000,
             allowed_hosts: Vec::new(),
             cors_origins: Vec::new(),
+            tls: false,
+            tls_cert: None,
+            tls_key: None,
             log: "info".into(),
             admin_secret: None,
         }

@@ -80,12 +80,22 @@ pub fn run(config: Config) -> ExitCode {
         .local_addr()
         .map(|a| a.port())
         .unwrap_or(config.port);
+    let tls = match crate::edge::tls::load(&config) {
+        Ok(tls) => tls,
+        Err(problem) => {
+            say_err!("crmcom-emulator: {problem}");
+            return ExitCode::from(2);
+        }
+    };
+    let authority = tls.as_ref().and_then(|t| t.authority.clone());
+    let tls = tls.map(|t| t.server);
     let served = actix_web::rt::System::new().block_on(async {
         // Listening for the signals before saying it is ready: a signal
         // sent as soon as the first line is read stops it cleanly too.
         let stopping = Box::pin(crate::edge::signals::stopping());
-        announce(&config, port, &state);
-        match server::serve(state.clone(), listeners, server::StopOn::Signals(stopping)) {
+        announce(&config, port, &state, authority.as_deref());
+        let stop = server::StopOn::Signals(stopping);
+        match server::serve(state.clone(), listeners, stop, tls) {
             Ok(server) => server.await,
             Err(e) => Err(e),
         }
@@ -107,16 +117,24 @@ pub fn run(config: Config) -> ExitCode {
     }
 }
 
-/// The first lines: where the API, the admin API and the dashboard answer.
-fn announce(config: &Config, port: u16, state: &AppState) {
+/// The first lines: where the API, the admin API and the dashboard answer,
+/// and with `--tls` the certificate authority to install on a device.
+fn announce(config: &Config, port: u16, state: &AppState, authority: Option<&std::path::Path>) {
     let host = crate::edge::listen::url_host(&config.bind);
-    say!("listening on http://{host}:{port}");
+    let scheme = if config.serves_tls() { "https" } else { "http" };
+    say!("listening on {scheme}://{host}:{port}");
+    if let Some(path) = authority {
+        say!(
+            "TLS: certificate authority {} (install it on a simulator or device once to trust this emulator)",
+            path.display()
+        );
+    }
     if let Some(warning) = exposure::bind_warning(&config.bind) {
         say_err!("{warning}");
     }
     let admin_open = admin::check_access(&config.bind, None, None).is_ok();
     say!(
-        "admin API: http://{host}:{port}/__admin/health{}",
+        "admin API: {scheme}://{host}:{port}/__admin/health{}",
         match (&config.admin_secret, admin_open) {
             (Some(_), _) => " (send X-Admin-Secret)",
             (None, true) => "",
@@ -135,7 +153,7 @@ fn announce(config: &Config, port: u16, state: &AppState) {
             Err(e) => format!(" ({})", e.description()),
         })
         .unwrap_or_default();
-    say!("dashboard: http://{host}:{port}/__admin/ui{ready}");
+    say!("dashboard: {scheme}://{host}:{port}/__admin/ui{ready}");
     print_credentials(state);
 }
 

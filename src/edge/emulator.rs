@@ -158,8 +158,10 @@ impl Emulator {
         let listeners =
             crate::edge::listen::listeners(&config.bind, config.port).map_err(bind_error)?;
         let port = listeners[0].local_addr().map_err(bind_error)?.port();
+        let tls = crate::edge::tls::load(&config).map_err(EmulatorError::Load)?;
         let uri = format!(
-            "http://{}:{port}",
+            "{}://{}:{port}",
+            if tls.is_some() { "https" } else { "http" },
             crate::edge::listen::url_host(&config.bind)
         );
         let state = Arc::new(AppState::new(config).map_err(EmulatorError::Load)?);
@@ -173,6 +175,7 @@ impl Emulator {
                         server_state,
                         listeners,
                         crate::edge::server::StopOn::Handle,
+                        tls.map(|t| t.server),
                     ) {
                         Ok(server) => {
                             let _ = tx.send(Ok(server.handle()));

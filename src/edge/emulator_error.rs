@@ -23,8 +23,9 @@ pub enum EmulatorError {
         /// Why the operating system refused.
         source: std::io::Error,
     },
-    /// The fixtures, the schemas, the dataset or the state directory did
-    /// not load; the message names the file and the problem.
+    /// The fixtures, the schemas, the dataset, the state directory or the
+    /// TLS certificate did not load; the message names the file and the
+    /// problem.
     #[error("{0}")]
     Load(String),
     /// The server's thread could not be started or stopped at once.

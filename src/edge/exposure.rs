@@ -21,6 +21,8 @@ pub struct Exposure {
     /// Exact origins allowed besides local ones, lower-case, no trailing `/`.
     origins: Vec<String>,
     any_origin: bool,
+    /// Serving HTTPS (`--tls`): local `https://` origins are local too.
+    tls: bool,
 }
 
 /// What CORS grants a request from a browser origin.
@@ -49,6 +51,7 @@ impl Exposure {
             hosts,
             any_address,
             any_origin: config.cors_origins.iter().any(|o| o.trim() == "*"),
+            tls: config.serves_tls(),
             origins: config
                 .cors_origins
                 .iter()
@@ -75,7 +78,7 @@ impl Exposure {
         if host.is_some_and(|h| same_origin(&origin, h)) {
             return Ok(Grant::None);
         }
-        if local_origin(&origin) || self.origins.contains(&origin) {
+        if local_origin(&origin, self.tls) || self.origins.contains(&origin) {
             return Ok(Grant::Origin(origin));
         }
         if self.any_origin {
@@ -184,19 +187,28 @@ fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     headers.get(name).map(|v| v.to_str().unwrap_or("\u{fffd}"))
 }
 
-/// `http://localhost`, `http://127.0.0.1` and `http://[::1]`, on any port.
-fn local_origin(origin: &str) -> bool {
-    let Some(rest) = origin.strip_prefix("http://") else {
+/// `http://localhost`, `http://127.0.0.1` and `http://[::1]`, on any port;
+/// with `tls` their `https://` origins too (an https dev server calls from
+/// `https://localhost:5173`).
+fn local_origin(origin: &str, tls: bool) -> bool {
+    let https = if tls {
+        origin.strip_prefix("https://")
+    } else {
+        None
+    };
+    let Some(rest) = origin.strip_prefix("http://").or(https) else {
         return false;
     };
     let host = strip_port(rest);
     matches!(host, "localhost" | "127.0.0.1" | "[::1]") && port_ok(&rest[host.len()..])
 }
 
-/// Whether `origin` is `http://<host>` for the request's own `Host`.
+/// Whether `origin` is `http://<host>` or `https://<host>` for the
+/// request's own `Host` (the dashboard served over `--tls`).
 fn same_origin(origin: &str, host: &str) -> bool {
     origin
         .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
         .is_some_and(|rest| rest.eq_ignore_ascii_case(host))
 }
 
@@ -278,12 +290,15 @@ mod tests {
 
     #[test]
     fn local_origins_on_any_port_and_configured_ones_exactly() {
-        assert!(local_origin("http://localhost:5173"));
-        assert!(local_origin("http://127.0.0.1"));
-        assert!(local_origin("http://[::1]:3000"));
-        assert!(!local_origin("https://localhost.evil.example"));
-        assert!(!local_origin("http://localhost.evil.example"));
-        assert!(!local_origin("http://localhost:80abc"));
+        assert!(local_origin("http://localhost:5173", false));
+        assert!(local_origin("http://127.0.0.1", false));
+        assert!(local_origin("http://[::1]:3000", false));
+        assert!(!local_origin("https://localhost.evil.example", true));
+        assert!(!local_origin("https://localhost:5173", false));
+        assert!(local_origin("https://localhost:5173", true));
+        assert!(local_origin("https://[::1]:8443", true));
+        assert!(!local_origin("http://localhost.evil.example", false));
+        assert!(!local_origin("http://localhost:80abc", false));
         let e = exposure("127.0.0.1", &[], &["https://App.Example/"]);
         assert!(e.origins.contains(&"https://app.example".to_string()));
     }

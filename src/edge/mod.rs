@@ -18,3 +18,4 @@ pub mod request_log;
 pub mod root;
 pub mod server;
 pub mod signals;
+pub mod tls;

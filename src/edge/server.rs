@@ -65,11 +65,13 @@ fn expect_continue(req: Request, max_body_bytes: usize) -> Result<Request, Refus
     }
 }
 
-/// Builds the HTTP server on already bound listeners.
+/// Builds the HTTP server on already bound listeners; HTTPS with `tls`
+/// (`edge::tls`).
 pub fn serve(
     state: Arc<AppState>,
     listeners: Vec<TcpListener>,
     stop: StopOn,
+    tls: Option<Arc<rustls::ServerConfig>>,
 ) -> std::io::Result<Server> {
     let data = web::Data::from(state.clone());
     // The Host and CORS rules are the edge's: the state does not hold them.
@@ -105,12 +107,11 @@ pub fn serve(
     // `HttpServer` does with the same signal), rather than holding the
     // stop for the whole shutdown timeout.
     let shutdown = builder.graceful_shutdown_signal();
-    for listener in listeners {
-        let addr = listener.local_addr()?;
-        let app = app.clone();
-        let shutdown = shutdown.clone();
-        builder = builder.listen("crmcom-emulator", listener, move || {
-            let shutdown = shutdown.clone();
+    // One HTTP service per connection, over TCP or over TLS (the same
+    // service; the two transports differ in type, hence the macro).
+    macro_rules! http_service {
+        ($shutdown:expr, $addr:expr, $app:expr) => {{
+            let shutdown = $shutdown.clone();
             HttpService::build()
                 .graceful_shutdown_signal(move || {
                     let signal = shutdown.clone();
@@ -119,13 +120,28 @@ pub fn serve(
                 .keep_alive(keep_alive)
                 .client_request_timeout(header_timeout)
                 .client_disconnect_timeout(Duration::from_secs(1))
-                .local_addr(addr)
+                .local_addr($addr)
                 .expect(fn_service(move |req: Request| async move {
                     expect_continue(req, max_body_bytes)
                 }))
-                .finish(map_config(app(), |_| AppConfig::default()))
-                .tcp()
-        })?;
+                .finish(map_config($app(), |_| AppConfig::default()))
+        }};
+    }
+    for listener in listeners {
+        let addr = listener.local_addr()?;
+        let app = app.clone();
+        let shutdown = shutdown.clone();
+        builder = match &tls {
+            None => builder.listen("crmcom-emulator", listener, move || {
+                http_service!(shutdown, addr, app).tcp()
+            })?,
+            Some(tls) => {
+                let tls = tls.clone();
+                builder.listen("crmcom-emulator", listener, move || {
+                    http_service!(shutdown, addr, app).rustls_0_23((*tls).clone())
+                })?
+            }
+        };
     }
     builder = match stop {
         StopOn::Signals(stopping) => builder.shutdown_signal(stopping),

@@ -8,6 +8,7 @@ mod helpers;
 mod journal_bounds;
 mod readme;
 mod time_and_writes;
+mod tls;
 
 mod admin_controls;
 mod admin_tenants;
