@@ -150,7 +150,8 @@ pub struct Config {
     pub allowed_hosts: Vec<String>,
 
     /// A browser origin allowed by CORS besides `http://localhost:*` and
-    /// `http://127.0.0.1:*` (repeatable, exact, e.g. `https://app.example`;
+    /// `http://127.0.0.1:*` (with `--tls`, their `https://` origins too)
+    /// (repeatable, exact, e.g. `https://app.example`;
     /// `*` allows any origin, without credentials).
     #[arg(
         long = "cors-origin",
@@ -162,8 +163,9 @@ pub struct Config {
     /// Serve HTTPS: with a certificate for `localhost`, `127.0.0.1`, `::1`
     /// and each `--allowed-host`, signed by a local certificate authority
     /// made once in `--state-dir` (else `$XDG_CONFIG_HOME/crmcom-emulator`,
-    /// else `~/.config/crmcom-emulator`), whose path the binary prints:
-    /// install it on a simulator or device once.
+    /// `~/.config/crmcom-emulator` or `%LOCALAPPDATA%\crmcom-emulator`),
+    /// whose path the binary prints: install it on a simulator or device
+    /// once.
     #[arg(long, env = "CRMCOM_EMULATOR_TLS", action = clap::ArgAction::SetTrue,
           value_parser = clap::builder::BoolishValueParser::new())]
     pub tls: bool,

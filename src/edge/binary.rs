@@ -87,13 +87,15 @@ pub fn run(config: Config) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let authority = tls.as_ref().and_then(|t| t.authority.clone());
+    let authority = tls
+        .as_ref()
+        .and_then(|t| t.authority.clone().map(|path| (path, t.names.join(", "))));
     let tls = tls.map(|t| t.server);
     let served = actix_web::rt::System::new().block_on(async {
         // Listening for the signals before saying it is ready: a signal
         // sent as soon as the first line is read stops it cleanly too.
         let stopping = Box::pin(crate::edge::signals::stopping());
-        announce(&config, port, &state, authority.as_deref());
+        announce(&config, port, &state, authority.as_ref());
         let stop = server::StopOn::Signals(stopping);
         match server::serve(state.clone(), listeners, stop, tls) {
             Ok(server) => server.await,
@@ -119,15 +121,21 @@ pub fn run(config: Config) -> ExitCode {
 
 /// The first lines: where the API, the admin API and the dashboard answer,
 /// and with `--tls` the certificate authority to install on a device.
-fn announce(config: &Config, port: u16, state: &AppState, authority: Option<&std::path::Path>) {
+fn announce(
+    config: &Config,
+    port: u16,
+    state: &AppState,
+    authority: Option<&(std::path::PathBuf, String)>,
+) {
     let host = crate::edge::listen::url_host(&config.bind);
     let scheme = if config.serves_tls() { "https" } else { "http" };
     say!("listening on {scheme}://{host}:{port}");
-    if let Some(path) = authority {
+    if let Some((path, names)) = authority {
         say!(
             "TLS: certificate authority {} (install it on a simulator or device once to trust this emulator)",
             path.display()
         );
+        say!("TLS: the certificate names {names} (add a name or LAN address with --allowed-host)");
     }
     if let Some(warning) = exposure::bind_warning(&config.bind) {
         say_err!("{warning}");

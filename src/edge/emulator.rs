@@ -36,6 +36,7 @@ pub struct Emulator {
     state: Arc<AppState>,
     handle: ServerHandle,
     thread: Option<JoinHandle<std::io::Result<()>>>,
+    certificate_authority: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -158,13 +159,17 @@ impl Emulator {
         let listeners =
             crate::edge::listen::listeners(&config.bind, config.port).map_err(bind_error)?;
         let port = listeners[0].local_addr().map_err(bind_error)?.port();
-        let tls = crate::edge::tls::load(&config).map_err(EmulatorError::Load)?;
         let uri = format!(
             "{}://{}:{port}",
-            if tls.is_some() { "https" } else { "http" },
+            if config.serves_tls() { "https" } else { "http" },
             crate::edge::listen::url_host(&config.bind)
         );
+        // After the state: with --state-dir, its directory is made private
+        // and locked first, and the authority kept in it.
+        let tls_config = config.clone();
         let state = Arc::new(AppState::new(config).map_err(EmulatorError::Load)?);
+        let tls = crate::edge::tls::load(&tls_config).map_err(EmulatorError::Load)?;
+        let certificate_authority = tls.as_ref().and_then(|t| t.authority.clone());
         let (tx, rx) = std::sync::mpsc::channel();
         let server_state = state.clone();
         let thread = std::thread::Builder::new()
@@ -199,7 +204,15 @@ impl Emulator {
             state,
             handle,
             thread: Some(thread),
+            certificate_authority,
         })
+    }
+
+    /// With `Config::tls`, the local certificate authority's certificate
+    /// (PEM) a client must trust to call `uri()`; `None` without TLS or
+    /// with a certificate of one's own.
+    pub fn certificate_authority(&self) -> Option<&std::path::Path> {
+        self.certificate_authority.as_deref()
     }
 
     /// Base URI, e.g. `http://127.0.0.1:41234`; the CRM.COM methods are

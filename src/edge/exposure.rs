@@ -234,7 +234,7 @@ fn strip_port(host: &str) -> &str {
 }
 
 /// Lower case, no trailing dot, IPv6 without brackets.
-fn normalise_host(host: &str) -> String {
+pub(crate) fn normalise_host(host: &str) -> String {
     host.trim_end_matches('.')
         .trim_start_matches('[')
         .trim_end_matches(']')

@@ -47,7 +47,9 @@ fn login_over_tls_with(
     let server = ServerName::try_from(name.to_string()).map_err(|e| e.to_string())?;
     let connection =
         rustls::ClientConnection::new(client.clone(), server).map_err(|e| e.to_string())?;
-    let tcp = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    // The default bind listens on both loopbacks.
+    let address = if name == "::1" { "::1" } else { "127.0.0.1" };
+    let tcp = TcpStream::connect((address, port)).map_err(|e| e.to_string())?;
     let mut tls = rustls::StreamOwned::new(connection, tcp);
     let body = r#"{"username":"MPAdministrator","password":"1234","organisation":"tls"}"#;
     let request = format!(
@@ -107,7 +109,7 @@ fn a_client_that_trusts_the_printed_authority_logs_in_over_https() {
     assert!(Path::new(&authority).starts_with(&state), "{authority}");
     let pem = std::fs::read(&authority).expect("the authority file");
     let client = trusting(&pem);
-    for name in ["localhost", "127.0.0.1"] {
+    for name in ["localhost", "127.0.0.1", "::1"] {
         let reply = login_over_tls(&client, name, port).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(reply.starts_with("HTTP/1.1 200"), "{name}: {reply}");
         assert!(reply.contains(r#""code":"OK""#), "{name}: {reply}");
@@ -125,10 +127,21 @@ fn a_client_that_trusts_the_printed_authority_logs_in_over_https() {
             .contains("access-control-allow-origin: https://localhost:5173"),
         "{cors}"
     );
-    // A client that trusts nothing else refuses the certificate.
-    let stranger = trusting(b"");
+    // A name the certificate does not cover is refused.
+    let elsewhere = login_over_tls(&client, "example.com", port);
+    assert!(elsewhere.is_err(), "{elsewhere:?}");
+    // So is the certificate, by a client that trusts another emulator's
+    // authority.
+    let other = temp_dir("other");
+    let other_arg = other.to_str().unwrap().to_string();
+    let (mut second, _, other_authority) =
+        start(&["--port", "0", "--tls", "--state-dir", &other_arg]);
+    second.child.kill().ok();
+    second.child.wait().ok();
+    let stranger = trusting(&std::fs::read(other_authority.expect("path")).expect("pem"));
     let refused = login_over_tls(&stranger, "localhost", port);
     assert!(refused.is_err(), "{refused:?}");
+    std::fs::remove_dir_all(&other).ok();
     started.child.kill().ok();
     started.child.wait().ok();
 
@@ -172,5 +185,28 @@ fn an_own_certificate_is_served_and_a_broken_one_stops_the_binary() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("--tls-key"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn an_embedded_emulator_serves_https_and_says_which_authority_to_trust() {
+    let dir = temp_dir("embedded");
+    let config = crmcom_emulator::Config {
+        port: 0,
+        tls: true,
+        state_dir: Some(dir.join("state")),
+        ..crmcom_emulator::Config::default()
+    };
+    let emulator = crmcom_emulator::Emulator::start(config).expect("start");
+    assert!(
+        emulator.uri().starts_with("https://127.0.0.1:"),
+        "{}",
+        emulator.uri()
+    );
+    let authority = emulator.certificate_authority().expect("an authority");
+    let client = trusting(&std::fs::read(authority).expect("pem"));
+    let reply = login_over_tls(&client, "localhost", emulator.port()).expect("login");
+    assert!(reply.contains(r#""code":"OK""#), "{reply}");
+    drop(emulator);
     std::fs::remove_dir_all(&dir).ok();
 }
