@@ -11,7 +11,7 @@ pub use crate::core::config::Dataset;
 use crate::core::generator::Generator;
 use crate::domain::access_token::entity::AccessToken;
 use crate::domain::reference::{
-    AccountsReceivable, Country, Industry, ReferenceData, RewardsParticipant,
+    AccountsReceivable, Communication, Country, Industry, ReferenceData, RewardsParticipant,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -127,33 +127,19 @@ pub fn build(fixtures: &Fixtures, dataset: Dataset, seed: u64) -> Result<Fixture
             90..=94 => "SUSPENDED",
             _ => "TERMINATED",
         };
-        let mut ar = AccountsReceivable {
-            id: generator.hex32(),
-            number: format!("ACR{:06}", 5000 + n),
-            name: display.clone(),
-            life_cycle_state: state.into(),
-            account_owner_id: contact.id.clone(),
-            kind: "CUSTOMER".into(),
-            description: None,
-            notes: None,
-            balance: 0.0,
-            opening_balance: 0.0,
-            opening_balance_date: None,
-            outstanding_amount: 0.0,
-            credit_limit: None,
-            credit_period: None,
-            udf: Default::default(),
-            log_information: None,
-        };
-        let mut participant = pick.chance(65).then(|| RewardsParticipant {
-            id: generator.hex32(),
-            number: (20_000 + n).to_string(),
-            accounts_receivable_id: ar.id.clone(),
-            sign_up_on: None,
-            life_cycle_state: "EFFECTIVE".into(),
-            sign_up_by_unit_id: None,
-            udf: Default::default(),
-            log_information: None,
+        let mut ar = AccountsReceivable::customer(
+            generator.hex32(),
+            format!("ACR{:06}", 5000 + n),
+            display.clone(),
+            state,
+            contact.id.clone(),
+        );
+        let mut participant = pick.chance(65).then(|| {
+            RewardsParticipant::effective(
+                generator.hex32(),
+                (20_000 + n).to_string(),
+                ar.id.clone(),
+            )
         });
         extras.reach(&mut contact, &mailbox(&display), n);
         extras.money(&mut ar);
@@ -182,9 +168,27 @@ pub fn build(fixtures: &Fixtures, dataset: Dataset, seed: u64) -> Result<Fixture
         data.accounts_receivable.push(ar);
         data.rewards_participants.extend(participant);
     }
-    // The verification message each pending token was sent, numbered after
-    // the fixtures' communications (needs the accounts indexed to find
-    // each token's contact).
+    let generated = &tokens[fixtures.access_tokens.len()..];
+    let scope = format!("dataset:{}:{seed}", dataset.name());
+    let sent = verification_messages(fixtures, &data, generated, &scope)?;
+    data.communications.extend(sent);
+    let reference = assemble_reference(data, &fixtures.reference).map_err(|e| e.to_string())?;
+    let access_tokens = token_store(&reference, tokens)?;
+    Ok(Fixtures {
+        reference: Arc::new(reference),
+        access_tokens: Arc::new(access_tokens),
+    })
+}
+
+/// The verification message each pending generated token was sent,
+/// numbered after the fixtures' communications (`scope` names the dataset
+/// in their ids). Needs the accounts indexed to find each token's contact.
+fn verification_messages(
+    fixtures: &Fixtures,
+    data: &ReferenceData,
+    generated: &[AccessToken],
+    scope: &str,
+) -> Result<Vec<Communication>, String> {
     let indexed =
         assemble_reference(data.clone(), &fixtures.reference).map_err(|e| e.to_string())?;
     let mut next = indexed
@@ -193,20 +197,15 @@ pub fn build(fixtures: &Fixtures, dataset: Dataset, seed: u64) -> Result<Fixture
         .filter_map(|c| c.number.trim_start_matches("CM").parse::<u64>().ok())
         .max()
         .unwrap_or(0);
-    let scope = format!("dataset:{}:{seed}", dataset.name());
-    for token in tokens.iter().skip(fixtures.access_tokens.len()) {
+    let mut sent = Vec::new();
+    for token in generated {
         let number = format!("CM{:06}", next + 1);
-        if let Some(sent) = verification_sent(&indexed, token, &scope, number) {
+        if let Some(message) = verification_sent(&indexed, token, scope, number) {
             next += 1;
-            data.communications.push(sent);
+            sent.push(message);
         }
     }
-    let reference = assemble_reference(data, &fixtures.reference).map_err(|e| e.to_string())?;
-    let access_tokens = token_store(&reference, tokens)?;
-    Ok(Fixtures {
-        reference: Arc::new(reference),
-        access_tokens: Arc::new(access_tokens),
-    })
+    Ok(sent)
 }
 
 #[cfg(test)]

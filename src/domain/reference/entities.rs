@@ -293,6 +293,35 @@ pub struct AccountsReceivable {
 impl AccountsReceivable {
     pub const UDF: UdfSet = UdfSet::USUAL;
 
+    /// A CUSTOMER account with no balance, credit, user fields or log:
+    /// what a fixture file that leaves those out reads as.
+    pub fn customer(
+        id: String,
+        number: String,
+        name: String,
+        life_cycle_state: &str,
+        account_owner_id: String,
+    ) -> AccountsReceivable {
+        AccountsReceivable {
+            id,
+            number,
+            name,
+            life_cycle_state: life_cycle_state.into(),
+            account_owner_id,
+            kind: customer(),
+            description: None,
+            notes: None,
+            balance: 0.0,
+            opening_balance: 0.0,
+            opening_balance_date: None,
+            outstanding_amount: 0.0,
+            credit_limit: None,
+            credit_period: None,
+            udf: UdfValues::new(),
+            log_information: None,
+        }
+    }
+
     /// EXCEEDED when the outstanding amount passes the credit limit.
     pub fn credit_limit_status(&self) -> &'static str {
         match self.credit_limit {
@@ -326,6 +355,21 @@ pub struct RewardsParticipant {
 
 impl RewardsParticipant {
     pub const UDF: UdfSet = UdfSet::USUAL;
+
+    /// An EFFECTIVE participant of `accounts_receivable_id`, with no
+    /// sign-up, user fields or log yet.
+    pub fn effective(id: String, number: String, accounts_receivable_id: String) -> Self {
+        RewardsParticipant {
+            id,
+            number,
+            accounts_receivable_id,
+            sign_up_on: None,
+            life_cycle_state: effective(),
+            sign_up_by_unit_id: None,
+            udf: UdfValues::new(),
+            log_information: None,
+        }
+    }
 }
 
 /// Who created and last changed an entity, and when (ids, not objects).
