@@ -23,15 +23,18 @@ pub const LIST_BY: &[&str] = &["contact_information_identifier", "category_ident
 const DIRECTIONS: &[&str] = &["INCOMING", "OUTGOING"];
 const MEDIA: &[&str] = &["EMAIL", "SMS", "PHONE", "LETTER", "FACE_TO_FACE"];
 
-/// Every communication of the tenant, newest first (by date, then number).
-pub fn newest_first(tenant: &Tenant) -> Vec<Arc<Communication>> {
-    let mut all: Vec<Arc<Communication>> = tenant
+/// The tenant's communications, newest first (by date, then number): the
+/// fixtures' and `sent` (its outbox's, `Outbox::all`), borrowed, not
+/// copied.
+pub fn newest_first<'a>(
+    tenant: &'a Tenant,
+    sent: &'a [Arc<Communication>],
+) -> Vec<&'a Communication> {
+    let mut all: Vec<&Communication> = tenant
         .reference
         .communications
         .iter()
-        .cloned()
-        .map(Arc::new)
-        .chain(tenant.outbox.all())
+        .chain(sent.iter().map(|c| &**c))
         .collect();
     all.sort_by(|a, b| {
         (b.log_information.created_date, &b.number)
@@ -70,9 +73,10 @@ pub fn list(_cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
         one_field(by, object, COMMUNICATION_CATEGORY_FIELDS)?;
         return Err(ApiError::NotFound(Entity::CommunicationCategory));
     }
-    let contact = contact_information::required(caller, req)?;
+    let (_, contact) = contact_information::required(caller, req)?;
     let tenant = &caller.tenant;
-    let items: Vec<Value> = newest_first(tenant)
+    let sent = tenant.outbox.all();
+    let items: Vec<Value> = newest_first(tenant, &sent)
         .iter()
         .filter(|c| c.contact_id.as_deref() == Some(contact.id.as_str()))
         .filter(|c| direction.as_deref().is_none_or(|d| c.direction == d))
@@ -98,17 +102,20 @@ pub fn show(_cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
         "id" => c.id == key.value,
         _ => c.number == key.value,
     };
-    let found = tenant
-        .reference
-        .communications
-        .iter()
-        .find(|c| matches(c))
-        .map(|c| Arc::new(c.clone()))
-        .or_else(|| tenant.outbox.find(matches));
-    let communication = found.ok_or(ApiError::NotFound(Entity::Communication))?;
+    let sent;
+    let communication = match tenant.reference.communications.iter().find(|c| matches(c)) {
+        Some(fixture) => fixture,
+        None => {
+            sent = tenant
+                .outbox
+                .find(matches)
+                .ok_or(ApiError::NotFound(Entity::Communication))?;
+            &*sent
+        }
+    };
     reach_contact(caller, communication.contact_id.as_deref())
         .map_err(|_| ApiError::NotFound(Entity::Communication))?;
-    Ok(Reply::Data(render(&tenant.reference, &communication)))
+    Ok(Reply::Data(render(&tenant.reference, communication)))
 }
 
 /// A communication as `show` answers it. Follow-ups, queues and privacy

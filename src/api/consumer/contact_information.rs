@@ -19,28 +19,23 @@ pub const IDENTIFIER: &str = "contact_information_identifier";
 /// `contact_information/show`.
 pub fn show(cx: &Context, caller: &Caller, req: &Request) -> ApiResult<Reply> {
     let reference = &caller.tenant.reference;
-    let contact = required(caller, req)?;
-    let at = reference
-        .find(Kind::Contact, "id", &contact.id)
-        .ok_or(ApiError::NotFound(
-            crate::core::error::Entity::ContactInformation,
-        ))?;
+    let (at, contact) = required(caller, req)?;
     let key = ("contact_information/show", at, 0);
     kept::reply(cx, reference, ReplySchema::CONTACT_INFORMATION, key, || {
         render(reference, contact)
     })
 }
 
-/// The contact `contact_information_identifier` names, if the caller may
-/// see it.
-pub fn required<'r>(caller: &'r Caller, req: &Request) -> ApiResult<&'r Contact> {
+/// The contact `contact_information_identifier` names, with its position,
+/// if the caller may see it.
+pub fn required<'r>(caller: &'r Caller, req: &Request) -> ApiResult<(usize, &'r Contact)> {
     let reference = &caller.tenant.reference;
     let prefer = |at| within(caller, Kind::Contact, at);
     let at = resolve_preferring(reference, &req.params, IDENTIFIER, Kind::Contact, prefer)?
         .ok_or_else(|| ApiError::MandatoryParameter(IDENTIFIER.into()))?;
     let contact = &reference.contacts[at];
     reach_contact(caller, Some(&contact.id))?;
-    Ok(contact)
+    Ok((at, contact))
 }
 
 /// The contact as `show` answers it: the `account_owner` object of an

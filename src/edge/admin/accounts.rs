@@ -133,7 +133,8 @@ pub fn outbox(state: &AppState, call: &AdminCall) -> ApiResult<Value> {
     let tenant = state.known_tenant(&organisation)?;
     let query = call.query()?;
     let (recipient, limit) = (needle(&query, "recipient"), limit(&query)?);
-    let matching: Vec<_> = communications::newest_first(&tenant)
+    let sent = tenant.outbox.all();
+    let matching: Vec<_> = communications::newest_first(&tenant, &sent)
         .into_iter()
         .filter(|c| {
             recipient.is_empty()
