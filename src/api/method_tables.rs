@@ -1,6 +1,7 @@
 //! The README's method and release tables, made from the declarations (a
 //! test keeps the README's copies in step).
 
+use crate::api::method::{LaterParameter, Method};
 use crate::api::methods::{Verb, METHODS};
 
 /// The README's method table.
@@ -18,6 +19,22 @@ pub fn method_table() -> String {
 
 /// The README's release table: each method and its later parameters, then
 /// the facts of `core::release`.
+/// A release table row for each parameter or reply field (`what`) that
+/// came after its method, as `of` lists them, method by method.
+fn later_rows(out: &mut String, what: &str, of: fn(&Method) -> &[LaterParameter]) {
+    for m in METHODS {
+        for later in of(m) {
+            out.push_str(&format!(
+                "| {what} `{}` of `{}` | {} |  | {} |\n",
+                later.name,
+                m.path,
+                crate::core::release_facts::since_text(later.since),
+                later.note
+            ));
+        }
+    }
+}
+
 pub fn release_table() -> String {
     let mut out = String::from("| what | since | deprecated from | note |\n|---|---|---|---|\n");
     for m in METHODS {
@@ -28,28 +45,8 @@ pub fn release_table() -> String {
             m.deprecated
         ));
     }
-    for m in METHODS {
-        for p in m.later_parameters {
-            out.push_str(&format!(
-                "| parameter `{}` of `{}` | {} |  | {} |\n",
-                p.name,
-                m.path,
-                crate::core::release_facts::since_text(p.since),
-                p.note
-            ));
-        }
-    }
-    for m in METHODS {
-        for f in m.later_fields {
-            out.push_str(&format!(
-                "| reply field `{}` of `{}` | {} |  | {} |\n",
-                f.name,
-                m.path,
-                crate::core::release_facts::since_text(f.since),
-                f.note
-            ));
-        }
-    }
+    later_rows(&mut out, "parameter", |m| m.later_parameters);
+    later_rows(&mut out, "reply field", |m| m.later_fields);
     out.extend(crate::core::release_facts::fact_rows());
     out
 }

@@ -176,53 +176,63 @@ pub fn access_tokens(
     Ok(())
 }
 
-/// Every sent communication, by tenant key, oldest first.
-pub fn communications(
+/// The rows of `sql` (tenant key first, then two values), grouped by
+/// tenant key into `C` in the table's order; `table` names the table in
+/// errors, `make` each row's value.
+fn by_tenant<A, B, T, C>(
     connection: &Connection,
-) -> Result<HashMap<String, Vec<Communication>>, String> {
-    let mut statement = connection
-        .prepare("SELECT tenant, number, body FROM communications ORDER BY rowid")
-        .map_err(|e| broken("communications", e))?;
+    table: &str,
+    sql: &str,
+    make: impl Fn(&str, A, B) -> Result<T, String>,
+) -> Result<HashMap<String, C>, String>
+where
+    A: rusqlite::types::FromSql,
+    B: rusqlite::types::FromSql,
+    C: Default + Extend<T>,
+{
+    let mut statement = connection.prepare(sql).map_err(|e| broken(table, e))?;
     let rows = statement
         .query_map([], |row| {
             Ok((
                 row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
+                row.get::<_, A>(1)?,
+                row.get::<_, B>(2)?,
             ))
         })
-        .map_err(|e| broken("communications", e))?;
-    let mut by_tenant: HashMap<String, Vec<Communication>> = HashMap::new();
+        .map_err(|e| broken(table, e))?;
+    let mut grouped: HashMap<String, C> = HashMap::new();
     for row in rows {
-        let (key, number, body) = row.map_err(|e| broken("communications", e))?;
-        let communication = json(format!("communications {key:?} {number:?}"), &body)?;
-        by_tenant.entry(key).or_default().push(communication);
+        let (key, a, b) = row.map_err(|e| broken(table, e))?;
+        let value = make(&key, a, b)?;
+        grouped.entry(key).or_default().extend([value]);
     }
-    Ok(by_tenant)
+    Ok(grouped)
+}
+
+/// Every sent communication, by tenant key, oldest first.
+pub fn communications(
+    connection: &Connection,
+) -> Result<HashMap<String, Vec<Communication>>, String> {
+    by_tenant(
+        connection,
+        "communications",
+        "SELECT tenant, number, body FROM communications ORDER BY rowid",
+        |key, number: String, body: String| {
+            json(format!("communications {key:?} {number:?}"), &body)
+        },
+    )
 }
 
 /// Every wallet balance the admin API set, by tenant key.
 pub fn wallet_balances(
     connection: &Connection,
 ) -> Result<HashMap<String, BTreeMap<String, f64>>, String> {
-    let mut statement = connection
-        .prepare("SELECT tenant, wallet_id, balance FROM wallet_balances")
-        .map_err(|e| broken("wallet_balances", e))?;
-    let rows = statement
-        .query_map([], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, f64>(2)?,
-            ))
-        })
-        .map_err(|e| broken("wallet_balances", e))?;
-    let mut by_tenant: HashMap<String, BTreeMap<String, f64>> = HashMap::new();
-    for row in rows {
-        let (key, wallet_id, balance) = row.map_err(|e| broken("wallet_balances", e))?;
-        by_tenant.entry(key).or_default().insert(wallet_id, balance);
-    }
-    Ok(by_tenant)
+    by_tenant(
+        connection,
+        "wallet_balances",
+        "SELECT tenant, wallet_id, balance FROM wallet_balances",
+        |_, wallet_id: String, balance: f64| Ok((wallet_id, balance)),
+    )
 }
 
 /// Every snapshot, with its tenant key.
