@@ -246,6 +246,33 @@ mod tests {
         let generated = reference.accounts_receivable.len()
             - state.fixtures.reference.accounts_receivable.len();
         assert_eq!(generated, 50);
+        // Each generated account has one wallet with a believable balance,
+        // cancelled with a terminated account; contacts' e-mails differ.
+        for ar in &reference.accounts_receivable[reference.accounts_receivable.len() - 50..] {
+            let wallets: Vec<_> = reference
+                .wallets
+                .iter()
+                .filter(|w| w.accounts_receivable_id == ar.id)
+                .collect();
+            assert_eq!(wallets.len(), 1, "{}", ar.number);
+            assert!((0.0..=480.0).contains(&wallets[0].balance), "{}", ar.number);
+            let cancelled = wallets[0].life_cycle_state == "CANCELLED";
+            assert_eq!(
+                cancelled,
+                ar.life_cycle_state == "TERMINATED",
+                "{}",
+                ar.number
+            );
+        }
+        let mut emails: Vec<&str> = reference
+            .contacts
+            .iter()
+            .flat_map(|c| c.emails.iter().map(|e| e.email_address.as_str()))
+            .collect();
+        let count = emails.len();
+        emails.sort_unstable();
+        emails.dedup();
+        assert_eq!(emails.len(), count, "two contacts share an e-mail");
         // Each pending token came with its verification message.
         let pending = made
             .access_tokens
