@@ -26,11 +26,10 @@ fn user_session(
     default_unit: &str,
     consumer: Option<Consumer<'_>>,
 ) -> ApiResult<Reply> {
+    let logins = cx.organisations.logins();
     let unit_id = match req.params.opt_str("unit")? {
         None => default_unit,
-        Some(unit) => cx
-            .organisations
-            .logins()
+        Some(unit) => logins
             .unit(unit)
             .map(|u| u.id.as_str())
             .ok_or(ApiError::NotFound(Entity::Unit))?,
@@ -73,13 +72,14 @@ pub fn login_organisation(cx: &Context, req: &Request) -> Option<String> {
         }
     }
     let reference = cx.organisations.logins();
-    [
+    let organisation = [
         &reference.web_api_keys,
         &reference.consumer_application_keys,
     ]
     .into_iter()
-    .find_map(|keys| application_key(reference, keys, req).ok())
-    .map(|(entry, _)| entry.organisation.clone())
+    .find_map(|keys| application_key(&reference, keys, req).ok())
+    .map(|(entry, _)| entry.organisation.clone());
+    organisation
 }
 
 /// `POST authentication/token`: username (any case), password,
@@ -89,9 +89,8 @@ pub fn token(cx: &Context, req: &Request) -> ApiResult<Reply> {
     let password = req.params.req_str("password")?;
     let organisation = organisation_param(&req.params)?
         .ok_or_else(|| ApiError::MandatoryParameter("organisation".into()))?;
-    let user = cx
-        .organisations
-        .logins()
+    let logins = cx.organisations.logins();
+    let user = logins
         .user_by_name(username)
         .ok_or(ApiError::InvalidCredentials)?;
     match &user.password {
@@ -137,7 +136,7 @@ fn application_key<'r>(
 /// another tenant than the key's own.
 pub fn web_api_key_token(cx: &Context, req: &Request) -> ApiResult<Reply> {
     let reference = cx.organisations.logins();
-    let (entry, user) = application_key(reference, &reference.web_api_keys, req)?;
+    let (entry, user) = application_key(&reference, &reference.web_api_keys, req)?;
     let organisation = organisation_param(&req.params)?.unwrap_or(&entry.organisation);
     user_session(cx, req, organisation, user, &entry.unit_id, None)
 }
@@ -147,7 +146,7 @@ pub fn web_api_key_token(cx: &Context, req: &Request) -> ApiResult<Reply> {
 /// token. The session acts for that token's accounts receivable only.
 pub fn consumer_application_key_token(cx: &Context, req: &Request) -> ApiResult<Reply> {
     let reference = cx.organisations.logins();
-    let (entry, user) = application_key(reference, &reference.consumer_application_keys, req)?;
+    let (entry, user) = application_key(&reference, &reference.consumer_application_keys, req)?;
     // An access token's identifier, or (R13's OTP variant) the one-time
     // password that forgot_pass_code e-mailed.
     const PARAM: &str = "access_token_identifier";

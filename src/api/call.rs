@@ -27,8 +27,8 @@ pub trait Organisations: Send + Sync {
     /// The release the tenant key's organisation is answered as.
     fn release_by_key(&self, key: &str) -> Release;
     /// The users, units and application keys every login is checked
-    /// against (the fixtures').
-    fn logins(&self) -> &Reference;
+    /// against (the fixtures', as last loaded).
+    fn logins(&self) -> Arc<Reference>;
 }
 
 /// Where handlers report the changes they make, so that with `--state-dir`

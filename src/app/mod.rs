@@ -1,5 +1,5 @@
 //! The application: the state every request shares (the composition root),
-//! the tenants' registry, fixtures, datasets, snapshots, `--state-dir`
+//! the tenants' registry, fixtures (and their reload under `--watch`), datasets, snapshots, `--state-dir`
 //! (the database and its writer), the journal and fault injection. Imports `api`, `domain` and `core`.
 
 pub mod dataset;
@@ -7,6 +7,9 @@ pub mod durable;
 pub mod fault_spec;
 pub mod faults;
 pub mod fixture_checks;
+pub mod fixture_reload;
+pub mod fixture_reloads;
+pub mod fixture_watch;
 pub mod fixtures;
 pub mod journal;
 pub mod journal_entry;

@@ -22,7 +22,7 @@ impl Organisations for AppState {
         AppState::release_by_key(self, key)
     }
 
-    fn logins(&self) -> &Reference {
-        &self.fixtures.reference
+    fn logins(&self) -> Arc<Reference> {
+        self.fixtures().reference.clone()
     }
 }

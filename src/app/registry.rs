@@ -112,7 +112,7 @@ impl AppState {
                 doc.format
             )));
         }
-        let reference = assemble_reference(doc.reference, &self.fixtures.reference)
+        let reference = assemble_reference(doc.reference, &self.fixtures().reference)
             .map_err(|e| ApiError::admin(format!("reference ({}): {}", e.file, e.problem)))?;
         let store = token_store(&reference, doc.access_tokens)
             .map_err(|p| ApiError::admin(format!("access_tokens: {p}")))?;

@@ -22,10 +22,32 @@ use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// What new organisations are made from. `--watch` replaces it whole when
+/// the `--fixtures` directory changes (`app::fixture_reload`).
+#[derive(Debug)]
+pub(crate) struct Origin {
+    pub fixtures: Arc<Fixtures>,
+    /// The `--dataset` made on `fixtures`, if any: what organisations start
+    /// from instead.
+    pub start: Option<Arc<Fixtures>>,
+    /// Datasets made on `fixtures` so far, shared by the tenants seeded
+    /// with them.
+    pub datasets: crate::app::dataset::Made,
+}
+
+/// An organisation seeded with another dataset than `--dataset`: the
+/// choice, and what it made.
+#[derive(Debug, Clone)]
+pub(crate) struct Seeded {
+    pub dataset: Dataset,
+    pub seed: u64,
+    pub made: Arc<Fixtures>,
+}
+
 #[derive(Debug)]
 pub struct AppState {
     pub config: Config,
-    pub fixtures: Fixtures,
+    origin: RwLock<Arc<Origin>>,
     pub schemas: Schemas,
     /// The emulator's clock; a tenant may have its own (see `TenantClock`).
     pub clock: Arc<Clock>,
@@ -40,14 +62,11 @@ pub struct AppState {
     pub journal: Journal,
     pub faults: Faults,
     pub snapshots: Snapshots,
-    /// Datasets made so far, shared by the tenants seeded with them.
-    datasets: crate::app::dataset::Made,
-    /// What organisations start from: `--dataset`, else the fixtures
-    /// (which stay as loaded: every dataset is made on top of them).
-    start: Option<Arc<Fixtures>>,
     /// Organisations seeded with another dataset than `--dataset`, by
     /// tenant key: what they are created and reset from.
-    seeded: RwLock<HashMap<String, Arc<Fixtures>>>,
+    pub(crate) seeded: RwLock<HashMap<String, Seeded>>,
+    /// The last `--watch` reload of the fixtures, for `/__admin/health`.
+    pub(crate) fixture_reloads: Mutex<crate::app::fixture_reloads::Reloads>,
     /// Organisations set to another release than `--release`, by tenant
     /// key. Kept apart from the tenants so a setting outlives resets and
     /// may come before the first login.
@@ -88,25 +107,30 @@ impl AppState {
             faults: Faults::new(config.seed),
             snapshots: Snapshots::default(),
             config,
-            fixtures,
+            origin: RwLock::new(Arc::new(Origin {
+                fixtures: Arc::new(fixtures),
+                start: None,
+                datasets: Default::default(),
+            })),
+            fixture_reloads: Mutex::default(),
             schemas,
             clock: Arc::new(Clock::default()),
             tenants: DashMap::new(),
             releases: RwLock::default(),
             seeded: RwLock::default(),
-            datasets: Default::default(),
-            start: None,
             creating: Mutex::new(()),
             durable: None,
             untracked: Written::default(),
         };
-        state.check_fixtures_against_schemas()?;
+        let fixtures = state.fixtures();
+        state
+            .check_against_schemas(&fixtures.reference, &fixtures.access_tokens)
+            .map_err(|e| format!("fixture {e}"))?;
         // With --dataset, the dataset is what every organisation starts from.
-        if let Some(dataset) = state.config.dataset {
-            let made = state
-                .dataset(dataset, state.config.seed.unwrap_or(0))
-                .map_err(|e| format!("--dataset {}: {e}", dataset.name()))?;
-            state.start = Some(made);
+        let start = state.start_dataset(&state.origin())?;
+        // No one else holds the origin yet.
+        if let Some(origin) = Arc::get_mut(state.origin.get_mut()) {
+            origin.start = start;
         }
         if let Some(mut database) = database {
             let path = database.path.display().to_string();
@@ -169,11 +193,30 @@ impl AppState {
         self.settings_changed(&key, Some(release), None);
     }
 
-    /// Every fixture access token and classification must render to a
-    /// schema-valid object.
-    fn check_fixtures_against_schemas(&self) -> Result<(), String> {
-        self.check_against_schemas(&self.fixtures.reference, &self.fixtures.access_tokens)
-            .map_err(|e| format!("fixture {e}"))
+    /// The fixtures new organisations are made from (with `--watch`, the
+    /// last good load of the directory).
+    pub fn fixtures(&self) -> Arc<Fixtures> {
+        self.origin.read().fixtures.clone()
+    }
+
+    /// What new organisations are made from.
+    pub(crate) fn origin(&self) -> Arc<Origin> {
+        self.origin.read().clone()
+    }
+
+    /// Replaces what new organisations are made from (a fixtures reload).
+    pub(crate) fn set_origin(&self, origin: Arc<Origin>) {
+        *self.origin.write() = origin;
+    }
+
+    /// `--dataset` made on `origin`'s fixtures, if set.
+    pub(crate) fn start_dataset(&self, origin: &Origin) -> Result<Option<Arc<Fixtures>>, String> {
+        let Some(dataset) = self.config.dataset else {
+            return Ok(None);
+        };
+        self.dataset_on(origin, dataset, self.config.seed.unwrap_or(0))
+            .map(Some)
+            .map_err(|e| format!("--dataset {}: {e}", dataset.name()))
     }
 
     /// Every access token, classification and consumer entity of a
@@ -256,11 +299,7 @@ impl AppState {
     /// A tenant holding the fixture data (or the dataset it is seeded
     /// with), reading `clock`.
     pub fn fresh_tenant(&self, organisation: &str, clock: Arc<TenantClock>) -> Tenant {
-        let seeded = self.seeded.read().get(&tenant_key(organisation)).cloned();
-        let base = seeded
-            .as_deref()
-            .or(self.start.as_deref())
-            .unwrap_or(&self.fixtures);
+        let base = self.base_of(&tenant_key(organisation));
         Tenant::new(
             organisation,
             base.reference.clone(),
@@ -270,12 +309,34 @@ impl AppState {
         )
     }
 
+    /// What the tenant of `key` is made from: its seeded dataset, else
+    /// `--dataset`, else the fixtures.
+    pub(crate) fn base_of(&self, key: &str) -> Arc<Fixtures> {
+        if let Some(seeded) = self.seeded.read().get(key) {
+            return seeded.made.clone();
+        }
+        let origin = self.origin.read();
+        origin.start.as_ref().unwrap_or(&origin.fixtures).clone()
+    }
+
     /// Dataset `dataset` of `seed` on top of the fixtures, checked against
     /// the schemas like them; made once, then shared.
     pub fn dataset(&self, dataset: Dataset, seed: u64) -> Result<Arc<Fixtures>, String> {
-        self.datasets.get(&self.fixtures, dataset, seed, |made| {
-            self.check_against_schemas(&made.reference, &made.access_tokens)
-        })
+        self.dataset_on(&self.origin(), dataset, seed)
+    }
+
+    /// `dataset` made on `origin`'s fixtures.
+    pub(crate) fn dataset_on(
+        &self,
+        origin: &Origin,
+        dataset: Dataset,
+        seed: u64,
+    ) -> Result<Arc<Fixtures>, String> {
+        origin
+            .datasets
+            .get(&origin.fixtures, dataset, seed, |made| {
+                self.check_against_schemas(&made.reference, &made.access_tokens)
+            })
     }
 
     /// Forgets what was set for the organisation: its release and dataset.
@@ -315,9 +376,20 @@ impl AppState {
         }
         let key = tenant_key(organisation);
         let mut seeded = self.seeded.write();
-        match base {
-            Some(base) => seeded.insert(key.clone(), base),
-            None => seeded.remove(&key),
+        match (base, choice) {
+            (Some(made), Some((dataset, seed))) => {
+                seeded.insert(
+                    key.clone(),
+                    Seeded {
+                        dataset,
+                        seed,
+                        made,
+                    },
+                );
+            }
+            _ => {
+                seeded.remove(&key);
+            }
         };
         // Recorded under the same lock, so the database keeps the last.
         self.settings_changed(&key, None, Some(choice));

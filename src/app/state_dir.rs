@@ -153,7 +153,7 @@ impl AppState {
                 Some(reference) => reference.clone(),
                 None => {
                     let data = read::reference(connection, &stored.reference)?;
-                    let reference = assemble_reference(data, &self.fixtures.reference)
+                    let reference = assemble_reference(data, &self.fixtures().reference)
                         .map_err(|e| format!("{place}: reference ({}): {}", e.file, e.problem))?;
                     let reference = Arc::new(reference);
                     references.insert(stored.reference.clone(), reference.clone());

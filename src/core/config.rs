@@ -37,6 +37,14 @@ pub struct Config {
     #[arg(long, env = "CRMCOM_EMULATOR_FIXTURES")]
     pub fixtures: Option<PathBuf>,
 
+    /// Reload the --fixtures directory when a file in it changes: checked as
+    /// at start; organisations that changed nothing move to it at once,
+    /// others on their next reset; a bad file keeps the running fixtures
+    /// (logged, and shown by /__admin/health).
+    #[arg(long, env = "CRMCOM_EMULATOR_WATCH", action = clap::ArgAction::SetTrue,
+          value_parser = clap::builder::BoolishValueParser::new(), requires = "fixtures")]
+    pub watch: bool,
+
     /// Seed for every generated id, code and token, making them reproducible.
     #[arg(long, env = "CRMCOM_EMULATOR_SEED")]
     pub seed: Option<u64>,
@@ -280,6 +288,7 @@ impl Default for Config {
             bind: "127.0.0.1".into(),
             port: 0,
             fixtures: None,
+            watch: false,
             seed: None,
             dataset: None,
             release: Release::DEFAULT,

@@ -97,6 +97,11 @@ impl Outbox {
         communication
     }
 
+    /// Whether nothing was sent yet.
+    pub fn is_empty(&self) -> bool {
+        self.sent.read().communications.is_empty()
+    }
+
     /// Every sent communication, oldest first.
     pub fn all(&self) -> Vec<Arc<Communication>> {
         self.sent.read().communications.iter().cloned().collect()

@@ -89,6 +89,20 @@ impl Tenant {
         self
     }
 
+    /// Whether this tenant still holds exactly the data it was made from,
+    /// `reference` and `access_tokens`: no token changed, no message sent,
+    /// no balance set (what `--watch` may move to new fixtures).
+    pub fn unchanged_from(
+        &self,
+        reference: &Arc<Reference>,
+        access_tokens: &Arc<AccessTokenStore>,
+    ) -> bool {
+        Arc::ptr_eq(&self.reference, reference)
+            && self.access_tokens.is(access_tokens)
+            && self.outbox.is_empty()
+            && self.wallet_balances.is_empty()
+    }
+
     /// The tenant key: the organisation, lower-cased.
     pub fn key(&self) -> String {
         tenant_key(&self.organisation)

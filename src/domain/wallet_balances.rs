@@ -17,6 +17,11 @@ impl WalletBalances {
         }
     }
 
+    /// Whether no balance was set.
+    pub fn is_empty(&self) -> bool {
+        self.set.read().is_empty()
+    }
+
     /// The balance set for `wallet_id`, if any.
     pub fn get(&self, wallet_id: &str) -> Option<f64> {
         self.set.read().get(wallet_id).copied()

@@ -91,6 +91,17 @@ pub fn run(config: Config) -> ExitCode {
         .as_ref()
         .and_then(|t| t.authority.clone().map(|path| (path, t.names.join(", "))));
     let tls = tls.map(|t| t.server);
+    // Watching while the server runs.
+    let watcher = match config.watch {
+        true => match crate::app::fixture_watch::watch(state.clone()) {
+            Ok(watcher) => Some(watcher),
+            Err(problem) => {
+                say_err!("crmcom-emulator: {problem}");
+                return ExitCode::from(2);
+            }
+        },
+        false => None,
+    };
     let served = actix_web::rt::System::new().block_on(async {
         // Listening for the signals before saying it is ready: a signal
         // sent as soon as the first line is read stops it cleanly too.
@@ -102,8 +113,9 @@ pub fn run(config: Config) -> ExitCode {
             Err(e) => Err(e),
         }
     });
-    // The server has stopped (a signal): commit what is left and close
-    // the state database.
+    // The server has stopped (a signal): no more reloads; commit what is
+    // left and close the state database.
+    drop(watcher);
     let persisted = state.close_state_dir();
     request_log::flush();
     match (served, persisted) {
@@ -167,7 +179,8 @@ fn announce(
 
 /// The shipped login credentials, so a new user can call the API at once.
 fn print_credentials(state: &AppState) {
-    let reference = &state.fixtures.reference;
+    let fixtures = state.fixtures();
+    let reference = &fixtures.reference;
     for user in reference.users.iter().filter(|u| u.password.is_some()) {
         say!(
             "login: POST /crmapi/rest/v2/authentication/token {{\"username\":\"{}\",\"password\":\"{}\",\"organisation\":\"<any name; each is its own tenant>\"}}",

@@ -37,6 +37,8 @@ pub struct Emulator {
     handle: ServerHandle,
     thread: Option<JoinHandle<std::io::Result<()>>>,
     certificate_authority: Option<PathBuf>,
+    /// With `Config::watch`: watching until the handle stops.
+    watcher: Option<crate::app::fixture_watch::FixtureWatcher>,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -62,6 +64,15 @@ impl EmulatorBuilder {
     /// A directory whose fixture files replace the embedded ones.
     pub fn fixtures_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.config.fixtures = Some(dir.into());
+        self
+    }
+
+    /// Reloads the `fixtures_dir` when a file in it changes (`--watch`):
+    /// organisations that changed nothing move to the new fixtures at
+    /// once, the others on their next reset; a bad file keeps the running
+    /// fixtures and shows in `/__admin/health`.
+    pub fn watch(mut self) -> Self {
+        self.config.watch = true;
         self
     }
 
@@ -170,6 +181,11 @@ impl Emulator {
         let state = Arc::new(AppState::new(config).map_err(EmulatorError::Load)?);
         let tls = crate::edge::tls::load(&tls_config).map_err(EmulatorError::Load)?;
         let certificate_authority = tls.as_ref().and_then(|t| t.authority.clone());
+        let watcher = if state.config.watch {
+            Some(crate::app::fixture_watch::watch(state.clone()).map_err(EmulatorError::Load)?)
+        } else {
+            None
+        };
         let (tx, rx) = std::sync::mpsc::channel();
         let server_state = state.clone();
         let thread = std::thread::Builder::new()
@@ -205,6 +221,7 @@ impl Emulator {
             handle,
             thread: Some(thread),
             certificate_authority,
+            watcher,
         })
     }
 
@@ -251,7 +268,8 @@ impl Emulator {
     /// assert!(emulator.login(" ").is_err());
     /// ```
     pub fn login(&self, organisation: &str) -> Result<String, EmulatorError> {
-        let reference = &self.state.fixtures.reference;
+        let fixtures = self.state.fixtures();
+        let reference = &fixtures.reference;
         let user = reference
             .users
             .iter()
@@ -349,6 +367,8 @@ impl Drop for Emulator {
         // The stop command is sent at once; the returned future only waits
         // for it, which joining the thread does too.
         drop(self.handle.stop(false));
+        // No reload may record a change once the state directory closes.
+        drop(self.watcher.take());
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }

@@ -119,7 +119,7 @@ fn a_fixture_file_saved_with_a_byte_order_mark_loads() {
         .fixtures_dir(&dir)
         .start()
         .expect("a BOM is accepted");
-    let reference = &emulator.state().fixtures.reference;
+    let reference = &emulator.state().fixtures().reference;
     assert!(reference.units.iter().any(|u| u.name == "BOM Unit"));
     drop(emulator);
     std::fs::remove_dir_all(&dir).ok();

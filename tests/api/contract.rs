@@ -14,7 +14,7 @@ fn readme() -> String {
 #[test]
 fn every_fixture_access_token_validates_against_its_schema() {
     let state = shared_app().emulator.state();
-    let fixtures = &state.fixtures;
+    let fixtures = state.fixtures();
     assert!(fixtures.access_tokens.len() >= 11);
     for token in fixtures.access_tokens.iter() {
         let rendered = render(&fixtures.reference, token);
@@ -175,11 +175,12 @@ fn the_documented_otp_reply_validates_against_its_schema() {
 #[test]
 fn the_access_token_schema_refuses_unknown_fields_such_as_a_pass_code() {
     let state = shared_app().emulator.state();
-    let token = state.fixtures.access_tokens.iter().next().unwrap();
-    let mut rendered = render(&state.fixtures.reference, token);
+    let fixtures = state.fixtures();
+    let token = fixtures.access_tokens.iter().next().unwrap();
+    let mut rendered = render(&fixtures.reference, token);
     rendered["pass_code"] = "1234".into();
     assert!(state.schemas.check_access_token(&rendered).is_err());
-    let mut rendered = render(&state.fixtures.reference, token);
+    let mut rendered = render(&fixtures.reference, token);
     rendered["life_cycle_state"] = "ACTIVE".into();
     assert!(state.schemas.check_access_token(&rendered).is_err());
 }

@@ -270,7 +270,7 @@ fn the_documented_login_examples_log_in_as_printed() {
     );
     assert_eq!(reply["status"]["code"], "OK", "{reply}");
     // Every unit id an example of the docs uses is a fixture unit.
-    let units = &app.emulator.state().fixtures.reference.units;
+    let units = &app.emulator.state().fixtures().reference.units;
     for id in [
         "EE63A82C4FEBE02FF34E90DD1EBA5ABE",
         "48305F8849E3C18B227C5BE3A27BA6DF",

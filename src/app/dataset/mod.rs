@@ -228,7 +228,7 @@ mod tests {
     fn a_seed_gives_the_same_dataset_and_another_seed_another() {
         let state = AppState::new(Config::default()).expect("state");
         let numbers = |seed| {
-            let made = build(&state.fixtures, Dataset::Small, seed).expect("dataset");
+            let made = build(&state.fixtures(), Dataset::Small, seed).expect("dataset");
             made.access_tokens
                 .iter()
                 .map(|t| (t.number.clone(), t.authentication_code.clone()))
@@ -241,10 +241,10 @@ mod tests {
     #[test]
     fn the_small_dataset_is_believable_and_passes_the_schemas() {
         let state = AppState::new(Config::default()).expect("state");
-        let made = build(&state.fixtures, Dataset::Small, 1).expect("dataset");
+        let made = build(&state.fixtures(), Dataset::Small, 1).expect("dataset");
         let reference = &made.reference;
         let generated = reference.accounts_receivable.len()
-            - state.fixtures.reference.accounts_receivable.len();
+            - state.fixtures().reference.accounts_receivable.len();
         assert_eq!(generated, 50);
         // Each generated account has one wallet with a believable balance,
         // cancelled with a terminated account; contacts' e-mails differ.
@@ -279,7 +279,7 @@ mod tests {
             .iter()
             .filter(|t| t.verification_code.is_some())
             .count();
-        let sent = reference.communications.len() - state.fixtures.reference.communications.len();
+        let sent = reference.communications.len() - state.fixtures().reference.communications.len();
         assert!(sent > 0 && sent <= pending, "{sent} of {pending}");
         for c in &reference.communications[1..] {
             assert!(made.access_tokens.iter().any(|t| t

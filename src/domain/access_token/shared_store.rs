@@ -34,6 +34,13 @@ impl SharedStore {
         StoreWriter(self.0.write())
     }
 
+    /// Whether the store is still `store` itself, unchanged since this
+    /// tenant started from it (`--watch` moves such tenants to new
+    /// fixtures).
+    pub fn is(&self, store: &Arc<AccessTokenStore>) -> bool {
+        Arc::ptr_eq(&self.0.read(), store)
+    }
+
     /// Whether this tenant still shares its store with another.
     pub fn is_shared(&self) -> bool {
         Arc::strong_count(&self.0.read()) > 1

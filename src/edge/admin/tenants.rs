@@ -14,7 +14,7 @@ fn to_value<T: serde::Serialize>(value: &T) -> ApiResult<Value> {
 }
 
 pub fn health(state: &AppState, _: &AdminCall) -> ApiResult<Value> {
-    Ok(json!({
+    let mut health = json!({
         "ready": true,
         "version": env!("CARGO_PKG_VERSION"),
         "release": state.config.release,
@@ -22,7 +22,13 @@ pub fn health(state: &AppState, _: &AdminCall) -> ApiResult<Value> {
         "sessions": state.sessions.len(),
         "journal_entries": state.journal.len(),
         "faults": state.faults.len(),
-    }))
+    });
+    // With --watch: the reloads of the --fixtures directory, and the error
+    // of the last one while no good one followed it.
+    if state.config.watch {
+        health["fixtures"] = json!(*state.fixture_reloads.lock());
+    }
+    Ok(health)
 }
 
 pub fn list(state: &AppState, _: &AdminCall) -> ApiResult<Value> {
