@@ -32,6 +32,7 @@ pub use crate::core::error_code as codes;
 pub use crate::core::error_code::{ErrorCode, CATALOGUE};
 pub use crate::core::release::Release;
 pub use crate::edge::binary::run;
+pub use crate::edge::cli::{main, Cli, Command};
 pub use crate::edge::emulator::{Emulator, EmulatorBuilder, EmulatorError};
 
 /// Internals this crate's own integration tests reach for (the state, the

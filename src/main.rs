@@ -1,5 +1,5 @@
-//! The `crmcom-emulator` binary: parse the flags and run (see
-//! `crmcom_emulator::run`).
+//! The `crmcom-emulator` binary: parse the command line and run it (see
+//! `crmcom_emulator::main`).
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -14,5 +14,5 @@ use std::process::ExitCode;
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
-    crmcom_emulator::run(crmcom_emulator::Config::parse())
+    crmcom_emulator::main(crmcom_emulator::Cli::parse())
 }

@@ -242,6 +242,19 @@ fn check_chain(authority: &Path, leaf: &CertificateDer<'static>) -> Result<(), S
         .map_err(|e| mismatch(e.to_string()))
 }
 
+/// The certificates a client of this emulator can trust (the health
+/// probe): the local authority's, or those of the `--tls-cert` chain (one
+/// signed by an authority outside the chain cannot be checked this way).
+pub fn served_anchors(config: &Config) -> Result<Vec<CertificateDer<'static>>, String> {
+    let path = match &config.tls_cert {
+        Some(cert) => cert.clone(),
+        None => authority_dir(config)?.join(CA_FILE),
+    };
+    CertificateDer::pem_file_iter(&path)
+        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
 /// The server's TLS configuration for `config`, or `None` without TLS.
 /// Errors name the file or flag at fault.
 pub fn load(config: &Config) -> Result<Option<Tls>, String> {
