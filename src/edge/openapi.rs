@@ -66,6 +66,19 @@ fn component(value: &Value, own: &str, projected: bool) -> Value {
                     }
                 }
             }
+            // `$ref` beside other keywords is JSON Schema 2020-12, but
+            // some OpenAPI tools (Redocly, Prism) read a `$ref` as the
+            // whole schema and drop its neighbours; `allOf` says the same
+            // to all of them (`unevaluatedProperties` sees into it).
+            if out.len() > 1 {
+                if let Some(reference) = out.remove("$ref") {
+                    let mut all = vec![json!({"$ref": reference})];
+                    if let Some(Value::Array(more)) = out.remove("allOf") {
+                        all.extend(more);
+                    }
+                    out.insert("allOf".into(), Value::Array(all));
+                }
+            }
             Value::Object(out)
         }
         Value::Array(items) => {
@@ -216,6 +229,46 @@ fn description(route: &Method) -> String {
     text.trim_start().to_string()
 }
 
+/// Every method's examples (`schemas/examples.json`, made by the test
+/// `openapi_examples` from the documented requests): by method path, by
+/// example name, a `summary`, the `request` and the `reply`.
+fn examples() -> &'static Value {
+    static EXAMPLES: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    EXAMPLES.get_or_init(|| {
+        serde_json::from_str(include_str!("../../schemas/examples.json")).unwrap_or(Value::Null)
+    })
+}
+
+/// The method's examples as OpenAPI Example objects of `part` (`request`
+/// or `reply`).
+fn example_objects(route: &Method, part: &str) -> Value {
+    let mut objects = Map::new();
+    for (name, example) in examples()[route.path].as_object().into_iter().flatten() {
+        objects.insert(
+            name.clone(),
+            json!({"summary": example["summary"], "value": example[part]}),
+        );
+    }
+    Value::Object(objects)
+}
+
+/// A GET parameter's example: the first example's value, an identifier
+/// object as CRM.COM's `field=value`.
+fn query_example(route: &Method, name: &str) -> Option<Value> {
+    let first = examples()[route.path].as_object()?.values().next()?;
+    match &first["request"][name] {
+        Value::Null => None,
+        Value::Object(fields) => {
+            let (field, value) = fields.iter().next()?;
+            Some(json!(format!(
+                "{field}={}",
+                value.as_str().map_or(value.to_string(), str::to_string)
+            )))
+        }
+        value => Some(value.clone()),
+    }
+}
+
 fn crm_operation(route: &Method, verb: Verb) -> Value {
     let mut op = json!({
         "operationId": format!("{}_{}", verb.as_str().to_lowercase(), route.path.replace('/', "_")),
@@ -226,18 +279,28 @@ fn crm_operation(route: &Method, verb: Verb) -> Value {
     });
     match verb {
         Verb::Get => {
-            op["parameters"] = json!(query_parameters(
-                &request_schema(route),
-                &requests::file()["$defs"]
-            ))
+            let mut parameters =
+                query_parameters(&request_schema(route), &requests::file()["$defs"]);
+            for parameter in &mut parameters {
+                let name = parameter["name"].as_str().unwrap_or_default().to_string();
+                if let Some(example) = query_example(route, &name) {
+                    parameter["example"] = example;
+                }
+            }
+            op["parameters"] = json!(parameters);
         }
         _ => {
             op["requestBody"] = json!({
                 "required": !route.empty_body_ok,
-                "content": {"application/json": {"schema": envelope_ref(&request_component(route.path))}}
+                "content": {"application/json": {
+                    "schema": envelope_ref(&request_component(route.path)),
+                    "examples": example_objects(route, "request"),
+                }}
             })
         }
     }
+    op["responses"]["200"]["content"]["application/json"]["examples"] =
+        example_objects(route, "reply");
     if route.application_key {
         op["security"] = json!([{"ApplicationKey": []}]);
     }
@@ -270,12 +333,26 @@ pub fn document() -> Value {
     for (name, schema) in crate::edge::admin::openapi::schemas() {
         schemas.insert(name, schema);
     }
-    json!({
+    let mut document = json!({
         "openapi": "3.1.0",
+        "servers": [{
+            "url": "{scheme}://{host}:{port}",
+            "description": "The emulator as `npx crmcom-emulator`, `docker run -p 8080:8080` or `cargo run --release` start it",
+            "variables": {
+                "scheme": {"default": "http", "enum": ["http", "https"], "description": "`https` with `--tls`"},
+                "host": {"default": "localhost", "description": "`localhost`, or a name given with `--allowed-host`"},
+                "port": {"default": "8080", "description": "`--port`"}
+            }
+        }],
+        // The CRM.COM methods' login token is a parameter, not a
+        // credential OpenAPI can declare (see the description); the
+        // application keys and the admin secret are declared per operation.
+        "security": [{}],
         "info": {
             "title": "crmcom-emulator",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "The CRM.COM Web API methods the emulator answers (access tokens and login), and its admin API. Every reply is the CRM.COM envelope; CRM.COM errors answer HTTP 200."
+            "description": "The CRM.COM Web API methods the emulator answers (logins, access tokens, and a consumer's account, contact, participant, wallet and communications), and its admin API. Every reply is the CRM.COM envelope; CRM.COM errors answer HTTP 200.\n\n**The login token.** `authentication/token` (a user name and password), `authentication/web_api_key/token` and `authentication/consumer_application_key/token` (an application key as the HTTP Basic user name) answer `data.token`, the login token. Every other CRM.COM method takes it as its `token` parameter: in the JSON body of a POST, in the query of a GET. It is not a header, so the operations declare it as a parameter, not as a security scheme. It lasts `--token-lifetime` seconds (from R12; before, until an hour unused), and `authentication/token/release` ends it.",
+            "license": {"name": "MIT", "identifier": "MIT"}
         },
         "paths": paths,
         "components": {
@@ -286,7 +363,42 @@ pub fn document() -> Value {
             },
             "schemas": schemas
         }
-    })
+    });
+    keep_reachable_components(&mut document);
+    document
+}
+
+/// Drops the components no operation reaches (a schema file of `$defs`
+/// only, projected copies of replies without `fields_set`, the requests of
+/// GET methods, which become query parameters).
+fn keep_reachable_components(document: &mut Value) {
+    fn refs(value: &Value, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map {
+                    match (key.as_str(), v.as_str()) {
+                        ("$ref", Some(r)) => {
+                            found.push(r.trim_start_matches(COMPONENTS).to_string())
+                        }
+                        _ => refs(v, found),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, found)),
+            _ => {}
+        }
+    }
+    let mut pending = Vec::new();
+    refs(&document["paths"], &mut pending);
+    let mut reached = std::collections::BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if reached.insert(name.clone()) {
+            refs(&document["components"]["schemas"][&name], &mut pending);
+        }
+    }
+    if let Some(schemas) = document["components"]["schemas"].as_object_mut() {
+        schemas.retain(|name, _| reached.contains(name));
+    }
 }
 
 /// Where the document is served.
