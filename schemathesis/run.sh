@@ -5,6 +5,8 @@
 #
 #   schemathesis/run.sh            # 300 examples per operation, seed 42
 #   EXAMPLES=50 schemathesis/run.sh
+#   BINARY=target/x86_64-unknown-linux-gnu/dist/crmcom-emulator schemathesis/run.sh
+#                                  # a release binary already built (CI: dist's)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,9 +20,12 @@ if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VER
   "$VENV/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
-cargo build --release --quiet
+if [ -z "${BINARY:-}" ]; then
+  cargo build --release --quiet
+  BINARY=./target/release/crmcom-emulator
+fi
 out=$(mktemp)
-./target/release/crmcom-emulator --port 0 --seed 7 --log warn >"$out" &
+"$BINARY" --port 0 --seed 7 --log warn >"$out" &
 emulator=$!
 trap 'kill "$emulator" 2>/dev/null || true; rm -f "$out"' EXIT
 for _ in $(seq 100); do
