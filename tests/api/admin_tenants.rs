@@ -312,7 +312,12 @@ fn with_an_admin_secret_the_admin_api_needs_it() {
     let (status, reply) = app.admin("GET", "tenants", None);
     assert_eq!(status, 403);
     assert_error(&app, &reply, codes::ADMIN_FORBIDDEN.code);
-    let wrong = app.request("GET", "/__admin/tenants", &[("X-Admin-Secret", "open")], b"");
+    let wrong = app.request(
+        "GET",
+        "/__admin/tenants",
+        &[("X-Admin-Secret", "open")],
+        b"",
+    );
     assert_eq!(wrong.status, 403);
     for header in [
         ("X-Admin-Secret", "open-sesame"),

@@ -3,7 +3,7 @@
 //! shown by its own method agrees with the copy embedded in access-token
 //! replies, and an older release's reply lacks what came later.
 
-use crate::helpers::{assert_error, Org, TestApp};
+use crate::helpers::{assert_error, crm_query, Org, TestApp};
 use crmcom_emulator::codes;
 use serde_json::{json, Value};
 
@@ -23,27 +23,9 @@ pub fn call_as(app: &TestApp, token: &str, method: &str, params: &Value) -> Valu
         body["token"] = json!(token);
         return app.post(method, &body).1;
     }
-    let mut query = format!("token={token}");
-    for (name, value) in params.as_object().into_iter().flatten() {
-        let text = match value {
-            Value::Object(fields) => fields
-                .iter()
-                .map(|(f, v)| format!("{f}={}", v.as_str().map_or(v.to_string(), str::to_string)))
-                .collect::<Vec<_>>()
-                .join(","),
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        query.push_str(&format!("&{name}={}", urlencoding(&text)));
-    }
-    app.get(method, &query).1
-}
-
-fn urlencoding(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('&', "%26")
-        .replace('+', "%2B")
-        .replace(' ', "%20")
+    let mut params = params.clone();
+    params["token"] = json!(token);
+    app.get(method, &crm_query(&params)).1
 }
 
 /// Every key of `documented` is in `actual` with an equal value (numbers

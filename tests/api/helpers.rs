@@ -377,3 +377,29 @@ pub fn stderr_of(child: &mut std::process::Child) -> String {
         .expect("stderr");
     stderr
 }
+
+/// A GET request's parameters as CRM.COM's query string: an identifier
+/// object as `name=field=value`, values percent-encoded where a query needs
+/// it.
+pub fn crm_query(params: &Value) -> String {
+    let encoded = |text: &str| {
+        text.replace('%', "%25")
+            .replace('&', "%26")
+            .replace('+', "%2B")
+            .replace(' ', "%20")
+    };
+    let mut parts = Vec::new();
+    for (name, value) in params.as_object().into_iter().flatten() {
+        let text = match value {
+            Value::Object(fields) => fields
+                .iter()
+                .map(|(f, v)| format!("{f}={}", v.as_str().map_or(v.to_string(), str::to_string)))
+                .collect::<Vec<_>>()
+                .join(","),
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        parts.push(format!("{name}={}", encoded(&text)));
+    }
+    parts.join("&")
+}

@@ -7,7 +7,7 @@
 //! a stale file (`UPDATE_OPENAPI=1 cargo test` writes it).
 
 use crate::documented::example;
-use crate::helpers::{spawn_with, TestApp};
+use crate::helpers::{crm_query, spawn_with, TestApp};
 use chrono::NaiveDateTime;
 use crmcom_emulator::testing::{Verb, METHODS};
 use crmcom_emulator::Config;
@@ -59,7 +59,7 @@ impl Made<'_> {
         let reply = if get {
             self.app.request(
                 "GET",
-                &format!("/crmapi/rest/v2/{method}?{}", query(&request)),
+                &format!("/crmapi/rest/v2/{method}?{}", crm_query(&request)),
                 &headers,
                 b"",
             )
@@ -80,25 +80,6 @@ impl Made<'_> {
         entry[name] = json!({"summary": summary, "request": request, "reply": reply});
         reply
     }
-}
-
-/// A GET request's parameters as CRM.COM's query: an identifier object as
-/// `name=field=value`.
-fn query(request: &Value) -> String {
-    let mut parts = Vec::new();
-    for (name, value) in request.as_object().into_iter().flatten() {
-        let text = match value {
-            Value::Object(fields) => fields
-                .iter()
-                .map(|(f, v)| format!("{f}={}", v.as_str().map_or(v.to_string(), str::to_string)))
-                .collect::<Vec<_>>()
-                .join(","),
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        parts.push(format!("{name}={text}"));
-    }
-    parts.join("&")
 }
 
 /// A documented request with the live login token in place of the
