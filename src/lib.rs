@@ -53,6 +53,18 @@ pub mod testing {
     pub use crate::domain::access_token::entity::LifeCycleState;
     pub use crate::edge::admin::ADMIN_ROUTES;
     pub use crate::edge::openapi::document as openapi_document;
+
+    /// Whether `release` shows the access-token reply field `name` (the
+    /// release table's reply-field rows).
+    pub fn shows_reply_field(release: crate::core::release::Release, name: &str) -> bool {
+        release.has_reply_field(name)
+    }
+
+    /// Whether a success's `status.message` and `description` are `""` in
+    /// `release` (before R9: `null`).
+    pub fn success_status_is_text(release: crate::core::release::Release) -> bool {
+        release.has(crate::core::release_facts::Behaviour::EmptyStringSuccessStatus)
+    }
 }
 
 /// The README's Rust examples compile and run as doc tests.

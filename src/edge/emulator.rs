@@ -225,6 +225,11 @@ impl Emulator {
         })
     }
 
+    /// The shared state, for the parity harness in this crate.
+    pub(crate) fn shared_state(&self) -> &AppState {
+        &self.state
+    }
+
     /// With `Config::tls`, the local certificate authority's certificate
     /// (PEM) a client must trust to call `uri()`; `None` without TLS or
     /// with a certificate of one's own.

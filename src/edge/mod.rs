@@ -16,6 +16,7 @@ pub mod gate;
 pub mod health_probe;
 pub mod listen;
 pub mod openapi;
+pub mod parity;
 pub mod request_log;
 pub mod root;
 pub mod server;

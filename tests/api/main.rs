@@ -31,6 +31,7 @@ mod login;
 mod openapi_examples;
 mod panics;
 mod parallel_tenants;
+mod parity;
 mod read_negative;
 mod releases;
 mod robustness;
