@@ -14,7 +14,9 @@ distrib=$(realpath target/distrib)
 archive=crmcom-emulator-$target.tar.xz
 work=$(mktemp -d)
 pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+# Each started in a process group of its own: the group goes, launcher and
+# binary both, whatever failed.
+trap 'for p in "${pids[@]}"; do kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 

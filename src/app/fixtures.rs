@@ -37,6 +37,14 @@ pub const FILES: &[(&str, &str)] = embedded!(
     "communications.json",
 );
 
+/// Whether a file of a `--fixtures` directory is meant as a fixture: a
+/// `.json` file, not a hidden one (an editor's lock file `.#units.json`,
+/// macOS's `._units.json` on a shared volume).
+pub fn is_fixture_name(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.ends_with(".json") && !name.starts_with('.')
+}
+
 /// A `--fixtures` directory must exist, and every JSON file in it must be
 /// one of `FILES`: a mistyped name would otherwise leave the embedded file
 /// in use without a word.
@@ -54,7 +62,7 @@ fn check_directory(dir: &Path) -> Result<(), FixtureError> {
     })?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".json") && !FILES.iter().any(|(known, _)| *known == name) {
+        if is_fixture_name(&entry.file_name()) && !FILES.iter().any(|(known, _)| *known == name) {
             return Err(fail(
                 &entry.path().display().to_string(),
                 format!(

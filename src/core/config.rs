@@ -42,7 +42,7 @@ pub struct Config {
     /// others on their next reset; a bad file keeps the running fixtures
     /// (logged, and shown by /__admin/health).
     #[arg(long, env = "CRMCOM_EMULATOR_WATCH", action = clap::ArgAction::SetTrue,
-          value_parser = clap::builder::BoolishValueParser::new(), requires = "fixtures")]
+          value_parser = clap::builder::BoolishValueParser::new())]
     pub watch: bool,
 
     /// Seed for every generated id, code and token, making them reproducible.
@@ -386,6 +386,15 @@ mod tests {
         std::env::set_var(NAME, "maybe");
         assert!(Config::try_parse_from(["crmcom-emulator"]).is_err());
         std::env::remove_var(NAME);
+    }
+
+    #[test]
+    fn watch_off_in_the_environment_needs_no_fixtures() {
+        let _alone = ENVIRONMENT.lock();
+        std::env::set_var("CRMCOM_EMULATOR_WATCH", "0");
+        let config = Config::try_parse_from(["crmcom-emulator"]);
+        std::env::remove_var("CRMCOM_EMULATOR_WATCH");
+        assert!(!config.expect("starts").watch);
     }
 
     #[test]

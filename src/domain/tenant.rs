@@ -91,7 +91,8 @@ impl Tenant {
 
     /// Whether this tenant still holds exactly the data it was made from,
     /// `reference` and `access_tokens`: no token changed, no message sent,
-    /// no balance set (what `--watch` may move to new fixtures).
+    /// no balance set, no wrong secret counted (what `--watch` may move to
+    /// new fixtures without losing anything).
     pub fn unchanged_from(
         &self,
         reference: &Arc<Reference>,
@@ -101,6 +102,8 @@ impl Tenant {
             && self.access_tokens.is(access_tokens)
             && self.outbox.is_empty()
             && self.wallet_balances.is_empty()
+            && self.secret_attempts.is_empty()
+            && self.otp_guesses.is_empty()
     }
 
     /// The tenant key: the organisation, lower-cased.

@@ -61,6 +61,9 @@ pub fn run(config: Config) -> ExitCode {
     let state = match AppState::new(config.clone()) {
         Ok(state) => Arc::new(state),
         Err(problem) => {
+            // A fixture problem names the file, line and column, not the
+            // value (it may be a password).
+            let problem = crate::app::fixture_checks::without_values(&problem);
             say_err!("crmcom-emulator: {problem}");
             return ExitCode::from(2);
         }
@@ -158,7 +161,9 @@ fn announce(
         match (&config.admin_secret, admin_open) {
             (Some(_), _) => " (send X-Admin-Secret)",
             (None, true) => "",
-            (None, false) => " (closed: not a loopback bind and no --admin-secret)",
+            (None, false) => {
+                " (only this health check answers: not a loopback bind and no --admin-secret)"
+            }
         }
     );
     // With a dataset, one organisation is ready before any login, so the

@@ -18,6 +18,8 @@ pub struct Exposure {
     any_host: bool,
     /// Bound to every address (`0.0.0.0`, `::`): any IP literal names us.
     any_address: bool,
+    /// Bound to loopback (`127.0.0.1`, `::1`, `localhost`).
+    loopback: bool,
     /// Exact origins allowed besides local ones, lower-case, no trailing `/`.
     origins: Vec<String>,
     any_origin: bool,
@@ -47,6 +49,7 @@ impl Exposure {
             .collect();
         hosts.push(bind);
         Exposure {
+            loopback: crate::edge::admin::is_loopback(&config.bind),
             any_host: hosts.iter().any(|h| h == "*"),
             hosts,
             any_address,
@@ -89,9 +92,13 @@ impl Exposure {
 
     fn host_allowed(&self, host: &str) -> bool {
         let name = normalise_host(strip_port(host));
+        // A loopback bind listens on both loopbacks (and `localhost` is
+        // either): a client that calls `[::1]` or `127.0.0.1` literally
+        // names the emulator.
         self.any_host
             || name == "localhost"
             || self.hosts.contains(&name)
+            || (self.loopback && (name == "127.0.0.1" || name == "::1"))
             || (self.any_address && name.parse::<IpAddr>().is_ok())
     }
 }
@@ -264,6 +271,7 @@ mod tests {
             "LOCALHOST",
             "emulator.test:80",
             "emulator.test.",
+            "[::1]:8080",
         ] {
             assert!(e.host_allowed(ok), "{ok}");
         }

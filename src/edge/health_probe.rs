@@ -53,18 +53,92 @@ fn ask(config: &Config, url: &str, timeout: Duration) -> Result<(), String> {
     }
 }
 
-/// A TLS client that trusts what the emulator serves.
+/// A TLS client that trusts what the emulator serves: the local
+/// authority's certificates, or exactly the leaf of `--tls-cert` (pinned:
+/// a probe on loopback asks by address, which one's own certificate may
+/// not name, and its file may not hold the authority that signed it).
 fn client_config(config: &Config) -> Result<rustls::ClientConfig, String> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?;
+    let anchors = crate::edge::tls::served_anchors(config)?;
+    if config.tls_cert.is_some() {
+        let leaf = anchors
+            .into_iter()
+            .next()
+            .ok_or("--tls-cert holds no certificate")?;
+        return Ok(builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(ServedLeaf { leaf, provider }))
+            .with_no_client_auth());
+    }
     let mut roots = rustls::RootCertStore::empty();
-    for cert in crate::edge::tls::served_anchors(config)? {
+    for cert in anchors {
         roots.add(cert).map_err(|e| e.to_string())?;
     }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    Ok(rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .with_root_certificates(roots)
-        .with_no_client_auth())
+    Ok(builder.with_root_certificates(roots).with_no_client_auth())
+}
+
+/// Accepts exactly the certificate `--tls-cert` serves, its handshake
+/// signatures checked as usual.
+#[derive(Debug)]
+struct ServedLeaf {
+    leaf: rustls::pki_types::CertificateDer<'static>,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+}
+
+impl rustls::client::danger::ServerCertVerifier for ServedLeaf {
+    fn verify_server_cert(
+        &self,
+        end_entity: &rustls::pki_types::CertificateDer<'_>,
+        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        _name: &rustls::pki_types::ServerName<'_>,
+        _ocsp: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        if end_entity.as_ref() == self.leaf.as_ref() {
+            Ok(rustls::client::danger::ServerCertVerified::assertion())
+        } else {
+            Err(rustls::Error::General(
+                "not the certificate --tls-cert serves".into(),
+            ))
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
 }
 
 #[cfg(test)]

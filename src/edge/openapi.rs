@@ -359,7 +359,7 @@ pub fn document() -> Value {
             "securitySchemes": {
                 "AdminSecret": {"type": "apiKey", "in": "header", "name": "X-Admin-Secret"},
                 "ApplicationKey": {"type": "http", "scheme": "basic",
-                    "description": "A web API key or consumer application key as the Basic user name, no password"}
+                    "description": "A web API key or consumer application key as the Basic user name, no password. The shipped fixtures' web API key is `EE73C0AE64524371B5DDEFF5F7BB2192`, their consumer application key `C0A5F1E2D3B4A5968778695A4B3C2D1E`."}
             },
             "schemas": schemas
         }

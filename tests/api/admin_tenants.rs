@@ -327,6 +327,18 @@ fn with_an_admin_secret_the_admin_api_needs_it() {
         assert_eq!(reply.status, 200, "{header:?}");
         assert!(reply.json()["data"].is_array(), "{header:?}");
     }
+    // Open, it reads no body: one it could not even decode is not looked
+    // at (a stranger's 64 MiB or gzip bomb is never read).
+    let unread = app.request(
+        "GET",
+        "/__admin/health",
+        &[
+            ("Content-Encoding", "br"),
+            ("Content-Type", "application/json"),
+        ],
+        &[0xff; 4096],
+    );
+    assert_eq!(unread.status, 200);
     // The health check alone answers without it, as a container's
     // HEALTHCHECK and an orchestrator's probe ask (counts only).
     for headers in [&[][..], &[("X-Admin-Secret", "open")][..]] {

@@ -20,9 +20,8 @@ const ORGANISATION: &str = "my-organisation";
 /// The shipped keys (fixtures/web_api_keys.json, consumer_application_keys.json).
 const WEB_API_KEY: &str = "EE73C0AE64524371B5DDEFF5F7BB2192";
 const CONSUMER_KEY: &str = "C0A5F1E2D3B4A5968778695A4B3C2D1E";
-const DOCUMENTED: &str =
-    "The documented request (tests/examples/), answered by the emulator over its shipped fixtures";
-const EMULATED: &str = "The CRM.COM pages show no example: a request over the shipped fixtures, as the emulator answers it";
+const DOCUMENTED: &str = "The documented request (tests/examples/), answered by the emulator over its shipped fixtures; the examples run in one fresh organisation in the order tests/api/openapi_examples.rs runs them, so a later one may need an earlier one";
+const EMULATED: &str = "The CRM.COM pages show no example: a request over the shipped fixtures, as the emulator answers it after the examples run before it (in one fresh organisation, in the order tests/api/openapi_examples.rs runs them)";
 
 /// The examples being made: each method's, in the order they ran.
 struct Made<'a> {

@@ -13,6 +13,11 @@ pub struct SecretAttempts {
 }
 
 impl SecretAttempts {
+    /// Whether no token has a wrong secret counted.
+    pub fn is_empty(&self) -> bool {
+        self.failures.is_empty()
+    }
+
     /// A right secret or a reset: the count starts again.
     pub fn clear(&self, token_id: &str) {
         self.failures.remove(token_id);
@@ -69,6 +74,12 @@ struct Guesses {
 }
 
 impl OtpGuesses {
+    /// Whether no wrong one-time password is counted.
+    pub fn is_empty(&self) -> bool {
+        let guesses = self.state.lock();
+        guesses.wrong == 0 && guesses.locked_until.is_none()
+    }
+
     /// Runs an OTP lookup under the limit at `now` (seconds on the tenant's
     /// clock): refused while locked, a miss counted, a hit clearing the
     /// count. The lock is held for the lookup, so concurrent guesses cannot

@@ -146,12 +146,17 @@ async fn answer(
     state: web::Data<AppState>,
 ) -> HttpResponse {
     let result = async {
-        if !route.open {
-            admitted(&req, &state)?;
-        }
         let config = &state.config;
-        let limit = ADMIN_MAX_BODY.max(config.max_body_bytes);
-        let body = crate::edge::body::read_body(&req, payload, limit, config).await?;
+        let body = if route.open {
+            // Open to anyone: it reads no body (a stranger's 64 MiB, or a
+            // gzip bomb, is never read or inflated).
+            drop(payload);
+            Default::default()
+        } else {
+            admitted(&req, &state)?;
+            let limit = ADMIN_MAX_BODY.max(config.max_body_bytes);
+            crate::edge::body::read_body(&req, payload, limit, config).await?
+        };
         match route.answer {
             Answer::Handler(handler) => {
                 let call = AdminCall {
