@@ -13,9 +13,9 @@ pub const REDACTED: &str = "<redacted>";
 const SECRET_FRAGMENTS: [&str; 5] = ["jwt", "password", "passcode", "verificationcode", "secret"];
 
 /// Folded names that are secrets as a whole or as a name's end (`token`,
-/// `refresh_token`, `tokens`, `otp`, `web_api_key`), not inside longer ones
+/// `refresh_token`, `tokens`, `otp`, `web_api_key`, `pwd`, `card_pin`), not inside longer ones
 /// (`access_token_identifier`, `keyword`).
-const SECRET_ENDINGS: [&str; 8] = [
+const SECRET_ENDINGS: [&str; 11] = [
     "token",
     "tokens",
     "otp",
@@ -24,6 +24,9 @@ const SECRET_ENDINGS: [&str; 8] = [
     "keys",
     "authorization",
     "passwords",
+    "pwd",
+    "passwd",
+    "pin",
 ];
 
 /// Folded names that are secrets as a whole: a communication's `content`

@@ -118,7 +118,7 @@ pub fn main(cli: Cli) -> ExitCode {
             release,
             organisation,
             rules,
-            fixtures: cli.config.fixtures.clone(),
+            config: cli.config.clone(),
             json,
         }),
         Some(Command::Capture { file, to }) => crate::edge::parity::capture::run(&file, &to),

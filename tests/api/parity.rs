@@ -588,3 +588,113 @@ fn a_capture_of_a_dataset_loads_as_fixtures_and_holds_none_of_its_people() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_consumer_session_with_refused_logins_and_an_emailed_password_compares_clean() {
+    let dir = scratch("consumer");
+    let upstream = spawn_with(Config::default());
+    let file = dir.join("session.jsonl");
+    let proxy = Proxy::start(&upstream, &file);
+    let key = format!("Basic {}", base64_of("C0A5F1E2D3B4A5968778695A4B3C2D1E:"));
+    let post = |method: &str, body: Value, headers: &[(&str, &str)]| -> Value {
+        let (_, bytes) = proxy.call("POST", &format!("{API}/{method}"), headers, &body);
+        serde_json::from_slice(&bytes).unwrap()
+    };
+    let org = json!("consumer-parity");
+    let code = |reply: &Value| reply["status"]["code"].as_str().unwrap().to_string();
+    // A refused login and a refused key stay refused when replayed.
+    let refused = post(
+        "authentication/token",
+        json!({"username": "MPAdministrator", "password": "wrong", "organisation": org}),
+        &[],
+    );
+    assert_eq!(
+        code(&refused),
+        "COM.CRM.EXCEPTION.AUTHENTICATION.INVALIDCREDENTIALSEXCEPTION"
+    );
+    let bad_key = format!("Basic {}", base64_of("DEADBEEF:"));
+    post(
+        "authentication/web_api_key/token",
+        json!({"organisation": org}),
+        &[("Authorization", bad_key.as_str())],
+    );
+    let login = post(
+        "authentication/token",
+        json!({"username": "MPAdministrator", "password": "1234", "organisation": org}),
+        &[],
+    );
+    let token = login["data"]["token"].as_str().unwrap().to_string();
+    // A consumer of a token that existed before, by its pass code.
+    let existing = post(
+        "authentication/consumer_application_key/token",
+        json!({"organisation": org, "access_token_identifier": {"identifier": "pk6@crm.com", "pass_code": "1234"}}),
+        &[("Authorization", key.as_str())],
+    );
+    assert_eq!(code(&existing), "OK", "{existing}");
+    // The README's forgotten pass code: an e-mailed one-time password.
+    post(
+        "access_tokens/create",
+        json!({"token": token, "identifier": "kathy.app@example.com", "pass_code": "first-1",
+               "accounts_receivable_identifier": {"number": "ACR0000000007"}}),
+        &[],
+    );
+    post(
+        "access_tokens/forgot_pass_code",
+        json!({"token": token, "identifier": "kathy.app@example.com"}),
+        &[],
+    );
+    let outbox = upstream.admin_ok(
+        "GET",
+        "tenants/consumer-parity/outbox?recipient=kathy.app",
+        None,
+    );
+    let content = outbox["communications"][0]["content"].as_str().unwrap();
+    let otp: String = content
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|run| run.len() == 6)
+        .unwrap()
+        .to_string();
+    let app = post(
+        "authentication/consumer_application_key/token",
+        json!({"organisation": org, "access_token_identifier": {"one_time_password": otp}}),
+        &[("Authorization", key.as_str())],
+    );
+    assert_eq!(code(&app), "OK", "{app}");
+    let changed = post(
+        "access_tokens/change_pass_code",
+        json!({"token": app["data"]["token"], "pass_code": "second-2"}),
+        &[],
+    );
+    assert_eq!(code(&changed), "OK", "{changed}");
+    drop(proxy);
+
+    let (report, exit) = compare(&file, &[]);
+    assert_eq!(report["differences"], json!([]), "{report}");
+    assert_eq!(exit, 0);
+    let recorded = std::fs::read_to_string(&file).unwrap();
+    for secret in [otp.as_str(), "first-1", "second-2", token.as_str()] {
+        assert!(!recorded.contains(secret), "{secret} recorded");
+    }
+
+    // One show is enough for a capture that loads (the files it does not
+    // see are written empty, not left to the shipped ones).
+    let single = dir.join("single.jsonl");
+    let proxy = Proxy::start(&upstream, &single);
+    proxy.call(
+        "POST",
+        &format!("{API}/access_tokens/show"),
+        &[],
+        &json!({"token": token, "access_token_identifier": {"authentication_code": "7"}}),
+    );
+    drop(proxy);
+    let out = capture(&single, &dir.join("captured"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A second capture into the same directory is refused, not mixed in.
+    let again = capture(&single, &dir.join("captured"));
+    assert_eq!(again.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -24,6 +24,22 @@ pub struct Captured {
 /// the emulator's own login user, units and countries must still resolve.
 const MERGED: [&str; 3] = ["users.json", "units.json", "countries.json"];
 
+/// The files a capture always writes (empty when the recording saw none):
+/// a shipped file left beside captured ones would name shipped accounts
+/// the capture replaced. Wallets and communications of the shipped
+/// accounts then start empty, as the loader does for any directory that
+/// brings its own accounts.
+const WRITTEN: [&str; 8] = [
+    "access_tokens.json",
+    "accounts_receivable.json",
+    "contact_information.json",
+    "rewards_participants.json",
+    "access_token_classifications.json",
+    "users.json",
+    "units.json",
+    "countries.json",
+];
+
 /// The pass code of every captured token with an identifier (pass codes
 /// are never recorded): the shipped fixtures' own.
 pub const PASS_CODE: &str = "1234";
@@ -81,16 +97,13 @@ fn scrubbed(value: Option<&Value>, how: fn(&str) -> String) -> Value {
     }
 }
 
-/// An identifier that is an e-mail address or a phone number is personal.
+/// A token's identifier is what a person logs in with (an e-mail, a phone,
+/// a user name, a card or ID number): always replaced, by its kind.
 fn scrub_identifier(value: Option<&Value>) -> Value {
     match value.and_then(Value::as_str) {
         Some(real) if real.contains('@') => Value::String(fake::email(real)),
-        Some(real)
-            if real.starts_with('+') || real.chars().filter(char::is_ascii_digit).count() >= 8 =>
-        {
-            Value::String(fake::phone(real))
-        }
-        Some(real) => Value::String(real.to_string()),
+        Some(real) if real.starts_with('+') => Value::String(fake::phone(real)),
+        Some(real) => Value::String(format!("ID{}", fake::digits(real, real.len().clamp(6, 16)))),
         None => Value::Null,
     }
 }
@@ -187,14 +200,14 @@ impl Captured {
         let d = c.get("demographics").cloned().unwrap_or(Value::Null);
         let demographics = if d.is_object() {
             json!({
-                "gender": d["gender"],
+                "gender": fake::gender(d.get("gender"), real_name),
                 "passport_issued_by_country": id_of(&d, "passport_issued_by_country"),
                 "social_security_number": scrubbed(d.get("social_security_number"), |r| fake::digits(r, r.len().max(4))),
                 "passport_number": scrubbed(d.get("passport_number"), |r| fake::digits(r, r.len().max(4))),
                 "industry_sector": null,
                 "country_of_residence": id_of(&d, "country_of_residence"),
-                "name_day": d.get("name_day").cloned().unwrap_or(json!({"month": null, "day": null})),
-                "date_of_birth": d.get("date_of_birth").cloned().unwrap_or(json!({"month": null, "day": null, "year": null})),
+                "name_day": fake::day_month(d.get("name_day"), real_name),
+                "date_of_birth": fake::day_month(d.get("date_of_birth"), real_name),
                 "id_number": scrubbed(d.get("id_number"), |r| fake::digits(r, r.len().max(4))),
                 "industry": null,
                 "id_issued_by_country": id_of(&d, "id_issued_by_country"),
@@ -370,12 +383,14 @@ impl Captured {
     pub fn write(&self, dir: &Path) -> Result<Vec<PathBuf>, String> {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let mut written = Vec::new();
-        for (file, entities) in &self.files {
+        let none = BTreeMap::new();
+        for file in WRITTEN {
+            let entities = self.files.get(file).unwrap_or(&none);
             let mut list: Vec<Value> = Vec::new();
-            if MERGED.contains(file) {
+            if MERGED.contains(&file) {
                 let shipped = crate::app::fixtures::FILES
                     .iter()
-                    .find(|(name, _)| name == file)
+                    .find(|(name, _)| *name == file)
                     .map(|(_, text)| *text)
                     .unwrap_or("[]");
                 list = serde_json::from_str(shipped).map_err(|e| format!("{file}: {e}"))?;
@@ -390,7 +405,7 @@ impl Captured {
                     continue;
                 }
                 let mut entity = entity.clone();
-                if *file == "users.json" && entity["default_unit_id"].is_null() {
+                if file == "users.json" && entity["default_unit_id"].is_null() {
                     entity["default_unit_id"] = default_unit.clone().into();
                 }
                 list.push(entity);
@@ -416,14 +431,28 @@ impl Captured {
 /// `--fixtures` would; exit code 0, or 2 with the problem.
 pub fn run(file: &Path, to: &Path) -> ExitCode {
     let outcome = (|| {
+        // A directory of its own: files of an earlier capture left beside
+        // these would be loaded with them.
+        if std::fs::read_dir(to).is_ok_and(|mut entries| entries.next().is_some()) {
+            return Err(format!(
+                "{}: not empty; capture writes into a new or empty directory",
+                to.display()
+            ));
+        }
         let exchanges = crate::edge::parity::exchange::read(file)?;
         let captured = capture(&exchanges);
-        captured.write(to)?;
-        crate::app::state::AppState::new(crate::core::config::Config {
+        let written = captured.write(to)?;
+        let loaded = crate::app::state::AppState::new(crate::core::config::Config {
             fixtures: Some(to.to_path_buf()),
             ..crate::core::config::Config::default()
-        })
-        .map_err(|e| format!("the captured fixtures do not load: {e}"))?;
+        });
+        if let Err(problem) = loaded {
+            // Nothing half-made stays.
+            for path in written {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(format!("the captured fixtures do not load: {problem}"));
+        }
         Ok::<_, String>(captured.counts())
     })();
     match outcome {

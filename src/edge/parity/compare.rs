@@ -47,7 +47,8 @@ struct Bindings(HashMap<String, Value>);
 
 impl Bindings {
     fn bind(&mut self, recorded: &Value, ours: &Value) {
-        if let (Some(text), false) = (recorded.as_str(), ours.is_null()) {
+        let text = recorded.as_str().filter(|t| !t.is_empty());
+        if let (Some(text), false) = (text, ours.is_null()) {
             self.0
                 .entry(text.to_string())
                 .or_insert_with(|| ours.clone());
@@ -140,7 +141,8 @@ pub fn compare(
     let mut differences = Vec::new();
     for (index, exchange) in exchanges.iter().enumerate() {
         let method = exchange.crm_method().to_string();
-        let (request, authorization) = own_request(exchange, &own, organisation, &bindings);
+        let (request, authorization) =
+            own_request(exchange, &own, organisation, &mut bindings, emulator);
         let query = bindings.apply_query(&exchange.query);
         let url = match query.is_empty() {
             true => format!("{}{}", emulator.uri(), exchange.path),
@@ -150,14 +152,14 @@ pub fn compare(
         if let Some(authorization) = &authorization {
             call = call.set("Authorization", authorization);
         }
+        // The content type the client sent, or none, as it sent it.
+        if let Some(content_type) = &exchange.content_type {
+            call = call.set("Content-Type", content_type);
+        }
         let answer = match &request {
             Value::Null => call.call(),
-            Value::String(text) => call
-                .set("Content-Type", "application/json")
-                .send_string(text),
-            body => call
-                .set("Content-Type", "application/json")
-                .send_string(&body.to_string()),
+            Value::String(text) => call.send_string(text),
+            body => call.send_string(&body.to_string()),
         };
         let (status, text) = match answer {
             Ok(reply) | Err(ureq::Error::Status(_, reply)) => {
@@ -169,7 +171,11 @@ pub fn compare(
             }
             Err(e) => return Err(format!("the emulator did not answer {url}: {e}")),
         };
-        let ours: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        // No body (a HEAD) is `null`, as the recording keeps it.
+        let ours: Value = match text.is_empty() {
+            true => Value::Null,
+            false => serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        };
         let mut found = Vec::new();
         if status != exchange.status {
             found.push(difference(
@@ -218,12 +224,16 @@ fn own_request(
     exchange: &Exchange,
     own: &OwnCredentials,
     organisation: Option<&str>,
-    bindings: &Bindings,
+    bindings: &mut Bindings,
+    emulator: &Emulator,
 ) -> (Value, Option<String>) {
+    bind_unknown_secrets(&exchange.request, bindings, emulator);
     let mut request = bindings.apply(&exchange.request);
     let mut authorization = exchange.authorization.clone();
     let method = exchange.crm_method();
-    if let Some(body) = request.as_object_mut() {
+    // A login the recording saw refused is replayed as it was sent.
+    let logged_in = exchange.reply["status"]["code"] == "OK";
+    if let (Some(body), true) = (request.as_object_mut(), logged_in) {
         if method.starts_with("authentication/") {
             if let Some(organisation) = organisation {
                 body.insert("organisation".into(), organisation.into());
@@ -239,12 +249,61 @@ fn own_request(
         "authentication/consumer_application_key/token" => own.consumer_key.as_deref(),
         _ => None,
     };
-    if let (Some(key), Some(_)) = (key, &authorization) {
+    if let (Some(key), Some(_), true) = (key, &authorization, logged_in) {
         use base64::Engine as _;
         let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{key}:"));
         authorization = Some(format!("Basic {encoded}"));
     }
     (request, authorization)
+}
+
+/// Secrets a request sends that no reply revealed: the pass code of a
+/// token that existed before the recording (the emulator's tokens have the
+/// shipped fixtures' pass code, as a capture's do), and a one-time password
+/// CRM.COM e-mailed (the emulator's newest message holds its own).
+fn bind_unknown_secrets(request: &Value, bindings: &mut Bindings, emulator: &Emulator) {
+    let Value::Object(map) = request else {
+        if let Value::Array(items) = request {
+            items
+                .iter()
+                .for_each(|v| bind_unknown_secrets(v, bindings, emulator));
+        }
+        return;
+    };
+    for (key, value) in map {
+        match value.as_str() {
+            // By the name it is sent under: one secret may have been a
+            // password before it was a pass code.
+            Some(text) if is_placeholder(text) && !bindings.0.contains_key(text) => {
+                let folded = key.to_ascii_lowercase().replace(['_', '-'], "");
+                if folded == "passcode" {
+                    let pass_code = crate::edge::parity::capture::PASS_CODE;
+                    bindings.0.insert(text.to_string(), pass_code.into());
+                } else if folded == "onetimepassword" {
+                    if let Some(otp) = newest_code_sent(emulator) {
+                        bindings.0.insert(text.to_string(), otp.into());
+                    }
+                }
+            }
+            _ => bind_unknown_secrets(value, bindings, emulator),
+        }
+    }
+}
+
+/// The six-digit code in the newest message any organisation of the
+/// emulator sent (a comparison runs one session at a time).
+fn newest_code_sent(emulator: &Emulator) -> Option<String> {
+    let state = emulator.shared_state();
+    let newest = state
+        .tenants
+        .iter()
+        .filter_map(|t| t.outbox.all().last().cloned())
+        .max_by(|a, b| a.number.cmp(&b.number))?;
+    let content = newest.content.as_deref()?;
+    content
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|run| run.len() == 6)
+        .map(str::to_string)
 }
 
 fn difference(kind: &'static str, path: &str, recorded: Value, emulator: Value) -> Difference {
@@ -268,6 +327,22 @@ fn type_name(value: &Value) -> &'static str {
         Value::Array(_) => "array",
         Value::Object(_) => "object",
     }
+}
+
+/// Whether a volatile value at `path` stands for the emulator's in later
+/// calls: ids, numbers and codes the emulator generated (`data.number`,
+/// `data[2].id`), not words (`status.message`, a life cycle state a user's
+/// rule calls volatile), which would stand for the wrong thing elsewhere.
+fn binds(path: &str) -> bool {
+    let key = path.rsplit('.').next().unwrap_or(path);
+    let key = key.split('[').next().unwrap_or(key);
+    !path.starts_with("status.")
+        && (key == "id"
+            || key.ends_with("_id")
+            || key == "number"
+            || key.ends_with("_number")
+            || key.ends_with("code")
+            || key == "token")
 }
 
 /// Compares `recorded` with `ours` at `path`, binding placeholders and
@@ -295,7 +370,9 @@ fn walk(
                 type_name(ours).into(),
             ));
         }
-        bindings.bind(recorded, ours);
+        if placeholder || binds(path) {
+            bindings.bind(recorded, ours);
+        }
         return;
     }
     // A value the recording made earlier (a created token's id) is the
@@ -376,13 +453,13 @@ pub fn human(report: &Report) -> String {
                 "  HTTP status: CRM.COM {}, the emulator {}",
                 d.recorded, d.emulator
             ),
-            "missing" => format!("  {}: missing in the emulator's reply", d.path),
-            "extra" => format!("  {}: only in the emulator's reply", d.path),
+            "missing" => format!("  {}: missing in the emulator's reply", shown_path(&d.path)),
+            "extra" => format!("  {}: only in the emulator's reply", shown_path(&d.path)),
             "type" => format!(
-                "  {}: CRM.COM gave a {}, the emulator a {}",
-                d.path,
-                type_name_of(&d.recorded),
-                type_name_of(&d.emulator)
+                "  {}: CRM.COM gave {}, the emulator {}",
+                shown_path(&d.path),
+                with_article(&type_name_of(&d.recorded)),
+                with_article(&type_name_of(&d.emulator))
             ),
             _ => format!(
                 "  {}: CRM.COM {}, the emulator {}",
@@ -393,6 +470,24 @@ pub fn human(report: &Report) -> String {
         out.push('\n');
     }
     out
+}
+
+/// `an object`, `a string`, `null`.
+fn with_article(name: &str) -> String {
+    match name {
+        "null" => "null".into(),
+        "object" | "array" => format!("an {name}"),
+        other => format!("a {other}"),
+    }
+}
+
+/// The reply itself is `(the reply)`.
+fn shown_path(path: &str) -> &str {
+    if path.is_empty() {
+        "(the reply)"
+    } else {
+        path
+    }
 }
 
 /// A type difference keeps the types' names for volatile values and the
@@ -420,8 +515,9 @@ pub struct CompareOptions {
     pub organisation: Option<String>,
     /// More volatile paths (`parity/rules.json`'s shape).
     pub rules: Option<std::path::PathBuf>,
-    /// Fixtures to compare against (a `capture` of the same system, say).
-    pub fixtures: Option<std::path::PathBuf>,
+    /// The emulator's other flags, as given before the subcommand
+    /// (`--fixtures` of a capture, `--dataset`, `--seed`, `--release`).
+    pub config: crate::core::config::Config,
     /// The report as JSON instead of text.
     pub json: bool,
 }
@@ -433,12 +529,28 @@ pub fn run(options: CompareOptions) -> std::process::ExitCode {
     let outcome = (|| {
         let exchanges = crate::edge::parity::exchange::read(&options.file)?;
         let rules = Rules::load(options.rules.as_deref())?;
+        // In process, on a free loopback port, keeping nothing.
         let mut config = crate::core::config::Config {
-            fixtures: options.fixtures.clone(),
-            strict_schemas: false,
-            ..crate::core::config::Config::default()
+            bind: "127.0.0.1".into(),
+            port: 0,
+            state_dir: None,
+            tls: false,
+            tls_cert: None,
+            tls_key: None,
+            watch: false,
+            admin_secret: None,
+            log: "off".into(),
+            ..options.config.clone()
         };
-        if let Some(release) = options.release {
+        // `compare --release`, else the release the recording names, else
+        // `--release` before the subcommand.
+        let recorded = exchanges
+            .iter()
+            .find_map(|e| e.release.as_deref())
+            .map(crate::core::release::Release::parse)
+            .transpose()
+            .map_err(|e| format!("the recording's release: {e}"))?;
+        if let Some(release) = options.release.or(recorded) {
             config.release = release;
         }
         let emulator = Emulator::start(config).map_err(|e| e.to_string())?;

@@ -20,6 +20,9 @@ pub struct Exchange {
     /// The `Authorization` header, its credential replaced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization: Option<String>,
+    /// The request's `Content-Type`, if it sent one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
     /// The JSON body, secrets replaced (`null` without one; a body that is
     /// not JSON is kept as a string).
     #[serde(default)]
@@ -45,18 +48,36 @@ impl Exchange {
     }
 }
 
-/// Reads every exchange of a recording; the error names the line.
+/// Reads every exchange of a recording; the error names the line. A last
+/// line cut short (a proxy killed while writing) is left out with a
+/// warning; a recording with no exchange is an error, so a client that
+/// never used the proxy does not pass for one that matched.
 pub fn read(path: &Path) -> Result<Vec<Exchange>, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let lines: Vec<String> = std::io::BufReader::new(file)
+        .lines()
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let last = lines.iter().rposition(|l| !l.trim().is_empty());
     let mut exchanges = Vec::new();
-    for (number, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(|e| format!("{}: {e}", path.display()))?;
+    for (number, line) in lines.iter().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let exchange = serde_json::from_str(&line)
-            .map_err(|e| format!("{}:{}: {e}", path.display(), number + 1))?;
-        exchanges.push(exchange);
+        match serde_json::from_str(line) {
+            Ok(exchange) => exchanges.push(exchange),
+            Err(e) if e.is_eof() && Some(number) == last => {
+                eprintln!(
+                    "warning: {}:{}: the last line is cut short; left out",
+                    path.display(),
+                    number + 1
+                );
+            }
+            Err(e) => return Err(format!("{}:{}: {e}", path.display(), number + 1)),
+        }
+    }
+    if exchanges.is_empty() {
+        return Err(format!("{}: no exchange recorded", path.display()));
     }
     Ok(exchanges)
 }

@@ -98,6 +98,34 @@ pub fn phone(real: &str) -> String {
     format!("+{}", digits(real, count))
 }
 
+/// A day and month (and year, if `real` has one) standing for those of
+/// `person`: a date of birth or name day, absent parts kept absent.
+pub fn day_month(real: Option<&serde_json::Value>, person: &str) -> serde_json::Value {
+    let part = |key: &str| real.and_then(|r| r.get(key)).filter(|v| !v.is_null());
+    let mut out = serde_json::json!({"month": null, "day": null});
+    if part("month").is_some() {
+        out["month"] = (1 + draw("month", person) % 12).into();
+    }
+    if part("day").is_some() {
+        out["day"] = (1 + draw("day", person) % 28).into();
+    }
+    if real.is_some_and(|r| r.get("year").is_some()) {
+        out["year"] = serde_json::Value::Null;
+        if part("year").is_some() {
+            out["year"] = (1940 + draw("year", person) % 66).into();
+        }
+    }
+    out
+}
+
+/// A gender standing for `person`'s, when one is given.
+pub fn gender(real: Option<&serde_json::Value>, person: &str) -> serde_json::Value {
+    match real.and_then(serde_json::Value::as_str) {
+        Some(_) => ["MALE", "FEMALE"][usize::from(draw("gender", person) % 2 == 1)].into(),
+        None => serde_json::Value::Null,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

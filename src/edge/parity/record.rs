@@ -52,6 +52,19 @@ const HOP: [&str; 9] = [
 /// Runs the proxy until SIGINT or SIGTERM: exit code 0 then, 2 when it
 /// cannot start.
 pub fn run(options: RecordOptions) -> ExitCode {
+    let upstream = options.upstream.trim();
+    if !(upstream.starts_with("http://") || upstream.starts_with("https://"))
+        || upstream
+            .split_once("://")
+            .is_none_or(|(_, rest)| rest.is_empty())
+    {
+        eprintln!(
+            "crmcom-emulator record: --upstream {upstream}: an http:// or https:// URL is expected"
+        );
+        return ExitCode::from(2);
+    }
+    // Appending: placeholders go on from the numbers already in the file.
+    let existing = std::fs::read_to_string(&options.out).unwrap_or_default();
     let file = match std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -66,8 +79,9 @@ pub fn run(options: RecordOptions) -> ExitCode {
     let recorder = web::Data::new(Recorder {
         upstream: options.upstream.trim_end_matches('/').to_string(),
         release: options.release.clone(),
-        agent: ureq::AgentBuilder::new().build(),
-        file: Mutex::new((file, Placeholders::default())),
+        // Redirects reach the client as they came, to follow or not.
+        agent: ureq::AgentBuilder::new().redirects(0).build(),
+        file: Mutex::new((file, Placeholders::after(&existing))),
     });
     let served = actix_web::rt::System::new().block_on(async move {
         let server = actix_web::HttpServer::new(move || {
@@ -112,6 +126,9 @@ async fn forward(
         .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_string())))
         .collect();
     let sent = body.clone();
+    // What the recording keeps of a compressed body: the JSON inside.
+    let readable = crate::edge::content_coding::decoded(&req, body, 64 * 1024 * 1024)
+        .unwrap_or_else(|_| sent.clone());
     let worker = recorder.clone();
     let answered = web::block(move || {
         let url = match query.is_empty() {
@@ -132,33 +149,58 @@ async fn forward(
             Err(e) => return Err(format!("{url}: {e}")),
         };
         let status = reply.status();
-        let content_type = reply.header("content-type").map(str::to_string);
+        let reply_headers: Vec<(String, String)> = reply
+            .headers_names()
+            .into_iter()
+            .filter(|name| !HOP.contains(&name.to_ascii_lowercase().as_str()))
+            .flat_map(|name| {
+                reply
+                    .all(&name)
+                    .into_iter()
+                    .map(|value| (name.clone(), value.to_string()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let gzip = reply
+            .header("content-encoding")
+            .is_some_and(|c| c.eq_ignore_ascii_case("gzip"));
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut reply.into_reader(), &mut bytes)
             .map_err(|e| format!("{url}: {e}"))?;
         let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let kept = match gzip {
+            true => gunzip(&bytes).unwrap_or_else(|| bytes.clone()),
+            false => bytes.clone(),
+        };
         worker.write(
-            &method, &path, &query, &headers, &sent, status, &bytes, elapsed_ms,
+            &method, &path, &query, &headers, &readable, status, &kept, elapsed_ms,
         );
-        Ok::<_, String>((status, content_type, bytes))
+        Ok::<_, String>((status, reply_headers, bytes))
     })
     .await;
     match answered {
-        Ok(Ok((status, content_type, bytes))) => {
+        Ok(Ok((status, headers, bytes))) => {
             let status = actix_web::http::StatusCode::from_u16(status)
                 .unwrap_or(actix_web::http::StatusCode::BAD_GATEWAY);
             let mut reply = HttpResponse::build(status);
-            if let Some(content_type) = content_type {
-                reply.insert_header(("content-type", content_type));
+            for (name, value) in headers {
+                reply.append_header((name, value));
             }
             reply.body(bytes)
         }
         Ok(Err(problem)) => {
-            tracing::error!("record: {problem}");
+            eprintln!("crmcom-emulator record: {problem}");
             HttpResponse::BadGateway().body(format!("crmcom-emulator record: {problem}"))
         }
         Err(e) => HttpResponse::InternalServerError().body(e.to_string()),
     }
+}
+
+/// A gzip reply, inflated for the recording (the client gets it as sent).
+fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(bytes), &mut out).ok()?;
+    Some(out)
 }
 
 /// A body as a recording keeps it: JSON if it parses, else the text.
@@ -197,15 +239,19 @@ impl Recorder {
                 *body = Value::String(format!("<not JSON: {} bytes>", text.len()));
             }
         }
-        let authorization = headers
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case("authorization"))
-            .map(|(_, value)| placeholders.scrub_authorization(value));
+        let header = |wanted: &str| {
+            headers
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(wanted))
+                .map(|(_, value)| value.clone())
+        };
+        let authorization = header("authorization").map(|v| placeholders.scrub_authorization(&v));
         let exchange = Exchange {
             method: method.to_string(),
-            path: path.to_string(),
+            path: placeholders.scrub_path(path),
             query: placeholders.scrub_query(query),
             authorization,
+            content_type: header("content-type"),
             request,
             status,
             reply,

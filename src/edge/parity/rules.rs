@@ -10,9 +10,13 @@ pub const DEFAULT: &str = include_str!("../../../parity/rules.json");
 
 /// Volatile paths, for every method (`*`) and per CRM.COM method.
 #[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Rules {
     #[serde(default)]
     volatile: HashMap<String, Vec<String>>,
+    /// What the file says about itself.
+    #[serde(default, rename = "$comment")]
+    _comment: Option<String>,
 }
 
 impl Rules {
