@@ -16,10 +16,13 @@ pub struct FixtureError {
     pub problem: String,
 }
 
+/// A problem of fixture `file`, never quoting the value it refused
+/// (`without_values`): every fixture error, at start, in a reload, in an
+/// embedding's error, goes through here.
 pub(crate) fn fail(file: &str, problem: impl Into<String>) -> FixtureError {
     FixtureError {
         file: file.to_string(),
-        problem: problem.into(),
+        problem: without_values(&problem.into()),
     }
 }
 

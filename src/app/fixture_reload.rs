@@ -16,9 +16,7 @@ impl AppState {
     /// organisations moved to it and how many wait for their next reset.
     /// Errors (the file at fault and why) leave everything as it was.
     pub fn reload_fixtures(&self) -> Result<Reloads, String> {
-        let outcome = self
-            .load_and_move()
-            .map_err(|problem| crate::app::fixture_checks::without_values(&problem));
+        let outcome = self.load_and_move();
         let mut reloads = self.fixture_reloads.lock();
         match outcome {
             Ok((moved, waiting)) => {

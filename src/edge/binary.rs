@@ -61,9 +61,6 @@ pub fn run(config: Config) -> ExitCode {
     let state = match AppState::new(config.clone()) {
         Ok(state) => Arc::new(state),
         Err(problem) => {
-            // A fixture problem names the file, line and column, not the
-            // value (it may be a password).
-            let problem = crate::app::fixture_checks::without_values(&problem);
             say_err!("crmcom-emulator: {problem}");
             return ExitCode::from(2);
         }
