@@ -209,6 +209,10 @@ pub fn compare(
         differences.extend(found.into_iter().map(|mut d| {
             d.call = index + 1;
             d.method = method.clone();
+            // A type difference holds type names, not values.
+            if d.kind != "type" {
+                d.emulator = without_secrets(&d.path, d.emulator);
+            }
             d
         }));
     }
@@ -304,6 +308,22 @@ fn newest_code_sent(emulator: &Emulator) -> Option<String> {
         .split(|c: char| !c.is_ascii_digit())
         .find(|run| run.len() == 6)
         .map(str::to_string)
+}
+
+/// The emulator's side of a difference as a report may show it: the value
+/// of a secret name (an extra `verification_code`, a login token inside an
+/// extra object) redacted as the journal redacts it. The recorded side
+/// holds placeholders already.
+fn without_secrets(path: &str, value: Value) -> Value {
+    let key = path.rsplit('.').next().unwrap_or(path);
+    let key = key.split('[').next().unwrap_or(key).to_string();
+    let mut wrapped = serde_json::Map::new();
+    wrapped.insert(key.clone(), value);
+    let redacted = crate::app::redacted_json::redacted_object_json(&wrapped);
+    serde_json::from_slice::<Value>(&redacted)
+        .ok()
+        .and_then(|mut object| object.get_mut(&key).map(Value::take))
+        .unwrap_or(Value::Null)
 }
 
 fn difference(kind: &'static str, path: &str, recorded: Value, emulator: Value) -> Difference {
@@ -578,5 +598,25 @@ pub fn run(options: CompareOptions) -> std::process::ExitCode {
             eprintln!("crmcom-emulator compare: {problem}");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_report_never_shows_the_emulators_secrets() {
+        assert_eq!(
+            without_secrets("data.verification_code", json!("273562")),
+            json!("<redacted>")
+        );
+        let extra = without_secrets("data", json!({"token": "eyJx.eyJy.z", "number": "ACT1"}));
+        assert_eq!(extra, json!({"token": "<redacted>", "number": "ACT1"}));
+        assert_eq!(
+            without_secrets("data[3].number", json!("ACT1")),
+            json!("ACT1")
+        );
     }
 }
