@@ -44,14 +44,21 @@ const WRITTEN: [&str; 8] = [
 /// are never recorded): the shipped fixtures' own.
 pub const PASS_CODE: &str = "1234";
 
-/// The shipped fixtures' first user's `field`.
-fn shipped_user_field(field: &str) -> String {
+/// A shipped fixture file, parsed (`[]` for a name that is not one).
+fn shipped(file: &str) -> Value {
     crate::app::fixtures::FILES
         .iter()
-        .find(|(name, _)| *name == "users.json")
-        .and_then(|(_, text)| serde_json::from_str::<Value>(text).ok())
-        .and_then(|users| users[0][field].as_str().map(str::to_string))
-        .unwrap_or_default()
+        .find(|(name, _)| *name == file)
+        .and_then(|(_, text)| serde_json::from_str(text).ok())
+        .unwrap_or_else(|| json!([]))
+}
+
+/// The shipped fixtures' first user, parsed once (every captured log asks
+/// for its id and unit).
+fn shipped_user_field(field: &str) -> String {
+    static USER: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    let user = USER.get_or_init(|| shipped("users.json")[0].clone());
+    user[field].as_str().unwrap_or_default().to_string()
 }
 
 /// The unit of the shipped fixtures' first user: a captured user's unit.
@@ -388,12 +395,7 @@ impl Captured {
             let entities = self.files.get(file).unwrap_or(&none);
             let mut list: Vec<Value> = Vec::new();
             if MERGED.contains(&file) {
-                let shipped = crate::app::fixtures::FILES
-                    .iter()
-                    .find(|(name, _)| *name == file)
-                    .map(|(_, text)| *text)
-                    .unwrap_or("[]");
-                list = serde_json::from_str(shipped).map_err(|e| format!("{file}: {e}"))?;
+                list = shipped(file).as_array().cloned().unwrap_or_default();
             }
             let known: Vec<String> = list
                 .iter()
