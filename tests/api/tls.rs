@@ -174,6 +174,26 @@ fn an_own_certificate_is_served_and_a_broken_one_stops_the_binary() {
     let reply = login_over_tls(&trusting(cert.pem().as_bytes()), "localhost", port)
         .expect("own certificate");
     assert!(reply.contains(r#""code":"OK""#), "{reply}");
+    // The health probe asks 127.0.0.1, which this self-signed certificate
+    // does not name: it trusts exactly the certificate served.
+    let port_arg = port.to_string();
+    let probe = std::process::Command::new(BIN)
+        .args([
+            "--port",
+            &port_arg,
+            "--tls-cert",
+            cert_arg,
+            "--tls-key",
+            key_arg,
+            "health",
+        ])
+        .output()
+        .expect("run");
+    assert!(
+        probe.status.success(),
+        "{}",
+        String::from_utf8_lossy(&probe.stderr)
+    );
     started.child.kill().ok();
     started.child.wait().ok();
 
